@@ -1,0 +1,5 @@
+"""Stack program of the fluxlit-secrets project: `pulumi up --stack <env>` runs this."""
+
+from fluxlit_secrets.program import main
+
+main()

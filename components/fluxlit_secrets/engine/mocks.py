@@ -1,0 +1,135 @@
+"""Mocks that answer like the providers: auto-names with suffixes, ids, generated values.
+
+Shared by the tests and the synth engine, so tests exercise exactly what users run. Every
+answer is deterministic (derived from the URN and inputs) so two synths of one program agree,
+and a changed input (a new generation, a new config value) gives a changed answer, as the real
+provider's replacement would.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+#: The wire marker of a secret value (pulumi.runtime.rpc's signature pair).
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def is_secret(value: Any) -> bool:
+    """True for a value wrapped with the secret marker."""
+    return isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG
+
+
+def secret(value: Any) -> dict[str, Any]:
+    """Wrap a value the way the engine marks secrets."""
+    return {SECRET_SIG_KEY: SECRET_SIG, "value": value}
+
+
+def unwrap(value: Any) -> Any:
+    """Remove every secret marker, however deeply nested (for tests that read values)."""
+    if is_secret(value):
+        return unwrap(value["value"])
+    if isinstance(value, dict):
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    return value
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _digest(*parts: Any) -> bytes:
+    return hashlib.sha256("\x00".join(_canonical(p) for p in parts).encode()).digest()
+
+
+def _alnum(seed: bytes, length: int) -> str:
+    out = []
+    block = seed
+    while len(out) < length:
+        block = hashlib.sha256(block).digest()
+        out.extend(ALNUM[b % len(ALNUM)] for b in block)
+    return "".join(out[:length])
+
+
+def _suffix(seed: bytes, n: int = 7) -> str:
+    return hashlib.sha256(seed).hexdigest()[:n]
+
+
+Handler = Callable[["ProviderMocks", pulumi.runtime.MockResourceArgs], tuple[str, dict[str, Any]]]
+
+
+class ProviderMocks(pulumi.runtime.Mocks):
+    """Answers per type token (a dict of handlers); unknown types echo their inputs."""
+
+    def __init__(self, *, seed: str = "fluxlit-secrets-synth", generated: dict[str, str] | None = None) -> None:
+        self.seed = seed
+        #: Logical name -> value, to make generated values known to a test (leak scans).
+        self.generated = dict(generated or {})
+        #: Every generated value handed out, by logical name (tests read it; nothing prints it).
+        self.handed_out: dict[str, str] = {}
+
+    # -- dispatch ---------------------------------------------------------------
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        handler = HANDLERS.get(args.typ)
+        if handler is None and args.typ.startswith("kubernetes:"):
+            handler = _kubernetes
+        if handler is None:
+            return f"{args.name}-{_suffix(self._seed(args))}", dict(args.inputs)
+        return handler(self, args)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+    def _seed(self, args: pulumi.runtime.MockResourceArgs) -> bytes:
+        return _digest(self.seed, args.typ, args.name, unwrap(args.inputs))
+
+
+def _random_password(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+    length = int(args.inputs.get("length", 16))
+    value = m.generated.get(args.name) or _alnum(m._seed(args), length)
+    m.handed_out[args.name] = value
+    state = dict(args.inputs)
+    state["result"] = secret(value)
+    state["bcryptHash"] = secret("$2a$10$" + _alnum(m._seed(args) + b"bcrypt", 53))
+    return "none", state
+
+
+def _random_id(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+    raw = _digest(m.seed, "random-id", args.name, unwrap(args.inputs))[: int(args.inputs.get("byteLength", 8))]
+    b64 = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    state = dict(args.inputs)
+    state.update({"hex": raw.hex(), "b64Url": b64, "b64Std": base64.b64encode(raw).decode(),
+                  "dec": str(int.from_bytes(raw, "big"))})
+    return b64, state
+
+
+def _kubernetes(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+    state = dict(args.inputs)
+    meta = dict(unwrap(state.get("metadata") or {}))
+    if not meta.get("name"):
+        # pulumi-kubernetes auto-naming: the logical name plus a random suffix.
+        meta["name"] = f"{args.name}-{_suffix(m._seed(args), 8)}"
+    meta["uid"] = str(_uuid(m._seed(args)))
+    state["metadata"] = {**(state.get("metadata") or {}), **meta}
+    ns = meta.get("namespace")
+    return (f"{ns}/{meta['name']}" if ns else meta["name"]), state
+
+
+def _uuid(seed: bytes) -> str:
+    h = hashlib.sha256(seed).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+HANDLERS: dict[str, Handler] = {
+    "random:index/randomPassword:RandomPassword": _random_password,
+    "random:index/randomId:RandomId": _random_id,
+}

@@ -1,0 +1,67 @@
+"""A mock monitor that records every registration with its resource options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.sync_await import _ensure_event_loop
+
+
+@dataclass
+class Registration:
+    """One registered resource as `pulumi up` would send it to the engine."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    options: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+class RecordingMonitor(MockMonitor):
+    """MockMonitor that keeps, in order, each registration's inputs and options."""
+
+    def __init__(self, mocks: Any) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        urn = response.urn
+        registered = self.resources.get(urn)
+        options = {
+            "protect": bool(request.protect) if request.HasField("protect") else False,
+            "retainOnDelete": bool(request.retainOnDelete) if request.HasField("retainOnDelete") else False,
+            "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+            "dependsOn": sorted(request.dependencies),
+            "parent": request.parent or None,
+            "replaceOnChanges": list(request.replaceOnChanges),
+            "ignoreChanges": list(request.ignoreChanges),
+            "additionalSecretOutputs": list(request.additionalSecretOutputs),
+            "aliases": [a.urn or a.spec.name for a in request.aliases] if request.aliases else [],
+        }
+        self.registrations.append(
+            Registration(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=bool(request.custom),
+                inputs=inputs,
+                options=options,
+                id=registered.id if registered else "",
+                outputs=dict(registered.state) if registered else {},
+            )
+        )
+        return response

@@ -1,0 +1,152 @@
+"""Read a Pulumi project (Pulumi.yaml) and one stack file into the config the runtime sees."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean, one_line
+
+
+class ProjectError(FluxlitSecretsError):
+    """The project or stack cannot be read (missing file, bad YAML, unknown stack)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Pulumi project on disk."""
+
+    root: Path
+    name: str
+    main: Path
+    stack_dir: Path
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def stacks(self) -> list[str]:
+        """Names of the stacks that have a stack file."""
+        return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in self.stack_dir.glob("Pulumi.*.yaml"))
+
+    def stack_file(self, stack: str) -> Path:
+        """Path of `Pulumi.<stack>.yaml`, or a ProjectError listing the stacks that exist."""
+        path = self.stack_dir / f"Pulumi.{stack}.yaml"
+        if not path.is_file():
+            have = self.stacks()
+            raise ProjectError(
+                f"stack {stack!r} has no file {path}{did_you_mean(stack, have)}; "
+                f"stacks here: {', '.join(have) or 'none'}"
+            )
+        return path
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Config as the language runtime receives it: string values, plus the secret keys."""
+
+    values: dict[str, str]
+    secret_keys: list[str]
+    path: Path
+
+
+def _yaml() -> YAML:
+    return YAML(typ="safe", pure=True)
+
+
+def _load(path: Path) -> Any:
+    try:
+        return _yaml().load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: cannot be read ({one_line(str(exc))})") from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ProjectError(f"{path}: {one_line(str(problem))}{where}; fix the YAML syntax") from None
+
+
+def load_project(root: str | Path) -> Project:
+    """Read `<root>/Pulumi.yaml`."""
+    root = Path(root).resolve()
+    path = root / "Pulumi.yaml"
+    if not path.is_file():
+        raise ProjectError(f"{root}: no Pulumi.yaml here; pass --project-dir with a Pulumi project")
+    doc = _load(path) or {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
+        raise ProjectError(f"{path}: 'name' is missing; a Pulumi project needs a name")
+    name = doc["name"]
+    main = root / str(doc.get("main") or "")
+    if main.is_dir():
+        main = main / "__main__.py"
+    if not main.is_file():
+        raise ProjectError(f"{path}: the program {main} does not exist")
+    defaults: dict[str, Any] = {}
+    for key, decl in (doc.get("config") or {}).items():
+        if isinstance(decl, dict) and "default" in decl:
+            defaults[_full_key(name, str(key))] = decl["default"]
+        elif not isinstance(decl, dict):
+            defaults[_full_key(name, str(key))] = decl
+    return Project(root=root, name=name, main=main, stack_dir=root / str(doc.get("stackConfigDir") or "."),
+                   defaults=defaults)
+
+
+def _full_key(project: str, key: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _as_config_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return json.dumps(value, default=str)
+
+
+def _has_secure(value: Any) -> bool:
+    if isinstance(value, dict):
+        return set(value) == {"secure"} or any(_has_secure(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_secure(v) for v in value)
+    return False
+
+
+def _opaque(value: Any) -> Any:
+    """Replace nested `{secure: ciphertext}` with the ciphertext: opaque, never decrypted."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return str(value["secure"])
+        return {k: _opaque(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_opaque(v) for v in value]
+    return value
+
+
+def load_stack_config(project: Project, stack: str) -> StackConfig:
+    """Merge Pulumi.yaml defaults with the stack file, as the CLI hands config to a program.
+
+    `secure:` values are not decrypted: their ciphertext stands in as an opaque secret, so a new
+    `pulumi config set --secret` value is still seen as a new version.
+    """
+    path = project.stack_file(stack)
+    doc = _load(path) or {}
+    if not isinstance(doc, dict):
+        raise ProjectError(f"{path}: must be a mapping with a 'config' key")
+    raw = doc.get("config") or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path.name}: config", "must be a mapping of keys to values", "write key: value lines")
+    values: dict[str, str] = {k: _as_config_string(v) for k, v in project.defaults.items()}
+    secret_keys: list[str] = []
+    for key, value in raw.items():
+        full = _full_key(project.name, str(key))
+        if _has_secure(value):
+            secret_keys.append(full)
+        values[full] = _as_config_string(_opaque(value))
+    return StackConfig(values=values, secret_keys=sorted(secret_keys), path=path)

@@ -1,0 +1,102 @@
+"""Run a Pulumi Python program for one stack under the mock runtime and record what it does."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import runpy
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as _settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from fluxlit_secrets.engine.mocks import ProviderMocks
+from fluxlit_secrets.engine.monitor import Registration, RecordingMonitor
+from fluxlit_secrets.engine.project import Project, StackConfig, load_project, load_stack_config
+from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, one_line
+
+
+class ProgramError(FluxlitSecretsError):
+    """The program refused its config (a RunError / ConfigError) or failed."""
+
+
+@dataclass
+class Recording:
+    """Everything one mock run of a stack registered, in order."""
+
+    project: Project
+    stack: str
+    config: StackConfig
+    registrations: list[Registration]
+    mocks: ProviderMocks
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        """Registrations of one type token."""
+        return [r for r in self.registrations if r.type == type_]
+
+
+@contextlib.contextmanager
+def _program_context(root: Path) -> Iterator[None]:
+    old_cwd, old_path = os.getcwd(), list(sys.path)
+    os.chdir(root)
+    sys.path.insert(0, str(root))
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        sys.path[:] = old_path
+
+
+def run_stack(
+    project_dir: str | Path,
+    stack: str,
+    *,
+    mocks: ProviderMocks | None = None,
+    config_overrides: dict[str, str] | None = None,
+) -> Recording:
+    """Evaluate the project's program for `stack` through mocks; raise on any config mistake."""
+    project = load_project(project_dir)
+    config = load_stack_config(project, stack)
+    values = dict(config.values)
+    values.update(config_overrides or {})
+    return run_program(project, stack, values, config.secret_keys, mocks=mocks, config=config)
+
+
+def run_program(
+    project: Project,
+    stack: str,
+    values: dict[str, str],
+    secret_keys: list[str],
+    *,
+    mocks: ProviderMocks | None = None,
+    config: StackConfig | None = None,
+) -> Recording:
+    """Run `project.main` with this config under a fresh mock runtime."""
+    mocks = mocks or ProviderMocks()
+    monitor = RecordingMonitor(mocks)
+    _settings.ROOT.set(None)  # a new root Stack for every run
+    pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(values), list(secret_keys))
+    try:
+        with _program_context(project.root):
+            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(project.main), run_name="__main__")))
+    except (ConfigError, ProgramError):
+        raise
+    except pulumi.RunError as exc:
+        raise ProgramError(one_line(str(exc))) from None
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+    return Recording(
+        project=project,
+        stack=stack,
+        config=config or StackConfig(values=values, secret_keys=secret_keys, path=project.root),
+        registrations=list(monitor.registrations),
+        mocks=mocks,
+    )

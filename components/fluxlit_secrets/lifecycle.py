@@ -1,0 +1,263 @@
+"""SecretLifecycle: the whole of one FluxLit app's secrets on one stack, from store to pod."""
+
+from typing import Any, NotRequired, Optional, TypedDict
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from fluxlit_secrets.delivery import DeliveredSecretArgs, WorkloadDelivery
+from fluxlit_secrets.identity import WorkloadIdentity
+from fluxlit_secrets.spec import AppSpec, parse_app
+from fluxlit_secrets.stores.managed_secret import ManagedSecret
+from fluxlit_secrets.tokens import MANAGED_BY, token
+from fluxlit_secrets.workloads import FluxLitWorkloads, WorkloadPodArgs
+
+
+class ConsumerArgs(TypedDict):
+    """How one workload receives a secret (stack config: `{as: file, name: X}`)."""
+
+    mode: NotRequired[str]
+    """`file` (default) or `env` (stack config key `as`)."""
+    name: NotRequired[str]
+    """File or env var name (default: the kind's FluxLit name)."""
+
+
+class SecretArgs(TypedDict):
+    """One declared secret (stack config: an entry of `fluxlit-secrets:secrets`)."""
+
+    kind: str
+    """`jwt-hs256`, `oidc-bff`, `oidc-client` or `opaque`."""
+    source: NotRequired[str]
+    """`generated` or `config` (default: the kind's)."""
+    generation: NotRequired[int]
+    """Version counter of a generated secret; raise it to rotate (default 1)."""
+    length: NotRequired[int]
+    """Length of a generated value (32-256, default 64)."""
+    value: NotRequired[pulumi.Input[str]]
+    """The value of a config-sourced secret (kept secret)."""
+    consumers: NotRequired[dict[str, ConsumerArgs]]
+    """`gateway` and/or `streamlit` (default: the kind's, gateway only)."""
+    overlap: NotRequired[bool]
+    """Also deliver the previous version as `<name>_PREVIOUS`."""
+    rotated_at: NotRequired[str]
+    """Date of the last rotation (YYYY-MM-DD)."""
+    max_age_days: NotRequired[int]
+    """Most days between rotations."""
+
+
+class DeploymentsArgs(TypedDict):
+    """The FluxLit Deployments to create (stack config `fluxlit-secrets:deployments`)."""
+
+    image: str
+    """The app image."""
+    target: NotRequired[str]
+    """FluxLit import target `module:attr` (default `app:app`)."""
+    api_prefix: NotRequired[str]
+    """API mount path (default `/api`)."""
+    gateway_replicas: NotRequired[int]
+    """Gateway (or unified) replicas (default 2)."""
+    streamlit_replicas: NotRequired[int]
+    """Streamlit replicas (default 1)."""
+    streamlit_script: NotRequired[str]
+    """Absolute path of fluxlit/streamlit/main.py in the image."""
+    image_pull_policy: NotRequired[str]
+    """Image pull policy (default IfNotPresent)."""
+
+
+class SecretLifecycleArgs(TypedDict):
+    """Inputs of SecretLifecycle: the stack-config model of DESIGN.md in snake_case."""
+
+    app: str
+    """The app's DNS-1123 name (at most 40 characters); names every resource."""
+    environment: str
+    """The stack / environment name."""
+    secrets: dict[str, SecretArgs]
+    """The app's secrets by DNS-1123 name."""
+    namespace: NotRequired[str]
+    """The app's own namespace (default: the app name; never `default`)."""
+    topology: NotRequired[str]
+    """`split` (default) or `unified`."""
+    store: NotRequired[str]
+    """`kubernetes` (default)."""
+    disposable: NotRequired[bool]
+    """True for a throw-away stack: values of record are then not protected."""
+    deployments: NotRequired[DeploymentsArgs]
+    """Create FluxLit Deployments and Services; without it only pod-spec fragments are exported."""
+
+
+#: Component-arg field -> stack-config key, where the two differ.
+CONFIG_KEY_OF = {
+    "mode": "as",
+    "config_key": "configKey",
+    "rotated_at": "rotatedAt",
+    "max_age_days": "maxAgeDays",
+    "api_prefix": "apiPrefix",
+    "gateway_replicas": "gatewayReplicas",
+    "streamlit_replicas": "streamlitReplicas",
+    "streamlit_script": "streamlitScript",
+    "image_pull_policy": "imagePullPolicy",
+}
+
+
+def args_to_config(args: SecretLifecycleArgs) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split component args into the stack-config shape and the config-sourced values."""
+
+    def rename(d: Any) -> Any:
+        if isinstance(d, dict):
+            return {CONFIG_KEY_OF.get(k, k): rename(v) for k, v in d.items()}
+        return d
+
+    values: dict[str, Any] = {}
+    secrets: dict[str, Any] = {}
+    for name, secret in dict(args.get("secrets") or {}).items():
+        secret = dict(secret)
+        if "value" in secret:
+            values[name] = secret.pop("value")
+        secrets[name] = rename(secret)
+    config = {k: rename(v) for k, v in args.items() if k not in ("secrets", "environment")}
+    config["secrets"] = secrets
+    return config, values
+
+
+class SecretLifecycle(pulumi.ComponentResource):
+    """Stores, identities, per-workload Secrets, restart triggers and (optionally) Deployments."""
+
+    namespace: pulumi.Output[str]
+    """The app's namespace."""
+    versions: pulumi.Output[dict[str, str]]
+    """Current version identifier per secret."""
+    secret_names: pulumi.Output[dict[str, Optional[str]]]
+    """Kubernetes Secret name per workload."""
+    restart_triggers: pulumi.Output[dict[str, str]]
+    """Restart trigger per workload; it changes only when that workload's secrets rotate."""
+    pod_fragments: pulumi.Output[dict[str, Any]]
+    """Per workload: serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels."""
+
+    def __init__(
+        self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
+        super().__init__(token("SecretLifecycle"), name, {}, opts)
+        config, values = args_to_config(args)
+        spec = parse_app(config, environment=args["environment"])
+        self.spec: AppSpec = spec
+        child = pulumi.ResourceOptions(parent=self)
+
+        ns = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata={
+                "name": spec.namespace,
+                "labels": {
+                    "app.kubernetes.io/name": spec.app,
+                    **MANAGED_BY,
+                    # Every pod here meets the "restricted" Pod Security Standard.
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                },
+            },
+            opts=child,
+        )
+        namespace = ns.metadata.apply(lambda m: m.name)
+
+        stored = {}
+        for secret in spec.secrets:
+            stored[secret.name] = ManagedSecret(
+                f"{name}-{secret.name}",
+                {
+                    "app": spec.app,
+                    "environment": spec.environment,
+                    "secret": secret.name,
+                    "source": secret.source,
+                    "generation": secret.generation,
+                    "length": secret.length,
+                    "store": spec.store,
+                    "disposable": spec.disposable,
+                    **({"value": values[secret.name]} if secret.name in values else {}),
+                },
+                opts=child,
+            )
+        missing = [s.name for s in spec.secrets if s.source == "config" and s.name not in values]
+        if missing:
+            from fluxlit_secrets.errors import ConfigError
+
+            raise ConfigError(
+                f"secrets.{missing[0]}.value", "is missing for a config-sourced secret",
+                "pass the value (e.g. config.require_secret(...))",
+            )
+
+        fragments: dict[str, Any] = {}
+        pods: dict[str, WorkloadPodArgs] = {}
+        triggers: dict[str, pulumi.Output[str]] = {}
+        secret_names: dict[str, pulumi.Output[Optional[str]]] = {}
+        for workload in spec.workloads():
+            identity = WorkloadIdentity(
+                f"{name}-{workload}", {"app": spec.app, "namespace": namespace, "workload": workload}, opts=child
+            )
+            entries: list[DeliveredSecretArgs] = [
+                {
+                    "secret": s.name,
+                    "mode": d.mode,
+                    "name": d.name,
+                    "value": stored[s.name].value,
+                    "version": stored[s.name].version,
+                }
+                for s, d in spec.deliveries_for(workload)
+            ]
+            delivery = WorkloadDelivery(
+                f"{name}-{workload}",
+                {"app": spec.app, "namespace": namespace, "workload": workload, "secrets": entries},
+                opts=child,
+            )
+            pods[workload] = {
+                "service_account_name": identity.service_account_name,
+                "volumes": delivery.volumes,
+                "volume_mounts": delivery.volume_mounts,
+                "env": delivery.env,
+                "pod_annotations": delivery.pod_annotations,
+                "pod_labels": {},
+            }
+            fragments[workload] = pulumi.Output.all(
+                serviceAccountName=identity.service_account_name,
+                volumes=delivery.volumes,
+                volumeMounts=delivery.volume_mounts,
+                env=delivery.env,
+                podAnnotations=delivery.pod_annotations,
+                podLabels={},
+            )
+            triggers[workload] = delivery.restart_trigger
+            secret_names[workload] = delivery.secret_name
+
+        if spec.deployments is not None:
+            d = spec.deployments
+            FluxLitWorkloads(
+                f"{name}-workloads",
+                {
+                    "app": spec.app,
+                    "namespace": spec.namespace,
+                    "topology": spec.topology,
+                    "image": d.image,
+                    "target": d.target,
+                    "api_prefix": d.api_prefix,
+                    "gateway_replicas": d.gateway_replicas,
+                    "streamlit_replicas": d.streamlit_replicas,
+                    "image_pull_policy": d.image_pull_policy,
+                    "session_affinity": d.gateway_replicas > 1
+                    and any(s.kind == "oidc-bff" for s in spec.secrets),
+                    "pods": pods,
+                    **({"streamlit_script": d.streamlit_script} if d.streamlit_script else {}),
+                },
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
+            )
+
+        self.namespace = namespace
+        self.versions = pulumi.Output.all(**{s: m.version for s, m in stored.items()})
+        self.secret_names = pulumi.Output.all(**secret_names)
+        self.restart_triggers = pulumi.Output.all(**triggers)
+        self.pod_fragments = pulumi.Output.all(**fragments)
+        self.register_outputs(
+            {
+                "namespace": self.namespace,
+                "versions": self.versions,
+                "secretNames": self.secret_names,
+                "restartTriggers": self.restart_triggers,
+                "podFragments": self.pod_fragments,
+            }
+        )

@@ -1,0 +1,373 @@
+"""Build and validate an `AppSpec` from the stack-config shape of DESIGN.md (pure Python)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fluxlit_secrets.errors import ConfigError, did_you_mean, shown
+from fluxlit_secrets.spec import names
+from fluxlit_secrets.spec.kinds import (
+    DELIVERY_MODES,
+    GATEWAY_ONLY_NAMES,
+    KINDS,
+    RUNTIME_ENV_NAMES,
+    SOURCES,
+    STORES,
+    TOPOLOGIES,
+    WORKLOADS,
+)
+from fluxlit_secrets.spec.model import AppSpec, Delivery, DeploymentsSpec, SecretSpec
+
+NAMESPACE = "fluxlit-secrets"
+
+#: Top-level keys of the stack config that this model reads.
+TOP_KEYS = ("app", "namespace", "topology", "store", "disposable", "secrets", "deployments")
+#: Top-level keys that later layers read (cloud settings, auth); accepted here as they are.
+LATER_KEYS = ("auth", "networkPolicy", "aws", "gcp", "azure")
+SECRET_KEYS = (
+    "kind", "source", "generation", "length", "configKey", "consumers",
+    "overlap", "rotatedAt", "maxAgeDays",
+)
+CONSUMER_KEYS = ("as", "name")
+DEPLOYMENT_KEYS = (
+    "image", "target", "apiPrefix", "gatewayReplicas", "streamlitReplicas",
+    "streamlitScript", "imagePullPolicy",
+)
+RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+GENERATION_MAX = 1_000_000
+LENGTH_RANGE = (32, 256)
+TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$")
+IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:@-]*[a-zA-Z0-9_.-]$", re.IGNORECASE)
+PREVIOUS_SUFFIX = "_PREVIOUS"
+
+#: Answers, for a config key, None (absent), True (secret) or False (plaintext).
+SecretConfigLookup = Callable[[str], "bool | None"]
+
+
+def _key(*parts: str) -> str:
+    return f"{NAMESPACE}:" + ".".join(parts)
+
+
+def _one_of(value: Any, choices: tuple[str, ...], key: str, what: str) -> str:
+    if value not in choices:
+        raise ConfigError(
+            key,
+            f"unknown {what} {shown(value)}{did_you_mean(value, choices)}",
+            "use one of " + ", ".join(choices),
+        )
+    return value
+
+
+def _mapping(value: Any, key: str, example: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, f"must be a mapping, got {type(value).__name__}", f"write it as {example}")
+    return value
+
+
+def _known_keys(value: Mapping[str, Any], allowed: tuple[str, ...], key: str) -> None:
+    for k in value:
+        if k not in allowed:
+            raise ConfigError(
+                f"{key}.{k}" if key else str(k),
+                f"unknown key{did_you_mean(k, allowed)}",
+                "valid keys are " + ", ".join(allowed),
+            )
+
+
+def _positive_int(value: Any, key: str, limit: int, fix: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+        raise ConfigError(key, f"must be a whole number from 1 to {limit}, got {shown(value)}", fix)
+    return value
+
+
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"must be true or false, got {shown(value)}", "write true or false, unquoted")
+    return value
+
+
+def _label(value: Any, key: str, limit: int, what: str) -> str:
+    if not names.is_dns_label(value, limit):
+        raise ConfigError(
+            key,
+            f"{shown(value)} is not a DNS-1123 label of at most {limit} characters",
+            f"use lowercase letters, digits and '-' for the {what}, starting and ending with a letter or digit",
+        )
+    return value
+
+
+def parse_app(
+    values: Mapping[str, Any],
+    *,
+    environment: str,
+    secret_config: SecretConfigLookup | None = None,
+    config_keys: tuple[str, ...] = (),
+) -> AppSpec:
+    """Validate the `fluxlit-secrets:*` stack config (keys without the namespace) into an AppSpec.
+
+    `secret_config` tells, for a `configKey`, whether the value exists and is secret; without
+    it (component args) config-sourced values are supplied directly. `config_keys` are the other
+    keys present in the namespace, so a typo of a structural key is caught.
+    """
+    values = _mapping(values, NAMESPACE, "fluxlit-secrets:app: my-app")
+    known = TOP_KEYS + LATER_KEYS
+    referenced = _referenced_config_keys(values.get("secrets"))
+    for k in (*values.keys(), *config_keys):
+        if k not in known and k not in referenced:
+            raise ConfigError(
+                _key(k),
+                f"unknown key{did_you_mean(k, known)}",
+                "valid keys are " + ", ".join(known) + ", or a key that a secret's configKey names",
+            )
+    if "app" not in values:
+        raise ConfigError(_key("app"), "is missing", "set it to the app's DNS-1123 name, e.g. admin-portal")
+    app = _label(values["app"], _key("app"), names.APP_MAX, "app name")
+    namespace = _label(values.get("namespace", app), _key("namespace"), names.LABEL_MAX, "namespace")
+    if namespace in RESERVED_NAMESPACES:
+        raise ConfigError(
+            _key("namespace"),
+            f"{namespace!r} is shared with other workloads",
+            "give the app a namespace of its own, e.g. the app name",
+        )
+    topology = _one_of(values.get("topology", "split"), TOPOLOGIES, _key("topology"), "topology")
+    store = _one_of(values.get("store", "kubernetes"), STORES, _key("store"), "store")
+    disposable = _bool(values.get("disposable", False), _key("disposable"))
+
+    raw_secrets = _mapping(values.get("secrets", {}), _key("secrets"), "{jwt: {kind: jwt-hs256}}")
+    secrets = tuple(
+        _parse_secret(str(n), raw, secret_config) for n, raw in sorted(raw_secrets.items(), key=lambda i: str(i[0]))
+    )
+    _check_unique_names(secrets, topology)
+
+    deployments = None
+    if values.get("deployments") is not None:
+        deployments = _parse_deployments(values["deployments"])
+    return AppSpec(
+        app=app,
+        namespace=namespace,
+        environment=environment,
+        topology=topology,
+        store=store,
+        disposable=disposable,
+        secrets=secrets,
+        deployments=deployments,
+    )
+
+
+def _referenced_config_keys(raw_secrets: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(raw_secrets, Mapping):
+        for raw in raw_secrets.values():
+            if isinstance(raw, Mapping) and isinstance(raw.get("configKey"), str):
+                found.add(raw["configKey"].removeprefix(f"{NAMESPACE}:"))
+    return found
+
+
+def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None) -> SecretSpec:
+    key = _key("secrets", name)
+    _label(name, key, names.LABEL_MAX, "secret name")
+    raw = _mapping(raw, key, "{kind: opaque, consumers: {gateway: {as: file, name: API_TOKEN}}}")
+    _known_keys(raw, SECRET_KEYS, key)
+    if "kind" not in raw:
+        raise ConfigError(f"{key}.kind", "is missing", "use one of " + ", ".join(KINDS))
+    kind = KINDS[_one_of(raw["kind"], tuple(KINDS), f"{key}.kind", "kind")]
+    source = raw.get("source", kind.default_source)
+    source = _one_of(source, SOURCES, f"{key}.source", "source")
+    generation = _positive_int(
+        raw.get("generation", 1), f"{key}.generation", GENERATION_MAX,
+        "start at 1 and add 1 for each rotation (`fluxlit-secrets rotate` does it)",
+    )
+    length = raw.get("length", 64)
+    if isinstance(length, bool) or not isinstance(length, int) or not LENGTH_RANGE[0] <= length <= LENGTH_RANGE[1]:
+        raise ConfigError(
+            f"{key}.length",
+            f"must be a whole number from {LENGTH_RANGE[0]} to {LENGTH_RANGE[1]}, got {shown(length)}",
+            "omit it for 64 characters",
+        )
+    if "length" in raw and source != "generated":
+        raise ConfigError(f"{key}.length", "applies only to generated secrets", "remove it or set source: generated")
+
+    config_key = _parse_config_key(raw, key, source, secret_config)
+    deliveries = _parse_consumers(raw.get("consumers"), key, kind.name)
+    overlap = _bool(raw.get("overlap", False), f"{key}.overlap")
+    rotated_at = raw.get("rotatedAt")
+    if rotated_at is not None:
+        rotated_at = _parse_date(rotated_at, f"{key}.rotatedAt")
+    max_age = raw.get("maxAgeDays")
+    if max_age is not None:
+        max_age = _positive_int(max_age, f"{key}.maxAgeDays", 3650, "give the most days between rotations")
+    return SecretSpec(
+        name=name,
+        kind=kind.name,
+        source=source,
+        generation=generation,
+        length=length,
+        config_key=config_key,
+        deliveries=deliveries,
+        overlap=overlap,
+        rotated_at=rotated_at,
+        max_age_days=max_age,
+    )
+
+
+def _parse_date(value: Any, key: str) -> str:
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ConfigError(key, f"must be a date YYYY-MM-DD, got {shown(value)}", "let `fluxlit-secrets rotate` write it")
+
+
+def _parse_config_key(
+    raw: Mapping[str, Any], key: str, source: str, secret_config: SecretConfigLookup | None
+) -> str | None:
+    if source != "config":
+        if "configKey" in raw:
+            raise ConfigError(f"{key}.configKey", "applies only to source: config", "remove it or set source: config")
+        return None
+    ck = raw.get("configKey")
+    if ck is None:
+        if secret_config is None:
+            return None  # component args carry the value itself
+        raise ConfigError(
+            f"{key}.configKey", "is missing for a config-sourced secret",
+            "name the secret config key that holds the value, e.g. configKey: oidcClientSecret",
+        )
+    if not isinstance(ck, str) or not names.CONFIG_KEY.match(ck):
+        raise ConfigError(f"{key}.configKey", f"{shown(ck)} is not a config key name", "use letters, digits, '_', '.', '-'")
+    full = ck if ":" in ck else f"{NAMESPACE}:{ck}"
+    if secret_config is not None:
+        state = secret_config(full)
+        if state is None:
+            raise ConfigError(
+                full, "is missing (the secret's value)",
+                f"set it with `pulumi config set --secret {full} <value>`",
+            )
+        if state is False:
+            raise ConfigError(
+                full, "holds a plaintext value, not a secret",
+                f"remove it and set it again with `pulumi config set --secret {full} <value>`",
+            )
+    return full
+
+
+def _parse_consumers(raw: Any, key: str, kind_name: str) -> tuple[Delivery, ...]:
+    kind = KINDS[kind_name]
+    ckey = f"{key}.consumers"
+    if raw is None:
+        if kind.default_name is None:
+            raise ConfigError(
+                ckey, "is missing: an opaque secret has no default consumer",
+                "add consumers, e.g. {gateway: {as: file, name: API_TOKEN}}",
+            )
+        return (Delivery(workload="gateway", mode="file", name=kind.default_name),)
+    raw = _mapping(raw, ckey, "{gateway: {as: file, name: API_TOKEN}}")
+    if not raw:
+        raise ConfigError(ckey, "is empty", "name at least one of gateway, streamlit")
+    out = []
+    for workload, spec in raw.items():
+        wkey = f"{ckey}.{workload}"
+        _one_of(workload, WORKLOADS, wkey, "workload")
+        if kind.gateway_only and workload == "streamlit":
+            raise ConfigError(
+                wkey, f"a {kind_name} secret is gateway-only ({kind.description})",
+                "remove the streamlit consumer; only the gateway may hold it",
+            )
+        spec = {} if spec is None else _mapping(spec, wkey, "{as: file, name: API_TOKEN}")
+        _known_keys(spec, CONSUMER_KEYS, wkey)
+        mode = _one_of(spec.get("as", "file"), DELIVERY_MODES, f"{wkey}.as", "delivery")
+        name = spec.get("name", kind.default_name)
+        if name is None:
+            raise ConfigError(f"{wkey}.name", "is missing", "give the file or env var name, e.g. API_TOKEN")
+        _check_delivery_name(name, mode, f"{wkey}.name", workload, kind_name)
+        out.append(Delivery(workload=workload, mode=mode, name=name))
+    return tuple(out)
+
+
+def _check_delivery_name(name: Any, mode: str, key: str, workload: str, kind_name: str) -> None:
+    if mode == "env" and not names.is_env_name(name):
+        raise ConfigError(
+            key, f"{shown(name)} is not a valid environment variable name",
+            "use letters, digits and '_', not starting with a digit, e.g. API_TOKEN",
+        )
+    if mode == "file" and not names.is_secret_key(name):
+        raise ConfigError(
+            key, f"{shown(name)} is not a valid Secret key / file name",
+            "use letters, digits, '-', '_' and '.', at most 253 characters, not starting with '..'",
+        )
+    if name.endswith(PREVIOUS_SUFFIX):
+        raise ConfigError(key, f"names ending in {PREVIOUS_SUFFIX} are reserved for overlap", "choose another name")
+    if name in RUNTIME_ENV_NAMES:
+        raise ConfigError(key, f"{name} is set by the workload itself, not by a secret", "choose another name")
+    if workload == "streamlit" and name in GATEWAY_ONLY_NAMES:
+        raise ConfigError(
+            key, f"{name} is gateway-only FluxLit material and must not reach Streamlit",
+            "choose a name FluxLit does not read as gateway auth material",
+        )
+    if kind_name != "opaque" and KINDS[kind_name].default_name != name and name in GATEWAY_ONLY_NAMES:
+        raise ConfigError(key, f"{name} is where FluxLit reads another kind of secret", "keep the kind's default name")
+    if kind_name == "opaque" and name in GATEWAY_ONLY_NAMES:
+        raise ConfigError(
+            key, f"{name} is FluxLit's own setting",
+            f"declare the secret with its kind ({', '.join(k for k in KINDS if k != 'opaque')}) instead of opaque",
+        )
+
+
+def _check_unique_names(secrets: tuple[SecretSpec, ...], topology: str) -> None:
+    groups = {"gateway": ("gateway",), "streamlit": ("streamlit",)}
+    if topology == "unified":
+        groups = {"app": ("gateway", "streamlit")}
+    for pod, members in groups.items():
+        taken: dict[str, str] = {}
+        for s in secrets:
+            for d in s.deliveries:
+                if d.workload not in members:
+                    continue
+                owner = taken.setdefault(d.name, s.name)
+                if owner != s.name:
+                    raise ConfigError(
+                        _key("secrets", s.name, "consumers", d.workload, "name"),
+                        f"{d.name} is already delivered to the {pod} pod by secret {owner!r}",
+                        "give each secret its own name in a workload",
+                    )
+
+
+def _parse_deployments(raw: Any) -> DeploymentsSpec:
+    key = _key("deployments")
+    raw = _mapping(raw, key, "{image: ghcr.io/acme/app:1.0.0}")
+    _known_keys(raw, DEPLOYMENT_KEYS, key)
+    image = raw.get("image")
+    if not isinstance(image, str) or len(image) > 512 or not IMAGE.match(image):
+        raise ConfigError(
+            f"{key}.image", f"{shown(image)} is not an image reference",
+            "give a registry/repository:tag (or @sha256 digest), e.g. ghcr.io/acme/app:1.4.2",
+        )
+    target = raw.get("target", "app:app")
+    if not isinstance(target, str) or not TARGET.match(target):
+        raise ConfigError(f"{key}.target", f"{shown(target)} is not a module:attribute target", "e.g. app:app")
+    api_prefix = raw.get("apiPrefix", "/api")
+    if not isinstance(api_prefix, str) or not re.match(r"^/[A-Za-z0-9._~/-]*$", api_prefix) or api_prefix == "/":
+        raise ConfigError(f"{key}.apiPrefix", f"{shown(api_prefix)} is not an API path", "e.g. /api")
+    script = raw.get("streamlitScript")
+    if script is not None and (not isinstance(script, str) or not re.match(r"^/[A-Za-z0-9._/-]+\.py$", script)):
+        raise ConfigError(
+            f"{key}.streamlitScript", f"{shown(script)} is not an absolute path to a .py file",
+            "omit it to locate fluxlit/streamlit/main.py in the image at start",
+        )
+    pull = _one_of(raw.get("imagePullPolicy", "IfNotPresent"), ("Always", "IfNotPresent", "Never"),
+                   f"{key}.imagePullPolicy", "pull policy")
+    return DeploymentsSpec(
+        image=image,
+        target=target,
+        api_prefix=api_prefix.rstrip("/"),
+        gateway_replicas=_positive_int(raw.get("gatewayReplicas", 2), f"{key}.gatewayReplicas", 100, "e.g. 2"),
+        streamlit_replicas=_positive_int(raw.get("streamlitReplicas", 1), f"{key}.streamlitReplicas", 100, "e.g. 1"),
+        streamlit_script=script,
+        image_pull_policy=pull,
+    )

@@ -1,0 +1,40 @@
+"""The store interface: one secret container per secret, a new version per rotation."""
+
+from dataclasses import dataclass
+from typing import Optional, Protocol
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class StoreRequest:
+    """What a store needs to hold one secret (no value for generated secrets)."""
+
+    app: str
+    environment: str
+    secret: str
+    source: str
+    generation: int
+    length: int
+    value: Optional[pulumi.Input[str]]
+    disposable: bool
+
+
+@dataclass(frozen=True)
+class StoredSecret:
+    """A secret as the store holds it: the current value and version, and the previous ones."""
+
+    value: pulumi.Output[str]
+    version: pulumi.Output[str]
+    previous_value: Optional[pulumi.Output[str]] = None
+    previous_version: Optional[pulumi.Output[str]] = None
+
+
+class SecretStore(Protocol):
+    """A place of record for secret values (Kubernetes alone, or a cloud secret manager)."""
+
+    name: str
+
+    def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
+        """Create the secret's container and versions as children of `parent`."""
+        ...

@@ -1,0 +1,97 @@
+"""ManagedSecret: one secret's container and versions in the configured store."""
+
+from typing import NotRequired, Optional, TypedDict
+
+import pulumi
+
+from fluxlit_secrets.errors import ConfigError
+from fluxlit_secrets.spec import names
+from fluxlit_secrets.spec.kinds import SOURCES, STORES
+from fluxlit_secrets.stores import StoreRequest, get_store
+from fluxlit_secrets.tokens import token
+
+
+class ManagedSecretArgs(TypedDict):
+    """Inputs of a ManagedSecret."""
+
+    app: str
+    """The app's DNS-1123 name; prefixes every resource name."""
+    environment: str
+    """The stack (environment) the secret belongs to."""
+    secret: str
+    """The secret's DNS-1123 name within the app."""
+    source: str
+    """`generated` (random, rotated by `generation`) or `config` (the `value` input)."""
+    generation: int
+    """Version counter: raise it by one to rotate."""
+    store: str
+    """Where the value of record lives: `kubernetes`."""
+    length: NotRequired[int]
+    """Length of a generated value (default 64)."""
+    value: NotRequired[pulumi.Input[str]]
+    """The value of a config-sourced secret (kept secret)."""
+    disposable: NotRequired[bool]
+    """True for a throw-away stack: the value of record is then not protected."""
+
+
+class ManagedSecret(pulumi.ComponentResource):
+    """One secret in its store: the current version, the previous one, and their version ids."""
+
+    value: pulumi.Output[str]
+    """The current value (secret)."""
+    version: pulumi.Output[str]
+    """The current version identifier (a generation or a store version id)."""
+    previous_value: pulumi.Output[Optional[str]]
+    """The previous version's value (secret), when the store still holds one."""
+    previous_version: pulumi.Output[Optional[str]]
+    """The previous version's identifier, when there is one."""
+
+    def __init__(
+        self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
+        super().__init__(token("ManagedSecret"), name, {}, opts)
+        request = _request(args)
+        stored = get_store(args["store"]).provision(request, self)
+        self.value = stored.value
+        self.version = stored.version
+        self.previous_value = (
+            stored.previous_value if stored.previous_value is not None else pulumi.Output.from_input(None)
+        )
+        self.previous_version = (
+            stored.previous_version
+            if stored.previous_version is not None
+            else pulumi.Output.from_input(None)
+        )
+        self.register_outputs(
+            {
+                "value": self.value,
+                "version": self.version,
+                "previousValue": self.previous_value,
+                "previousVersion": self.previous_version,
+            }
+        )
+
+
+def _request(args: ManagedSecretArgs) -> StoreRequest:
+    for field in ("app", "secret"):
+        if not names.is_dns_label(args.get(field)):
+            raise ConfigError(f"ManagedSecret.{field}", "is not a DNS-1123 label", "use lowercase letters, digits, '-'")
+    if args.get("source") not in SOURCES:
+        raise ConfigError("ManagedSecret.source", "is unknown", "use one of " + ", ".join(SOURCES))
+    if args.get("store") not in STORES:
+        raise ConfigError("ManagedSecret.store", "is unknown", "use one of " + ", ".join(STORES))
+    gen = args.get("generation")
+    if isinstance(gen, bool) or not isinstance(gen, int) or gen < 1:
+        raise ConfigError("ManagedSecret.generation", "must be a positive whole number", "start at 1")
+    if args["source"] == "config" and args.get("value") is None:
+        raise ConfigError("ManagedSecret.value", "is missing for a config-sourced secret", "pass the secret value")
+    return StoreRequest(
+        app=args["app"],
+        environment=args["environment"],
+        secret=args["secret"],
+        source=args["source"],
+        generation=gen,
+        length=args.get("length", 64),
+        value=args.get("value"),
+        disposable=bool(args.get("disposable", False)),
+    )
