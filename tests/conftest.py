@@ -1,0 +1,69 @@
+"""Shared fixtures: run the real project's program under the package's own mocks."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fluxlit_secrets.engine import ProviderMocks, Recording
+from fluxlit_secrets.engine.project import _as_config_string, load_project
+from fluxlit_secrets.engine.run import run_program
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Known values for the leak scans: every generated secret and config secret of the dev stack.
+KNOWN = {
+    "admin-portal-jwt-g1": "KnownJwtValue0000000000000000000000000000000000000000000000000001",
+    "admin-portal-jwt-g2": "KnownJwtValue0000000000000000000000000000000000000000000000000002",
+    "admin-portal-bff-g1": "KnownBffValue0000000000000000000000000000000000000000000000000001",
+    "admin-portal-reports-token-g1": "KnownReportsValue00000000000000000000000000000000000000000000001",
+}
+OIDC_VALUE = "KnownOidcClientSecretValue-0123456789"
+
+BASE: dict[str, Any] = {
+    "app": "admin-portal",
+    "namespace": "admin-portal-dev",
+    "disposable": True,
+    "topology": "split",
+    "deployments": {"image": "ghcr.io/acme/admin-portal:1.4.2"},
+    "secrets": {
+        "jwt": {"kind": "jwt-hs256", "generation": 1},
+        "bff": {"kind": "oidc-bff", "generation": 1},
+        "oidc": {"kind": "oidc-client", "configKey": "oidcClientSecret"},
+        "reports-token": {
+            "kind": "opaque",
+            "consumers": {
+                "gateway": {"as": "file", "name": "REPORTS_TOKEN"},
+                "streamlit": {"as": "env", "name": "REPORTS_TOKEN"},
+            },
+        },
+    },
+}
+
+
+def base_config() -> dict[str, Any]:
+    """A deep copy of the dev-like config, for a test to change."""
+    return copy.deepcopy(BASE)
+
+
+def synth_config(
+    config: dict[str, Any], *, secure: dict[str, str] | None = None, plain: dict[str, str] | None = None,
+    stack: str = "test",
+) -> Recording:
+    """Run the project's program with `fluxlit-secrets:*` config given as a Python mapping."""
+    project = load_project(ROOT)
+    secure = {"oidcClientSecret": OIDC_VALUE} if secure is None else secure
+    values = {f"fluxlit-secrets:{k}": _as_config_string(v) for k, v in config.items()}
+    values.update({f"fluxlit-secrets:{k}": v for k, v in (plain or {}).items()})
+    values.update({f"fluxlit-secrets:{k}": v for k, v in secure.items()})
+    secret_keys = [f"fluxlit-secrets:{k}" for k in secure]
+    return run_program(project, stack, values, secret_keys, mocks=ProviderMocks(generated=KNOWN))
+
+
+@pytest.fixture
+def dev_recording() -> Recording:
+    """The dev-like config under mocks with known values."""
+    return synth_config(base_config())

@@ -1,0 +1,61 @@
+"""The component Args TypedDicts and the stack-config model stay one to one."""
+
+from __future__ import annotations
+
+from fluxlit_secrets.lifecycle import (
+    CONFIG_KEY_OF,
+    ConsumerArgs,
+    DeploymentsArgs,
+    SecretArgs,
+    SecretLifecycleArgs,
+    args_to_config,
+)
+from fluxlit_secrets.spec import parse_app
+from fluxlit_secrets.spec.parse import CONSUMER_KEYS, DEPLOYMENT_KEYS, SECRET_KEYS, TOP_KEYS
+
+
+def config_names(typed: type, *, only_in_args: set[str] = frozenset()) -> set[str]:
+    return {CONFIG_KEY_OF.get(k, k) for k in typed.__annotations__} - only_in_args
+
+
+def test_lifecycle_args_cover_the_top_level_keys() -> None:
+    assert config_names(SecretLifecycleArgs, only_in_args={"environment"}) == set(TOP_KEYS)
+
+
+def test_secret_args_cover_the_secret_keys() -> None:
+    # configKey is stack-config only (the program reads it); value is component-only.
+    assert config_names(SecretArgs, only_in_args={"value"}) == set(SECRET_KEYS) - {"configKey"}
+
+
+def test_consumer_and_deployment_args_cover_their_keys() -> None:
+    assert config_names(ConsumerArgs) == set(CONSUMER_KEYS)
+    assert config_names(DeploymentsArgs) == set(DEPLOYMENT_KEYS)
+
+
+def test_args_convert_to_the_same_spec_as_the_stack_config() -> None:
+    args: SecretLifecycleArgs = {
+        "app": "shop",
+        "environment": "prod",
+        "secrets": {
+            "jwt": {"kind": "jwt-hs256", "generation": 3, "rotated_at": "2026-11-01", "max_age_days": 90},
+            "token": {"kind": "opaque", "source": "config", "value": "never-read-here",
+                      "consumers": {"streamlit": {"mode": "env", "name": "TOKEN"}}},
+        },
+        "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gateway_replicas": 3},
+    }
+    config, values = args_to_config(args)
+    assert values == {"token": "never-read-here"}
+    from_args = parse_app(config, environment="prod")
+    from_config = parse_app(
+        {
+            "app": "shop",
+            "secrets": {
+                "jwt": {"kind": "jwt-hs256", "generation": 3, "rotatedAt": "2026-11-01", "maxAgeDays": 90},
+                "token": {"kind": "opaque", "source": "config",
+                          "consumers": {"streamlit": {"as": "env", "name": "TOKEN"}}},
+            },
+            "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gatewayReplicas": 3},
+        },
+        environment="prod",
+    )
+    assert from_args == from_config
