@@ -203,7 +203,13 @@ class SecretLifecycle(pulumi.ComponentResource):
             ]
             delivery = WorkloadDelivery(
                 f"{name}-{workload}",
-                {"app": spec.app, "namespace": namespace, "workload": workload, "secrets": entries},
+                {
+                    "app": spec.app,
+                    "namespace": namespace,
+                    "workload": workload,
+                    "secrets": entries,
+                    "store": spec.store,
+                },
                 opts=child,
             )
             pods[workload] = {

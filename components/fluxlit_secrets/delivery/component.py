@@ -6,7 +6,13 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.delivery.fragments import secret_env, secret_volume_mounts, secret_volumes
-from fluxlit_secrets.delivery.restart import RESTART_ANNOTATION, delivery_secret_name, restart_trigger
+from fluxlit_secrets.delivery.restart import (
+    KEYS_ANNOTATION,
+    RESTART_ANNOTATION,
+    STORE_ANNOTATION,
+    delivery_secret_name,
+    restart_trigger,
+)
 from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.tokens import MANAGED_BY, token, workload_labels
 
@@ -39,6 +45,8 @@ class WorkloadDeliveryArgs(TypedDict):
     """Exactly the secrets this workload consumes."""
     labels: NotRequired[dict[str, str]]
     """Extra labels for the Secret."""
+    store: NotRequired[str]
+    """Name of the store of record, shown on the Secret (default `kubernetes`)."""
 
 
 class WorkloadDelivery(pulumi.ComponentResource):
@@ -83,7 +91,14 @@ class WorkloadDelivery(pulumi.ComponentResource):
                     "name": physical,
                     "namespace": args["namespace"],
                     "labels": {**workload_labels(app, workload), **MANAGED_BY, **(args.get("labels") or {})},
-                    "annotations": {RESTART_ANNOTATION: trigger},
+                    "annotations": {
+                        RESTART_ANNOTATION: trigger,
+                        # Names only: which declared secret each key holds.
+                        KEYS_ANNOTATION: ",".join(
+                            sorted({f"{e['name']}={e['secret']}" for e in entries})
+                        ),
+                        STORE_ANNOTATION: args.get("store", "kubernetes"),
+                    },
                 },
                 type="Opaque",
                 immutable=True,

@@ -13,6 +13,10 @@ from collections.abc import Iterable, Mapping
 
 #: Pod-template annotation holding the restart trigger.
 RESTART_ANNOTATION = "fluxlit-secrets/versions"
+#: Secret annotation: which declared secret each data key holds (`KEY=secret,...`).
+KEYS_ANNOTATION = "fluxlit-secrets/keys"
+#: Secret annotation: the store of record of the values.
+STORE_ANNOTATION = "fluxlit-secrets/store"
 
 
 def restart_trigger(versions: Mapping[str, str]) -> str:

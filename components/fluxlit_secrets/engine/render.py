@@ -1,0 +1,262 @@
+"""Render a recording: resources.json, manifests.yaml and report.md, with every secret redacted."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from fluxlit_secrets.engine.mocks import is_secret
+from fluxlit_secrets.engine.run import Recording
+
+REDACTED = "[secret]"
+from fluxlit_secrets.delivery.restart import KEYS_ANNOTATION, STORE_ANNOTATION
+from fluxlit_secrets.delivery.restart import RESTART_ANNOTATION as VERSIONS_ANNOTATION
+from fluxlit_secrets.tokens import WORKLOAD_LABEL
+
+#: Apply order of kinds, as kubectl and Helm sort them.
+KIND_ORDER = [
+    "Namespace", "NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "Role", "RoleBinding",
+    "Service", "Deployment", "StatefulSet", "Job", "CronJob",
+]
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def redact(value: Any, *, keep_keys: bool = False) -> Any:
+    """Replace every secret-marked value by "[secret]" (with `keep_keys`, a secret map keeps its keys)."""
+    if is_secret(value):
+        inner = value.get("value")
+        if keep_keys and isinstance(inner, dict):
+            return {k: REDACTED for k in inner}
+        return REDACTED
+    if isinstance(value, dict):
+        return {k: redact(v, keep_keys=keep_keys) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, keep_keys=keep_keys) for v in value]
+    if isinstance(value, float):
+        return _number(value)
+    return value
+
+
+def resources_json(rec: Recording) -> list[dict[str, Any]]:
+    """Every registration: urn, type, name, parent, custom, inputs (redacted), options."""
+    return [
+        {
+            "urn": r.urn,
+            "type": r.type,
+            "name": r.name,
+            "parent": r.parent or None,
+            "custom": r.custom,
+            "inputs": redact(r.inputs),
+            "options": r.options,
+        }
+        for r in rec.registrations
+    ]
+
+
+def manifests(rec: Recording) -> list[dict[str, Any]]:
+    """Every Kubernetes object as it would be applied, Secret data redacted key by key."""
+    objects = []
+    for r in rec.registrations:
+        if not (r.custom and r.type.startswith("kubernetes:")) or r.type.startswith("kubernetes:helm"):
+            continue
+        obj = redact(r.inputs, keep_keys=True)
+        if not isinstance(obj, dict) or "kind" not in obj:
+            continue
+        meta = dict(obj.get("metadata") or {})
+        out_meta = redact(r.outputs.get("metadata") or {}, keep_keys=True)
+        if not meta.get("name") and isinstance(out_meta, dict) and out_meta.get("name"):
+            meta["name"] = out_meta["name"]  # auto-named: the provider's generated name
+        obj["metadata"] = meta
+        ordered = {k: obj[k] for k in ("apiVersion", "kind", "metadata") if k in obj}
+        ordered.update({k: v for k, v in obj.items() if k not in ordered})
+        objects.append(ordered)
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    return sorted(objects, key=lambda o: rank.get(o["kind"], len(rank)))
+
+
+def dump_yaml(documents: list[dict[str, Any]]) -> str:
+    """Multi-document YAML."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    buf = io.StringIO()
+    yaml.dump_all(documents, buf)
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One delivered key: store secret -> Kubernetes Secret -> workload, as file or env."""
+
+    secret: str
+    store: str
+    k8s_secret: str
+    workload: str
+    mode: str
+    name: str
+
+
+def _split_pairs(text: str | None) -> dict[str, str]:
+    pairs = {}
+    for part in (text or "").split(","):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            pairs[k] = v
+    return pairs
+
+
+def _workload_of(obj: dict[str, Any]) -> str:
+    labels = (((obj.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels") or {}
+    return labels.get(WORKLOAD_LABEL) or obj["metadata"].get("name", "?")
+
+
+def flows(objects: list[dict[str, Any]]) -> list[Flow]:
+    """Follow each secretKeyRef and Secret volume of each Deployment back to its Secret."""
+    secrets = {
+        (o["metadata"].get("namespace"), o["metadata"].get("name")): o for o in objects if o["kind"] == "Secret"
+    }
+    found: list[Flow] = []
+
+    def origin(ns: str | None, secret_name: str, key: str) -> tuple[str, str]:
+        s = secrets.get((ns, secret_name))
+        if s is None:
+            return key, "-"
+        ann = s["metadata"].get("annotations") or {}
+        return _split_pairs(ann.get(KEYS_ANNOTATION)).get(key, key), ann.get(STORE_ANNOTATION, "-")
+
+    for o in objects:
+        if o["kind"] not in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
+            continue
+        ns = o["metadata"].get("namespace")
+        workload = _workload_of(o)
+        pod = ((o.get("spec") or {}).get("template") or {}).get("spec") or {}
+        volumes = {v["name"]: v["secret"] for v in pod.get("volumes") or [] if "secret" in v}
+        for c in pod.get("containers") or []:
+            for e in c.get("env") or []:
+                ref = ((e.get("valueFrom") or {}).get("secretKeyRef")) or None
+                if ref:
+                    secret, store = origin(ns, ref["name"], ref["key"])
+                    found.append(Flow(secret, store, ref["name"], workload, "env", e["name"]))
+            for ef in c.get("envFrom") or []:
+                if ef.get("secretRef"):
+                    name = ef["secretRef"]["name"]
+                    found.append(Flow("(every key)", "-", name, workload, "envFrom", ef.get("prefix", "*")))
+            for m in c.get("volumeMounts") or []:
+                vol = volumes.get(m["name"])
+                if vol is None:
+                    continue
+                items = vol.get("items") or [{"key": "(every key)", "path": "(every key)"}]
+                for item in items:
+                    secret, store = origin(ns, vol["secretName"], item["key"])
+                    path = m["mountPath"].rstrip("/") + "/" + item["path"]
+                    found.append(Flow(secret, store, vol["secretName"], workload, "file", path))
+    return sorted(found, key=lambda f: (f.secret, f.workload, f.mode, f.name))
+
+
+def triggers(objects: list[dict[str, Any]]) -> dict[str, str]:
+    """Restart trigger (pod-template versions annotation) per workload."""
+    out = {}
+    for o in objects:
+        if o["kind"] == "Deployment":
+            ann = ((o.get("spec") or {}).get("template") or {}).get("metadata", {}).get("annotations") or {}
+            out[_workload_of(o)] = ann.get(VERSIONS_ANNOTATION, "(none)")
+    return dict(sorted(out.items()))
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _node(prefix: str, name: str) -> str:
+    return prefix + "_" + "".join(ch if ch.isalnum() else "_" for ch in name)
+
+
+def mermaid(fl: list[Flow]) -> str:
+    """A flowchart secret -> Kubernetes Secret -> workload, edges labelled with file/env names."""
+    lines = ["flowchart LR"]
+    declared = set()
+    for f in fl:
+        for node, label in (
+            (_node("s", f.secret), f"{f.secret}<br/>({f.store})"),
+            (_node("k", f.k8s_secret), f"Secret {f.k8s_secret}"),
+            (_node("w", f.workload), f"{f.workload} pod"),
+        ):
+            if node not in declared:
+                declared.add(node)
+                lines.append(f'  {node}["{label}"]')
+    edges = []
+    for f in fl:
+        a = f"  {_node('s', f.secret)} --> {_node('k', f.k8s_secret)}"
+        if a not in edges:
+            edges.append(a)
+        edges.append(f'  {_node("k", f.k8s_secret)} -- "{f.mode} {f.name}" --> {_node("w", f.workload)}')
+    return "\n".join(lines + edges)
+
+
+def counts(rec: Recording) -> Counter[str]:
+    """Registered resources by type token."""
+    return Counter(r.type for r in rec.registrations)
+
+
+def report_md(rec: Recording, objects: list[dict[str, Any]]) -> str:
+    """The human report: which pod receives which secret and how, and what restarts it."""
+    fl = flows(objects)
+    rows = [[f.secret, f.store, f.k8s_secret, f.workload, f.mode, f"`{f.name}`"] for f in fl]
+    trig = triggers(objects)
+    parts = [
+        f"# Synth report: stack `{rec.stack}` of project `{rec.project.name}`",
+        "",
+        "Evaluated offline through mocks: no secret value was decrypted, generated or printed.",
+        "",
+        "## Which pod receives which secret",
+        "",
+        _md_table(["secret", "store", "Kubernetes Secret", "workload", "as", "name / path"], rows)
+        if rows else "No workload receives a secret.",
+        "",
+        "## Restart triggers",
+        "",
+        "A workload rolls when, and only when, its trigger changes.",
+        "",
+        _md_table(["workload", "trigger (secret=version)"], [[w, f"`{t}`"] for w, t in trig.items()])
+        if trig else "No Deployment.",
+        "",
+        "## Flow",
+        "",
+        "```mermaid",
+        mermaid(fl),
+        "```",
+        "",
+        "## Resources",
+        "",
+        _md_table(["type", "count"], [[t, str(n)] for t, n in sorted(counts(rec).items())]),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def summary(rec: Recording, objects: list[dict[str, Any]]) -> str:
+    """Short stdout summary: counts by type and the secret -> workload table."""
+    c = counts(rec)
+    lines = [f"stack {rec.stack}: {sum(c.values())} resources"]
+    lines += [f"  {n:>3}  {t}" for t, n in sorted(c.items())]
+    fl = flows(objects)
+    if fl:
+        width = max(len(f.secret) for f in fl)
+        lines.append("secrets -> workloads:")
+        lines += [f"  {f.secret:<{width}}  -> {f.workload:<10} {f.mode:<4} {f.name}" for f in fl]
+    return "\n".join(lines)
+
+
+def write_json(data: Any) -> str:
+    """Stable, readable JSON."""
+    return json.dumps(data, indent=2, sort_keys=False) + "\n"
