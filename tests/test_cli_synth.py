@@ -1,0 +1,139 @@
+"""`fluxlit-secrets synth`: exit codes, the three files, no secret value, valid manifests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+from ruamel.yaml import YAML
+
+from fluxlit_secrets.cli import main
+from fluxlit_secrets.engine import ProviderMocks
+from fluxlit_secrets.engine.synth import synth
+from tests.conftest import KNOWN, ROOT
+
+STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+
+
+def copy_project(tmp_path: Path) -> Path:
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "stacks", dest / "stacks")
+    return dest
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_synth_of_each_stack_exits_0_and_writes_three_files(stack: str, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["synth", "--stack", stack, "--project-dir", str(ROOT), "--out", str(out)]) == 0
+    for name in ("resources.json", "manifests.yaml", "report.md"):
+        assert (out / name).stat().st_size > 0
+    stdout = capsys.readouterr().out
+    assert "secrets -> workloads:" in stdout
+    resources = json.loads((out / "resources.json").read_text())
+    assert {"urn", "type", "name", "parent", "custom", "inputs", "options"} <= set(resources[0])
+    assert "| secret | store | Kubernetes Secret | workload | as | name / path |" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_rendered_files_hold_no_secret_value(stack: str, tmp_path: Path) -> None:
+    mocks = ProviderMocks(generated=KNOWN)
+    result = synth(ROOT, stack, tmp_path, mocks=mocks)
+    values = set(mocks.handed_out.values())
+    values |= {result.recording.config.values[k] for k in result.recording.config.secret_keys}
+    assert values, "the stack has secrets to look for"
+    for name in ("resources.json", "manifests.yaml", "report.md"):
+        text = (tmp_path / name).read_text()
+        for value in values:
+            assert value not in text, f"a secret value leaks into {name}"
+    assert "[secret]" in (tmp_path / "resources.json").read_text()
+    assert not any(value in result.summary for value in values)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_manifests_pass_kubernetes_validate(stack: str, tmp_path: Path) -> None:
+    synth(ROOT, stack, tmp_path)
+    docs = list(YAML(typ="safe", pure=True).load_all((tmp_path / "manifests.yaml").read_text()))
+    assert docs
+    version = kubernetes_validate.latest_version()
+    for doc in docs:
+        kubernetes_validate.validate(doc, version, strict=True)
+
+
+def test_secret_data_keeps_its_keys_but_not_its_values(tmp_path: Path) -> None:
+    synth(ROOT, "dev", tmp_path)
+    docs = list(YAML(typ="safe", pure=True).load_all((tmp_path / "manifests.yaml").read_text()))
+    streamlit = next(d for d in docs if d["kind"] == "Secret" and "streamlit" in d["metadata"]["name"])
+    assert streamlit["stringData"] == {"REPORTS_TOKEN": "[secret]"}
+
+
+def test_broken_stack_file_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
+    project = copy_project(tmp_path)
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    path.write_text(path.read_text().replace("kind: jwt-hs256\n      generation: 1", "kind: jwt-hs256\n      generation: 0"))
+    assert main(["synth", "--stack", "dev", "--project-dir", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "Pulumi.dev.yaml" in err and "fluxlit-secrets:secrets.jwt.generation" in err
+    assert "Traceback" not in err
+
+
+def test_invalid_yaml_exits_2_with_the_line(tmp_path: Path, capsys) -> None:
+    project = copy_project(tmp_path)
+    (project / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  fluxlit-secrets:app: [unclosed\n")
+    assert main(["synth", "--stack", "dev", "--project-dir", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Pulumi.dev.yaml" in err and "line" in err
+
+
+def test_unknown_stack_lists_the_stacks_that_exist(capsys) -> None:
+    assert main(["synth", "--stack", "prodd", "--project-dir", str(ROOT)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "prodd" in err and "dev" in err
+
+
+def test_missing_secret_config_value_is_an_error(tmp_path: Path, capsys) -> None:
+    project = copy_project(tmp_path)
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("  # A placeholder")])
+    assert main(["synth", "--stack", "dev", "--project-dir", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "fluxlit-secrets:oidcClientSecret" in err and "pulumi config set --secret" in err
+
+
+def test_plaintext_secret_config_value_is_refused(tmp_path: Path, capsys) -> None:
+    project = copy_project(tmp_path)
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    text = path.read_text()
+    cut = text.index("  fluxlit-secrets:oidcClientSecret:")
+    path.write_text(text[:cut] + "  fluxlit-secrets:oidcClientSecret: plain-text-value-123\n")
+    assert main(["synth", "--stack", "dev", "--project-dir", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "plaintext" in err and "plain-text-value-123" not in err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["synth", "--help"]])
+def test_every_command_has_help(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_synth_renders_an_app_stack_that_imports_the_components(tmp_path: Path) -> None:
+    result = synth(ROOT / "examples" / "app-stack", "dev", tmp_path)
+    docs = list(YAML(typ="safe", pure=True).load_all((tmp_path / "manifests.yaml").read_text()))
+    deployment = next(d for d in docs if d["kind"] == "Deployment")
+    secret = next(d for d in docs if d["kind"] == "Secret")
+    pod = deployment["spec"]["template"]
+    assert pod["spec"]["volumes"][0]["secret"]["secretName"] == secret["metadata"]["name"]
+    assert pod["metadata"]["annotations"]["fluxlit-secrets/versions"].startswith("jwt=1,payments-key=")
+    assert set(secret["stringData"]) == {"FLUXLIT_JWT_HS256_SECRET", "PAYMENTS_KEY"}
+    assert "payments-key" in result.summary
