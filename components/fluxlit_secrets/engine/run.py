@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import runpy
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,8 @@ class Recording:
     registrations: list[Registration]
     mocks: ProviderMocks
     outputs: dict[str, Any] = field(default_factory=dict)
+    #: Wall time of the program's evaluation under the mocks.
+    seconds: float = 0.0
 
     def of_type(self, type_: str) -> list[Registration]:
         """Registrations of one type token."""
@@ -52,6 +56,15 @@ def _program_context(root: Path) -> Iterator[None]:
     finally:
         os.chdir(old_cwd)
         sys.path[:] = old_path
+
+
+def _close(loop: asyncio.AbstractEventLoop) -> None:
+    """Join the mock monitor's worker threads (and their loops) and close this run's loop."""
+    try:
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
 
 
 def run_stack(
@@ -81,9 +94,12 @@ def run_program(
     """Run `project.main` with this config under a fresh mock runtime."""
     mocks = mocks or ProviderMocks()
     monitor = RecordingMonitor(mocks)
+    loop = asyncio.new_event_loop()  # this run's own loop, closed when it ends
+    asyncio.set_event_loop(loop)
     _settings.ROOT.set(None)  # a new root Stack for every run
     pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(dict(values), list(secret_keys))
+    start = time.perf_counter()
     try:
         with _program_context(project.root):
             _sync_await(run_pulumi_func(lambda: runpy.run_path(str(project.main), run_name="__main__")))
@@ -93,10 +109,12 @@ def run_program(
         raise ProgramError(one_line(str(exc))) from None
     finally:
         pulumi.runtime.set_all_config({}, [])
+        _close(loop)
     return Recording(
         project=project,
         stack=stack,
         config=config or StackConfig(values=values, secret_keys=secret_keys, path=project.root),
         registrations=list(monitor.registrations),
         mocks=mocks,
+        seconds=time.perf_counter() - start,
     )
