@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.lifecycle import (
-    CONFIG_KEY_OF,
     ConsumerArgs,
     DeploymentsArgs,
     SecretArgs,
     SecretLifecycleArgs,
     args_to_config,
+    config_key_of,
 )
+from fluxlit_secrets.spec.clouds import AWS_KEYS, AZURE_KEYS, GCP_KEYS
 from fluxlit_secrets.spec import parse_app
 from fluxlit_secrets.spec.parse import CONSUMER_KEYS, DEPLOYMENT_KEYS, SECRET_KEYS, TOP_KEYS
 
 
 def config_names(typed: type, *, only_in_args: set[str] = frozenset()) -> set[str]:
-    return {CONFIG_KEY_OF.get(k, k) for k in typed.__annotations__} - only_in_args
+    return {config_key_of(k) for k in typed.__annotations__} - only_in_args
 
 
 def test_lifecycle_args_cover_the_top_level_keys() -> None:
@@ -30,6 +32,12 @@ def test_secret_args_cover_the_secret_keys() -> None:
 def test_consumer_and_deployment_args_cover_their_keys() -> None:
     assert config_names(ConsumerArgs) == set(CONSUMER_KEYS)
     assert config_names(DeploymentsArgs) == set(DEPLOYMENT_KEYS)
+
+
+def test_cloud_args_cover_the_cloud_keys() -> None:
+    assert config_names(AwsArgs) == set(AWS_KEYS)
+    assert config_names(GcpArgs) == set(GCP_KEYS)
+    assert config_names(AzureArgs) == set(AZURE_KEYS)
 
 
 def test_args_convert_to_the_same_spec_as_the_stack_config() -> None:

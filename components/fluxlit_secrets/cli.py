@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {where}{one_line(str(exc))}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:
+        return FAILED
+    except Exception as exc:  # noqa: BLE001 (a bug, not a config mistake: one line unless asked)
+        if os.environ.get("FLUXLIT_SECRETS_TRACEBACK"):
+            raise
+        print(f"error: the program failed: {type(exc).__name__}: {one_line(str(exc))[:500]} "
+              "(set FLUXLIT_SECRETS_TRACEBACK=1 for the traceback)", file=sys.stderr)
         return FAILED
     finally:
         if gc_was_enabled:

@@ -5,6 +5,7 @@ from typing import Any, NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_kubernetes as k8s
 
+from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs, camel, settings_to_args
 from fluxlit_secrets.delivery import DeliveredSecretArgs, WorkloadDelivery
 from fluxlit_secrets.identity import WorkloadIdentity
 from fluxlit_secrets.spec import AppSpec, parse_app
@@ -83,20 +84,17 @@ class SecretLifecycleArgs(TypedDict):
     """True for a throw-away stack: values of record are then not protected."""
     deployments: NotRequired[DeploymentsArgs]
     """Create FluxLit Deployments and Services; without it only pod-spec fragments are exported."""
+    aws: NotRequired[AwsArgs]
+    """AWS settings (store aws)."""
+    gcp: NotRequired[GcpArgs]
+    """GCP settings (store gcp)."""
+    azure: NotRequired[AzureArgs]
+    """Azure settings (store azure)."""
 
 
-#: Component-arg field -> stack-config key, where the two differ.
-CONFIG_KEY_OF = {
-    "mode": "as",
-    "config_key": "configKey",
-    "rotated_at": "rotatedAt",
-    "max_age_days": "maxAgeDays",
-    "api_prefix": "apiPrefix",
-    "gateway_replicas": "gatewayReplicas",
-    "streamlit_replicas": "streamlitReplicas",
-    "streamlit_script": "streamlitScript",
-    "image_pull_policy": "imagePullPolicy",
-}
+def config_key_of(field: str) -> str:
+    """The stack-config key of a component-arg field (`mode` is `as`; the rest camelCase)."""
+    return "as" if field == "mode" else camel(field)
 
 
 def args_to_config(args: SecretLifecycleArgs) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -104,7 +102,7 @@ def args_to_config(args: SecretLifecycleArgs) -> tuple[dict[str, Any], dict[str,
 
     def rename(d: Any) -> Any:
         if isinstance(d, dict):
-            return {CONFIG_KEY_OF.get(k, k): rename(v) for k, v in d.items()}
+            return {config_key_of(k): rename(v) for k, v in d.items()}
         return d
 
     values: dict[str, Any] = {}
@@ -116,6 +114,8 @@ def args_to_config(args: SecretLifecycleArgs) -> tuple[dict[str, Any], dict[str,
         secrets[name] = rename(secret)
     config = {k: rename(v) for k, v in args.items() if k not in ("secrets", "environment")}
     config["secrets"] = secrets
+    if config.get("gcp", {}).get("replication") == []:
+        config["gcp"]["replication"] = "auto"
     return config, values
 
 
@@ -157,6 +157,13 @@ class SecretLifecycle(pulumi.ComponentResource):
         )
         namespace = ns.metadata.apply(lambda m: m.name)
 
+        cloud = settings_to_args(spec.cloud)
+        store_context: dict[str, Any] = {}
+        if spec.store == "azure":
+            from fluxlit_secrets.stores.azure import create_vault
+
+            store_context = create_vault(name, spec.azure, disposable=spec.disposable, parent=self,
+                                         tags={"app": spec.app, "managed-by": "fluxlit-secrets"})
         stored = {}
         for secret in spec.secrets:
             stored[secret.name] = ManagedSecret(
@@ -170,6 +177,8 @@ class SecretLifecycle(pulumi.ComponentResource):
                     "length": secret.length,
                     "store": spec.store,
                     "disposable": spec.disposable,
+                    **cloud,
+                    **({"vault_name": store_context["vault_name"]} if store_context else {}),
                     **({"value": values[secret.name]} if secret.name in values else {}),
                 },
                 opts=child,
@@ -188,8 +197,19 @@ class SecretLifecycle(pulumi.ComponentResource):
         triggers: dict[str, pulumi.Output[str]] = {}
         secret_names: dict[str, pulumi.Output[Optional[str]]] = {}
         for workload in spec.workloads():
+            consumed = sorted({s.name for s, _ in spec.deliveries_for(workload)})
             identity = WorkloadIdentity(
-                f"{name}-{workload}", {"app": spec.app, "namespace": namespace, "workload": workload}, opts=child
+                f"{name}-{workload}",
+                {
+                    "app": spec.app,
+                    "namespace": spec.namespace,
+                    "workload": workload,
+                    "environment": spec.environment,
+                    "store": spec.store,
+                    "secret_refs": [stored[s].ref for s in consumed],
+                    **cloud,
+                },
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
             )
             entries: list[DeliveredSecretArgs] = [
                 {
@@ -218,7 +238,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                 "volume_mounts": delivery.volume_mounts,
                 "env": delivery.env,
                 "pod_annotations": delivery.pod_annotations,
-                "pod_labels": {},
+                "pod_labels": identity.pod_labels,
             }
             fragments[workload] = pulumi.Output.all(
                 serviceAccountName=identity.service_account_name,
@@ -226,7 +246,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                 volumeMounts=delivery.volume_mounts,
                 env=delivery.env,
                 podAnnotations=delivery.pod_annotations,
-                podLabels={},
+                podLabels=identity.pod_labels,
             )
             triggers[workload] = delivery.restart_trigger
             secret_names[workload] = delivery.secret_name

@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 import pulumi
 
+from fluxlit_secrets.cloud_args import settings_to_args
 from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.lifecycle import SecretLifecycle, SecretLifecycleArgs
 from fluxlit_secrets.spec.parse import LATER_KEYS, NAMESPACE, TOP_KEYS, parse_app
@@ -79,6 +80,8 @@ def stack_args(environment: str) -> SecretLifecycleArgs:
         "disposable": spec.disposable,
         "secrets": secrets,
     }
+    for settings in (spec.aws, spec.gcp, spec.azure):
+        args.update(settings_to_args(settings))  # type: ignore[typeddict-item]
     if spec.deployments is not None:
         d = spec.deployments
         args["deployments"] = {

@@ -16,6 +16,8 @@ from typing import Any
 
 import pulumi
 
+from fluxlit_secrets.engine.cloud_mocks import FAKES, CloudContext
+
 #: The wire marker of a secret value (pulumi.runtime.rpc's signature pair).
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -76,9 +78,19 @@ class ProviderMocks(pulumi.runtime.Mocks):
         self.generated = dict(generated or {})
         #: Every generated value handed out, by logical name (tests read it; nothing prints it).
         self.handed_out: dict[str, str] = {}
+        #: Account, region, project, subscription the cloud fakes answer with.
+        self.cloud = CloudContext()
+
+    def configure(self, config: dict[str, str]) -> None:
+        """Take the cloud identifiers from the stack's config before a run."""
+        self.cloud = CloudContext.from_config(config)
 
     # -- dispatch ---------------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        fake = FAKES.get(args.typ)
+        if fake is not None:
+            id_, extra = fake(self.cloud, args.name, unwrap(args.inputs), self._seed(args))
+            return id_, {**args.inputs, **extra}
         handler = HANDLERS.get(args.typ)
         if handler is None and args.typ.startswith("kubernetes:"):
             handler = _kubernetes

@@ -93,6 +93,7 @@ def run_program(
 ) -> Recording:
     """Run `project.main` with this config under a fresh mock runtime."""
     mocks = mocks or ProviderMocks()
+    mocks.configure(values)
     monitor = RecordingMonitor(mocks)
     loop = asyncio.new_event_loop()  # this run's own loop, closed when it ends
     asyncio.set_event_loop(loop)

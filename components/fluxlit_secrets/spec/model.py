@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fluxlit_secrets.spec.clouds import AwsSettings, AzureSettings, GcpSettings
 
 #: Where file-delivered secrets appear in every pod (FluxlitSettings(_secrets_dir=...) reads it).
 SECRETS_DIR = "/var/run/secrets/fluxlit"
@@ -69,7 +73,15 @@ class AppSpec:
     disposable: bool = False
     secrets: tuple[SecretSpec, ...] = ()
     deployments: DeploymentsSpec | None = None
+    aws: AwsSettings | None = None
+    gcp: GcpSettings | None = None
+    azure: AzureSettings | None = None
     extra_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cloud(self) -> AwsSettings | GcpSettings | AzureSettings | None:
+        """Settings of the store's cloud (None for the kubernetes store)."""
+        return {"aws": self.aws, "gcp": self.gcp, "azure": self.azure}.get(self.store)
 
     def workloads(self) -> tuple[str, ...]:
         """The pods that exist: gateway and streamlit (split) or one `app` pod (unified)."""

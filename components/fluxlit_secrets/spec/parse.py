@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean, shown
-from fluxlit_secrets.spec import names
+from fluxlit_secrets.spec import names, naming
+from fluxlit_secrets.spec.clouds import parse_aws, parse_azure, parse_gcp
 from fluxlit_secrets.spec.kinds import (
     DELIVERY_MODES,
     GATEWAY_ONLY_NAMES,
@@ -24,9 +25,11 @@ from fluxlit_secrets.spec.model import AppSpec, Delivery, DeploymentsSpec, Secre
 NAMESPACE = "fluxlit-secrets"
 
 #: Top-level keys of the stack config that this model reads.
-TOP_KEYS = ("app", "namespace", "topology", "store", "disposable", "secrets", "deployments")
-#: Top-level keys that later layers read (cloud settings, auth); accepted here as they are.
-LATER_KEYS = ("auth", "networkPolicy", "aws", "gcp", "azure")
+TOP_KEYS = (
+    "app", "namespace", "topology", "store", "disposable", "secrets", "deployments", "aws", "gcp", "azure",
+)
+#: Top-level keys that later layers read; accepted here as they are.
+LATER_KEYS = ("auth", "networkPolicy")
 SECRET_KEYS = (
     "kind", "source", "generation", "length", "configKey", "consumers",
     "overlap", "rotatedAt", "maxAgeDays",
@@ -145,7 +148,18 @@ def parse_app(
     deployments = None
     if values.get("deployments") is not None:
         deployments = _parse_deployments(values["deployments"])
-    return AppSpec(
+    clouds = {
+        "aws": lambda raw: parse_aws(raw, disposable=disposable),
+        "gcp": parse_gcp,
+        "azure": parse_azure,
+    }
+    settings = {c: parse(values[c]) for c, parse in clouds.items() if values.get(c) is not None}
+    if store in clouds and store not in settings:
+        raise ConfigError(
+            _key(store), f"is missing for store: {store}",
+            f"add the {store} settings block (README: the {store} section)",
+        )
+    spec = AppSpec(
         app=app,
         namespace=namespace,
         environment=environment,
@@ -154,7 +168,37 @@ def parse_app(
         disposable=disposable,
         secrets=secrets,
         deployments=deployments,
+        **settings,
     )
+    _check_physical_names(spec)
+    return spec
+
+
+def _check_physical_names(spec: AppSpec) -> None:
+    """Each store's own name rules, for every secret (the longest name decides)."""
+    if not re.match(r"^[A-Za-z0-9_.-]{1,100}$", spec.environment):
+        raise ConfigError("stack", f"{shown(spec.environment)} is not a usable stack name",
+                          "use letters, digits, '-', '_' and '.'")
+    for s in spec.secrets:
+        key = _key("secrets", s.name)
+        if spec.store == "aws":
+            name = naming.aws_secret_name(spec, s.name)
+            if len(name) > 512 or not re.match(r"^[A-Za-z0-9/_+=.@-]+$", name):
+                raise ConfigError(key, f"its AWS name {shown(name, 80)} is too long or has invalid characters",
+                                  "shorten namePrefix, the app or the secret name (at most 512)")
+            if re.search(r"-[A-Za-z0-9]{6}$", name):
+                raise ConfigError(key, "its AWS name ends in '-' and six characters, like an ARN suffix",
+                                  "choose a secret name whose last part is not six characters after '-'")
+        if spec.store == "gcp":
+            sid = naming.gcp_secret_id(spec, s.name)
+            if len(sid) > 255 or not re.match(r"^[A-Za-z0-9_-]+$", sid):
+                raise ConfigError(key, f"its Secret Manager id {shown(sid, 80)} is longer than 255 characters",
+                                  "shorten the app, stack or secret name")
+        if spec.store == "azure":
+            name = naming.azure_secret_name(spec, s.name)
+            if len(name) > 127 or not re.match(r"^[A-Za-z][0-9A-Za-z-]*$", name):
+                raise ConfigError(key, f"its Key Vault name {shown(name, 80)} is longer than 127 characters",
+                                  "shorten the app, stack or secret name")
 
 
 def _referenced_config_keys(raw_secrets: Any) -> set[str]:

@@ -1,7 +1,7 @@
 """The store interface: one secret container per secret, a new version per rotation."""
 
-from dataclasses import dataclass
-from typing import Optional, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Optional, Protocol
 
 import pulumi
 
@@ -18,6 +18,10 @@ class StoreRequest:
     length: int
     value: Optional[pulumi.Input[str]]
     disposable: bool
+    #: The store's validated cloud settings (None for the kubernetes store).
+    settings: Any = None
+    #: Per-app resources the store prepared (e.g. the Key Vault's name).
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class StoredSecret:
     version: pulumi.Output[str]
     previous_value: Optional[pulumi.Output[str]] = None
     previous_version: Optional[pulumi.Output[str]] = None
+    #: What an identity grant names: the secret's ARN, Secret Manager id or Key Vault resource id.
+    ref: Optional[pulumi.Output[str]] = None
 
 
 class SecretStore(Protocol):

@@ -4,6 +4,7 @@ from typing import NotRequired, Optional, TypedDict
 
 import pulumi
 
+from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs, settings_from_args
 from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.spec import names
 from fluxlit_secrets.spec.kinds import SOURCES, STORES
@@ -32,6 +33,14 @@ class ManagedSecretArgs(TypedDict):
     """The value of a config-sourced secret (kept secret)."""
     disposable: NotRequired[bool]
     """True for a throw-away stack: the value of record is then not protected."""
+    aws: NotRequired[AwsArgs]
+    """AWS settings (store aws)."""
+    gcp: NotRequired[GcpArgs]
+    """GCP settings (store gcp)."""
+    azure: NotRequired[AzureArgs]
+    """Azure settings (store azure)."""
+    vault_name: NotRequired[pulumi.Input[str]]
+    """Name of the Key Vault holding the secret (store azure; default azure.vault_name)."""
 
 
 class ManagedSecret(pulumi.ComponentResource):
@@ -45,6 +54,8 @@ class ManagedSecret(pulumi.ComponentResource):
     """The previous version's value (secret), when the store still holds one."""
     previous_version: pulumi.Output[Optional[str]]
     """The previous version's identifier, when there is one."""
+    ref: pulumi.Output[Optional[str]]
+    """What identity grants name: the secret's ARN, Secret Manager id or Key Vault resource id."""
 
     def __init__(
         self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None
@@ -62,12 +73,14 @@ class ManagedSecret(pulumi.ComponentResource):
             if stored.previous_version is not None
             else pulumi.Output.from_input(None)
         )
+        self.ref = stored.ref if stored.ref is not None else pulumi.Output.from_input(None)
         self.register_outputs(
             {
                 "value": self.value,
                 "version": self.version,
                 "previousValue": self.previous_value,
                 "previousVersion": self.previous_version,
+                "ref": self.ref,
             }
         )
 
@@ -85,7 +98,17 @@ def _request(args: ManagedSecretArgs) -> StoreRequest:
         raise ConfigError("ManagedSecret.generation", "must be a positive whole number", "start at 1")
     if args["source"] == "config" and args.get("value") is None:
         raise ConfigError("ManagedSecret.value", "is missing for a config-sourced secret", "pass the secret value")
+    disposable = bool(args.get("disposable", False))
+    settings = settings_from_args(args["store"], dict(args), disposable=disposable)
+    context: dict = {}
+    if args["store"] == "azure":
+        vault = settings.vault_id.rsplit("/", 1)[-1] if settings.vault_id else settings.vault_name
+        group = settings.vault_id.split("/resourceGroups/", 1)[1].split("/", 1)[0] if settings.vault_id \
+            else settings.resource_group
+        context = {"vault_name": args.get("vault_name", vault), "resource_group": group}
     return StoreRequest(
+        settings=settings,
+        context=context,
         app=args["app"],
         environment=args["environment"],
         secret=args["secret"],
@@ -93,5 +116,5 @@ def _request(args: ManagedSecretArgs) -> StoreRequest:
         generation=gen,
         length=args.get("length", 64),
         value=args.get("value"),
-        disposable=bool(args.get("disposable", False)),
+        disposable=disposable,
     )
