@@ -307,3 +307,23 @@ def test_store_name_rules_are_checked_per_secret() -> None:
     config["secrets"]["api-key123"] = {"kind": "opaque", "consumers": {"gateway": {"name": "X"}}}
     with pytest.raises(ConfigError, match="like an ARN suffix"):
         parse_app(config, environment="test")
+
+
+@pytest.mark.parametrize("store", ["aws", "gcp", "azure"])
+def test_a_renamed_secret_keeps_its_state_and_its_store_name(store: str) -> None:
+    before = synth_config(cloud_config(store))
+    config = cloud_config(store)
+    config["secrets"]["jwt-signing"] = {**config["secrets"].pop("jwt"), "renamedFrom": "jwt"}
+    after = synth_config(config)
+    old_urns = {r.urn for r in before.registrations}
+    renamed = [r for r in after.registrations if r.name.startswith("admin-portal-jwt-signing")]
+    assert renamed
+    for r in renamed:
+        (alias,) = r.options["aliases"]
+        old_urn = r.urn.rsplit("::", 1)[0] + "::" + alias
+        assert old_urn in old_urns, f"{r.name} aliases {alias}, which did not exist"
+    container_type = {"aws": "aws:secretsmanager/secret:Secret", "gcp": "gcp:secretmanager/secret:Secret",
+                      "azure": "azure-native:keyvault:Secret"}[store]
+    name_key = {"aws": "name", "gcp": "secretId", "azure": "secretName"}[store]
+    names = lambda rec: sorted(unwrap(r.inputs)[name_key] for r in rec.of_type(container_type))  # noqa: E731
+    assert names(before) == names(after)

@@ -44,6 +44,8 @@ class SecretArgs(TypedDict):
     """Date of the last rotation (YYYY-MM-DD)."""
     max_age_days: NotRequired[int]
     """Most days between rotations."""
+    renamed_from: NotRequired[str]
+    """The secret's former name: its state and store name are kept."""
 
 
 class DeploymentsArgs(TypedDict):
@@ -178,6 +180,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                     "store": spec.store,
                     "disposable": spec.disposable,
                     **cloud,
+                    **({"renamed_from": secret.renamed_from} if secret.renamed_from else {}),
                     **({"vault_name": store_context["vault_name"]} if store_context else {}),
                     **({"value": values[secret.name]} if secret.name in values else {}),
                 },
@@ -206,7 +209,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                     "workload": workload,
                     "environment": spec.environment,
                     "store": spec.store,
-                    "secret_refs": [stored[s].ref for s in consumed],
+                    "secret_refs": {s: stored[s].ref for s in consumed},
                     **cloud,
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),

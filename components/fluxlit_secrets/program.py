@@ -70,6 +70,8 @@ def stack_args(environment: str) -> SecretLifecycleArgs:
             entry["rotated_at"] = s.rotated_at
         if s.max_age_days:
             entry["max_age_days"] = s.max_age_days
+        if s.renamed_from:
+            entry["renamed_from"] = s.renamed_from
         secrets[s.name] = entry
     args: SecretLifecycleArgs = {
         "app": spec.app,

@@ -49,7 +49,8 @@ class RecordingMonitor(MockMonitor):
             "replaceOnChanges": list(request.replaceOnChanges),
             "ignoreChanges": list(request.ignoreChanges),
             "additionalSecretOutputs": list(request.additionalSecretOutputs),
-            "aliases": [a.urn or a.spec.name for a in request.aliases] if request.aliases else [],
+            # Name aliases (renames) and full URN aliases; providers' own type aliases are left out.
+            "aliases": [a.urn or a.spec.name for a in request.aliases if a.urn or a.spec.name],
         }
         self.registrations.append(
             Registration(

@@ -86,7 +86,7 @@ class AwsIdentity:
         aws.iam.RolePolicy(
             f"{base}-read",
             role=role.id,
-            policy=pulumi.Output.all(*request.secret_refs).apply(lambda arns: json.dumps(read_policy(s, list(arns)))),
+            policy=pulumi.Output.all(*request.secret_refs.values()).apply(lambda arns: json.dumps(read_policy(s, list(arns)))),
             opts=pulumi.ResourceOptions(parent=parent),
         )
         if s.identity == "pod-identity":

@@ -42,9 +42,9 @@ class AzureIdentity:
             audiences=[AUDIENCE],
             opts=pulumi.ResourceOptions(parent=parent),
         )
-        for i, ref in enumerate(request.secret_refs):
+        for secret, ref in sorted(request.secret_refs.items()):
             azure.authorization.RoleAssignment(
-                f"{base}-secrets-user-{i}",
+                f"{base}-reads-{secret}",
                 principal_id=identity.principal_id,
                 principal_type="ServicePrincipal",
                 role_definition_id=pulumi.Output.from_input(ref).apply(role_definition),

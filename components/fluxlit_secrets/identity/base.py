@@ -16,7 +16,8 @@ class IdentityRequest:
     namespace: str
     service_account: str
     settings: Any
-    secret_refs: list[pulumi.Input[str]]
+    #: Declared secret name -> ARN / id of exactly the secrets this workload consumes.
+    secret_refs: dict[str, pulumi.Input[str]]
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,9 @@ class GcpIdentity:
             member = gsa.email.apply(lambda e: f"serviceAccount:{e}")
             identity = gsa.email
             annotations["iam.gke.io/gcp-service-account"] = gsa.email
-        for i, ref in enumerate(request.secret_refs):
+        for secret, ref in sorted(request.secret_refs.items()):
             gcp.secretmanager.SecretIamMember(
-                f"{base}-access-{i}",
+                f"{base}-reads-{secret}",
                 project=s.project,
                 secret_id=ref,
                 role=ACCESSOR,

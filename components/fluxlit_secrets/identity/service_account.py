@@ -31,8 +31,8 @@ class WorkloadIdentityArgs(TypedDict):
     """The stack name (names cloud identities)."""
     store: NotRequired[str]
     """`kubernetes` (no cloud identity, default), `aws`, `gcp` or `azure`."""
-    secret_refs: NotRequired[list[pulumi.Input[str]]]
-    """ARNs / ids of exactly the secrets this workload consumes (none: no cloud identity)."""
+    secret_refs: NotRequired[dict[str, pulumi.Input[str]]]
+    """Secret name -> ARN / id, for exactly the secrets this workload consumes (none: no cloud identity)."""
     aws: NotRequired[AwsArgs]
     """AWS settings (store aws)."""
     gcp: NotRequired[GcpArgs]
@@ -60,7 +60,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
         app, workload = args["app"], args["workload"]
         sa_name = workload_name(app, workload)
         store = args.get("store", "kubernetes")
-        refs = list(args.get("secret_refs") or [])
+        refs = dict(args.get("secret_refs") or {})
         binding: Optional[Binding] = None
         if store in _IDENTITIES and refs:
             module, cls, extra = _IDENTITIES[store]

@@ -35,6 +35,8 @@ class SecretSpec:
     overlap: bool = False
     rotated_at: str | None = None
     max_age_days: int | None = None
+    #: The secret's former name: its resources keep their state (aliases) and physical names.
+    renamed_from: str | None = None
 
     @property
     def gateway_only(self) -> bool:

@@ -5,28 +5,25 @@ from __future__ import annotations
 import hashlib
 import re
 
-from fluxlit_secrets.spec.model import AppSpec
-
 
 def env_slug(environment: str) -> str:
     """A stack name as a DNS-label-like slug (`prod.eu_1` -> `prod-eu-1`)."""
     return re.sub(r"[^a-z0-9-]", "-", environment.lower()).strip("-") or "stack"
 
 
-def aws_secret_name(spec: AppSpec, secret: str) -> str:
+def aws_secret_name(prefix: str, app: str, environment: str, secret: str) -> str:
     """`<namePrefix><app>/<stack>/<secret>`."""
-    assert spec.aws is not None
-    return f"{spec.aws.name_prefix}{spec.app}/{spec.environment}/{secret}"
+    return f"{prefix}{app}/{environment}/{secret}"
 
 
-def gcp_secret_id(spec: AppSpec, secret: str) -> str:
+def gcp_secret_id(app: str, environment: str, secret: str) -> str:
     """`<app>-<stack>-<secret>` (letters, digits, '-', '_')."""
-    return f"{spec.app}-{env_slug(spec.environment)}-{secret}"
+    return f"{app}-{env_slug(environment)}-{secret}"
 
 
-def azure_secret_name(spec: AppSpec, secret: str) -> str:
+def azure_secret_name(app: str, environment: str, secret: str) -> str:
     """`<app>-<stack>-<secret>` (letters, digits, '-'): unique even in a shared vault."""
-    return f"{spec.app}-{env_slug(spec.environment)}-{secret}"
+    return f"{app}-{env_slug(environment)}-{secret}"
 
 
 def gcp_service_account_id(app: str, workload: str) -> str:

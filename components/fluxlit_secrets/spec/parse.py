@@ -32,7 +32,7 @@ TOP_KEYS = (
 LATER_KEYS = ("auth", "networkPolicy")
 SECRET_KEYS = (
     "kind", "source", "generation", "length", "configKey", "consumers",
-    "overlap", "rotatedAt", "maxAgeDays",
+    "overlap", "rotatedAt", "maxAgeDays", "renamedFrom",
 )
 CONSUMER_KEYS = ("as", "name")
 DEPLOYMENT_KEYS = (
@@ -181,8 +181,10 @@ def _check_physical_names(spec: AppSpec) -> None:
                           "use letters, digits, '-', '_' and '.'")
     for s in spec.secrets:
         key = _key("secrets", s.name)
+        physical = s.renamed_from or s.name
         if spec.store == "aws":
-            name = naming.aws_secret_name(spec, s.name)
+            assert spec.aws is not None
+            name = naming.aws_secret_name(spec.aws.name_prefix, spec.app, spec.environment, physical)
             if len(name) > 512 or not re.match(r"^[A-Za-z0-9/_+=.@-]+$", name):
                 raise ConfigError(key, f"its AWS name {shown(name, 80)} is too long or has invalid characters",
                                   "shorten namePrefix, the app or the secret name (at most 512)")
@@ -190,12 +192,12 @@ def _check_physical_names(spec: AppSpec) -> None:
                 raise ConfigError(key, "its AWS name ends in '-' and six characters, like an ARN suffix",
                                   "choose a secret name whose last part is not six characters after '-'")
         if spec.store == "gcp":
-            sid = naming.gcp_secret_id(spec, s.name)
+            sid = naming.gcp_secret_id(spec.app, spec.environment, physical)
             if len(sid) > 255 or not re.match(r"^[A-Za-z0-9_-]+$", sid):
                 raise ConfigError(key, f"its Secret Manager id {shown(sid, 80)} is longer than 255 characters",
                                   "shorten the app, stack or secret name")
         if spec.store == "azure":
-            name = naming.azure_secret_name(spec, s.name)
+            name = naming.azure_secret_name(spec.app, spec.environment, physical)
             if len(name) > 127 or not re.match(r"^[A-Za-z][0-9A-Za-z-]*$", name):
                 raise ConfigError(key, f"its Key Vault name {shown(name, 80)} is longer than 127 characters",
                                   "shorten the app, stack or secret name")
@@ -243,7 +245,11 @@ def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None)
     max_age = raw.get("maxAgeDays")
     if max_age is not None:
         max_age = _positive_int(max_age, f"{key}.maxAgeDays", 3650, "give the most days between rotations")
+    renamed_from = raw.get("renamedFrom")
+    if renamed_from is not None:
+        _label(renamed_from, f"{key}.renamedFrom", names.LABEL_MAX, "former secret name")
     return SecretSpec(
+        renamed_from=renamed_from,
         name=name,
         kind=kind.name,
         source=source,

@@ -8,8 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from fluxlit_secrets.spec.clouds import AwsSettings
+from fluxlit_secrets.spec.naming import aws_secret_name
 from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
-from fluxlit_secrets.stores.sources import base_name, secret_tags, sources
+from fluxlit_secrets.stores.sources import base_name, child_options, secret_tags, sources
 
 
 class AwsStore:
@@ -23,19 +24,20 @@ class AwsStore:
         base = base_name(request)
         container = aws.secretsmanager.Secret(
             base,
-            name=f"{settings.name_prefix}{request.app}/{request.environment}/{request.secret}",
+            name=aws_secret_name(settings.name_prefix, request.app, request.environment, request.store_name),
             description=f"{request.secret} of {request.app} ({request.environment}), managed by fluxlit-secrets",
             kms_key_id=settings.kms_key_arn,
             recovery_window_in_days=settings.recovery_window_in_days,
             tags=secret_tags(request),
-            opts=pulumi.ResourceOptions(parent=parent, protect=not request.disposable),
+            opts=child_options(request, base, parent, protect=not request.disposable),
         )
         src = sources(request, parent)
         previous = None
         if src.previous is not None:
-            previous = self._version(f"{base}-v{src.previous.generation}", container, src.previous.value, parent, [])
+            previous = self._version(request, f"{base}-v{src.previous.generation}", container,
+                                     src.previous.value, parent, [])
         suffix = f"v{src.current.generation}" if request.source == "generated" else "version"
-        current = self._version(f"{base}-{suffix}", container, src.current.value, parent,
+        current = self._version(request, f"{base}-{suffix}", container, src.current.value, parent,
                                 [previous] if previous is not None else [])
         return StoredSecret(
             value=src.current.value,
@@ -46,12 +48,13 @@ class AwsStore:
         )
 
     @staticmethod
-    def _version(name: str, container: aws.secretsmanager.Secret, value: pulumi.Output[str],
-                 parent: pulumi.Resource, after: list[pulumi.Resource]) -> aws.secretsmanager.SecretVersion:
+    def _version(request: StoreRequest, name: str, container: aws.secretsmanager.Secret,
+                 value: pulumi.Output[str], parent: pulumi.Resource,
+                 after: list[pulumi.Resource]) -> aws.secretsmanager.SecretVersion:
         return aws.secretsmanager.SecretVersion(
             name,
             secret_id=container.id,
             secret_string=value,
             # Dropping a version from the program leaves it in AWS (AWSPREVIOUS, then unlabelled).
-            opts=pulumi.ResourceOptions(parent=parent, retain_on_delete=True, depends_on=after),
+            opts=child_options(request, name, parent, retain_on_delete=True, depends_on=after),
         )

@@ -10,9 +10,9 @@ import pulumi
 import pulumi_azure_native as azure
 
 from fluxlit_secrets.spec.clouds import AzureSettings
-from fluxlit_secrets.spec.naming import env_slug
+from fluxlit_secrets.spec.naming import azure_secret_name
 from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
-from fluxlit_secrets.stores.sources import base_name, secret_tags, sources
+from fluxlit_secrets.stores.sources import base_name, child_options, secret_tags, sources
 
 
 def create_vault(name: str, settings: AzureSettings, *, disposable: bool, parent: pulumi.Resource,
@@ -50,14 +50,15 @@ class AzureStore:
     def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
         """One Key Vault secret whose value changes make new versions (protected unless disposable)."""
         src = sources(request, parent)
+        base = base_name(request)
         container = azure.keyvault.Secret(
-            base_name(request),
+            base,
             resource_group_name=request.context["resource_group"],
             vault_name=request.context["vault_name"],
-            secret_name=f"{request.app}-{env_slug(request.environment)}-{request.secret}",
+            secret_name=azure_secret_name(request.app, request.environment, request.store_name),
             properties={"value": src.current.value, "content_type": "text/plain"},
             tags=secret_tags(request),
-            opts=pulumi.ResourceOptions(parent=parent, protect=not request.disposable),
+            opts=child_options(request, base, parent, protect=not request.disposable),
         )
         version = container.properties.apply(lambda p: p.secret_uri_with_version.rstrip("/").rsplit("/", 1)[-1][:12])
         return StoredSecret(

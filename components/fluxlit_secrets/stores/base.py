@@ -22,6 +22,13 @@ class StoreRequest:
     settings: Any = None
     #: Per-app resources the store prepared (e.g. the Key Vault's name).
     context: dict[str, Any] = field(default_factory=dict)
+    #: The name the store knows the secret by (its former name after a rename).
+    physical: str = ""
+
+    @property
+    def store_name(self) -> str:
+        """The secret's name in the store."""
+        return self.physical or self.secret
 
 
 @dataclass(frozen=True)

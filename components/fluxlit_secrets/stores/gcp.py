@@ -7,9 +7,9 @@ import pulumi
 import pulumi_gcp as gcp
 
 from fluxlit_secrets.spec.clouds import GcpSettings
-from fluxlit_secrets.spec.naming import env_slug
+from fluxlit_secrets.spec.naming import gcp_secret_id
 from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
-from fluxlit_secrets.stores.sources import base_name, secret_tags, sources
+from fluxlit_secrets.stores.sources import base_name, child_options, secret_tags, sources
 
 
 class GcpStore:
@@ -28,17 +28,18 @@ class GcpStore:
         container = gcp.secretmanager.Secret(
             base,
             project=settings.project,
-            secret_id=f"{request.app}-{env_slug(request.environment)}-{request.secret}",
+            secret_id=gcp_secret_id(request.app, request.environment, request.store_name),
             replication=replication,
             labels=secret_tags(request),
-            opts=pulumi.ResourceOptions(parent=parent, protect=not request.disposable),
+            opts=child_options(request, base, parent, protect=not request.disposable),
         )
         src = sources(request, parent)
         previous = None
         if src.previous is not None:
-            previous = self._version(f"{base}-v{src.previous.generation}", container, src.previous.value, parent, [])
+            previous = self._version(request, f"{base}-v{src.previous.generation}", container,
+                                     src.previous.value, parent, [])
         suffix = f"v{src.current.generation}" if request.source == "generated" else "version"
-        current = self._version(f"{base}-{suffix}", container, src.current.value, parent,
+        current = self._version(request, f"{base}-{suffix}", container, src.current.value, parent,
                                 [previous] if previous is not None else [])
         return StoredSecret(
             value=src.current.value,
@@ -49,13 +50,14 @@ class GcpStore:
         )
 
     @staticmethod
-    def _version(name: str, container: gcp.secretmanager.Secret, value: pulumi.Output[str],
-                 parent: pulumi.Resource, after: list[pulumi.Resource]) -> gcp.secretmanager.SecretVersion:
+    def _version(request: StoreRequest, name: str, container: gcp.secretmanager.Secret,
+                 value: pulumi.Output[str], parent: pulumi.Resource,
+                 after: list[pulumi.Resource]) -> gcp.secretmanager.SecretVersion:
         return gcp.secretmanager.SecretVersion(
             name,
             secret=container.id,
             secret_data=value,
             enabled=True,
             deletion_policy="DISABLE",
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=after),
+            opts=child_options(request, name, parent, depends_on=after),
         )

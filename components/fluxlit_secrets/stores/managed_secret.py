@@ -39,6 +39,8 @@ class ManagedSecretArgs(TypedDict):
     """GCP settings (store gcp)."""
     azure: NotRequired[AzureArgs]
     """Azure settings (store azure)."""
+    renamed_from: NotRequired[str]
+    """The secret's former name: state moves over (aliases) and the store keeps its name."""
     vault_name: NotRequired[pulumi.Input[str]]
     """Name of the Key Vault holding the secret (store azure; default azure.vault_name)."""
 
@@ -60,6 +62,11 @@ class ManagedSecret(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None
     ) -> None:
+        old = args.get("renamed_from")
+        if old:
+            # The component and (by name prefix) every child keep their state under the new name.
+            alias = pulumi.Alias(name=f"{args['app']}-{old}")
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[alias]))
         super().__init__(token("ManagedSecret"), name, {}, opts)
         request = _request(args)
         stored = get_store(args["store"]).provision(request, self)
@@ -109,6 +116,7 @@ def _request(args: ManagedSecretArgs) -> StoreRequest:
     return StoreRequest(
         settings=settings,
         context=context,
+        physical=args.get("renamed_from") or args["secret"],
         app=args["app"],
         environment=args["environment"],
         secret=args["secret"],

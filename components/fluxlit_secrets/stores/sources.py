@@ -26,8 +26,18 @@ class Sources:
 
 
 def base_name(request: StoreRequest) -> str:
-    """Logical-name prefix of a secret's resources: `<app>-<secret>`."""
+    """Logical-name prefix of a secret's resources: `<app>-<secret>` (the ManagedSecret's name)."""
     return f"{request.app}-{request.secret}"
+
+
+def child_options(request: StoreRequest, logical: str, parent: pulumi.Resource,
+                  **options: object) -> pulumi.ResourceOptions:
+    """Options of a store child; after a rename it keeps its state through an alias of its old name."""
+    aliases = []
+    if request.physical and request.physical != request.secret:
+        old = f"{request.app}-{request.physical}" + logical[len(base_name(request)):]
+        aliases.append(pulumi.Alias(name=old))
+    return pulumi.ResourceOptions(parent=parent, aliases=aliases, **options)  # type: ignore[arg-type]
 
 
 def sources(request: StoreRequest, parent: pulumi.Resource) -> Sources:
@@ -56,22 +66,21 @@ def _password(request: StoreRequest, generation: int, parent: pulumi.Resource, *
         length=request.length,
         special=False,
         keepers={"generation": str(generation)},
-        opts=pulumi.ResourceOptions(
-            parent=parent,
-            # The value of record: a rename or destroy must not lose it on a real stack.
-            protect=current and not request.disposable,
-        ),
+        # The value of record: a rename or destroy must not lose it on a real stack.
+        opts=child_options(request, f"{base_name(request)}-g{generation}", parent,
+                           protect=current and not request.disposable),
     )
     return pulumi.Output.secret(password.result)
 
 
 def config_version(request: StoreRequest, value: pulumi.Output[str], parent: pulumi.Resource) -> pulumi.Output[str]:
     """A version id for a config value: a RandomId whose keepers hold the value (never a hash)."""
+    logical = f"{base_name(request)}-version"
     marker = random.RandomId(
-        f"{base_name(request)}-version",
+        logical,
         byte_length=4,
         keepers={"value": value, "generation": str(request.generation)},
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(request, logical, parent),
     )
     return marker.hex
 
