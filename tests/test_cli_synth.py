@@ -131,7 +131,7 @@ def test_synth_renders_an_app_stack_that_imports_the_components(tmp_path: Path) 
     result = synth(ROOT / "examples" / "app-stack", "dev", tmp_path)
     docs = list(YAML(typ="safe", pure=True).load_all((tmp_path / "manifests.yaml").read_text()))
     deployment = next(d for d in docs if d["kind"] == "Deployment")
-    secret = next(d for d in docs if d["kind"] == "Secret")
+    secret = next(d for d in docs if d["kind"] == "Secret" and d["metadata"]["labels"].get("fluxlit-secrets/workload"))
     pod = deployment["spec"]["template"]
     assert pod["spec"]["volumes"][0]["secret"]["secretName"] == secret["metadata"]["name"]
     assert pod["metadata"]["annotations"]["fluxlit-secrets/versions"].startswith("jwt=1,payments-key=")

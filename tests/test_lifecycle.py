@@ -181,7 +181,8 @@ def test_without_deployments_the_pod_fragments_are_exported() -> None:
     del config["deployments"]
     rec = synth_config(config)
     assert rec.of_type(DEPLOYMENT) == []
-    assert len(rec.of_type(SECRET)) == 2
+    delivery = [r for r in rec.of_type(SECRET) if "fluxlit-secrets/workload" in unwrap(r.inputs)["metadata"]["labels"]]
+    assert len(delivery) == 2
 
 
 def test_unified_topology_is_one_fluxlit_run_pod() -> None:

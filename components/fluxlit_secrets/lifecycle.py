@@ -9,6 +9,7 @@ from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs, camel, setti
 from fluxlit_secrets.delivery import DeliveredSecretArgs, WorkloadDelivery
 from fluxlit_secrets.identity import WorkloadIdentity
 from fluxlit_secrets.spec import AppSpec, parse_app
+from fluxlit_secrets.spec.parse import PREVIOUS_SUFFIX
 from fluxlit_secrets.stores.managed_secret import ManagedSecret
 from fluxlit_secrets.tokens import MANAGED_BY, token
 from fluxlit_secrets.workloads import FluxLitWorkloads, WorkloadPodArgs
@@ -179,6 +180,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                     "length": secret.length,
                     "store": spec.store,
                     "disposable": spec.disposable,
+                    "namespace": namespace,
                     **cloud,
                     **({"renamed_from": secret.renamed_from} if secret.renamed_from else {}),
                     **({"vault_name": store_context["vault_name"]} if store_context else {}),
@@ -199,6 +201,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         pods: dict[str, WorkloadPodArgs] = {}
         triggers: dict[str, pulumi.Output[str]] = {}
         secret_names: dict[str, pulumi.Output[Optional[str]]] = {}
+        deliveries: dict[str, WorkloadDelivery] = {}
         for workload in spec.workloads():
             consumed = sorted({s.name for s, _ in spec.deliveries_for(workload)})
             identity = WorkloadIdentity(
@@ -214,16 +217,15 @@ class SecretLifecycle(pulumi.ComponentResource):
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
             )
-            entries: list[DeliveredSecretArgs] = [
-                {
-                    "secret": s.name,
-                    "mode": d.mode,
-                    "name": d.name,
-                    "value": stored[s.name].value,
-                    "version": stored[s.name].version,
-                }
-                for s, d in spec.deliveries_for(workload)
-            ]
+            entries: list[DeliveredSecretArgs] = []
+            for s, d in spec.deliveries_for(workload):
+                held = stored[s.name]
+                entries.append({"secret": s.name, "mode": d.mode, "name": d.name,
+                                "value": held.value, "version": held.version})
+                if s.overlap and held.has_previous:
+                    # Overlap: the version before, under <name>_PREVIOUS (absent until one exists).
+                    entries.append({"secret": f"{s.name}.previous", "mode": d.mode, "name": f"{d.name}{PREVIOUS_SUFFIX}",
+                                    "value": held.previous_value, "version": held.previous_version})
             delivery = WorkloadDelivery(
                 f"{name}-{workload}",
                 {
@@ -251,12 +253,17 @@ class SecretLifecycle(pulumi.ComponentResource):
                 podAnnotations=delivery.pod_annotations,
                 podLabels=identity.pod_labels,
             )
+            deliveries[workload] = delivery
             triggers[workload] = delivery.restart_trigger
             secret_names[workload] = delivery.secret_name
 
+        # What each workload's pods run from: its Deployment, or (app stacks) its delivery Secret.
+        rolled: dict[str, list[pulumi.Resource]] = {
+            w: [deliveries[w].secret] if deliveries[w].secret is not None else [] for w in deliveries
+        }
         if spec.deployments is not None:
             d = spec.deployments
-            FluxLitWorkloads(
+            workloads = FluxLitWorkloads(
                 f"{name}-workloads",
                 {
                     "app": spec.app,
@@ -275,6 +282,11 @@ class SecretLifecycle(pulumi.ComponentResource):
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
             )
+            rolled = {w: [dep] for w, dep in workloads.deployments.items()}
+        for secret in spec.secrets:
+            consumers = {d.workload for d in secret.deliveries}
+            after = [r for w in spec.workloads() if w == "app" or w in consumers for r in rolled.get(w, [])]
+            stored[secret.name].retire_after(after)
 
         self.namespace = namespace
         self.versions = pulumi.Output.all(**{s: m.version for s, m in stored.items()})

@@ -108,7 +108,9 @@ class WorkloadDelivery(pulumi.ComponentResource):
             )
             secret_name: pulumi.Output[Optional[str]] = secret.metadata.apply(lambda m: m.name)
         else:
-            secret_name = pulumi.Output.from_input(None)
+            secret, secret_name = None, pulumi.Output.from_input(None)
+        #: The Kubernetes Secret resource (None when the workload consumes nothing).
+        self.secret: Optional[k8s.core.v1.Secret] = secret
         self.secret_name = secret_name
         self.volumes = secret_name.apply(lambda n: secret_volumes(n, file_keys) if n else [])
         self.volume_mounts = pulumi.Output.from_input(secret_volume_mounts(file_keys))

@@ -239,6 +239,18 @@ def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None)
     config_key = _parse_config_key(raw, key, source, secret_config)
     deliveries = _parse_consumers(raw.get("consumers"), key, kind.name)
     overlap = _bool(raw.get("overlap", False), f"{key}.overlap")
+    if overlap and source != "generated":
+        raise ConfigError(
+            f"{key}.overlap", "needs a generated secret: the previous value of a config secret is not kept by the program",
+            "declare the old value as a secret of its own for the switch, or remove overlap",
+        )
+    if overlap:
+        for d in deliveries:
+            longest = names.ENV_NAME_MAX if d.mode == "env" else names.SECRET_KEY_MAX
+            if len(d.name) + len(PREVIOUS_SUFFIX) > longest:
+                raise ConfigError(f"{key}.consumers.{d.workload}.name",
+                                  f"with overlap {d.name}{PREVIOUS_SUFFIX} is longer than {longest} characters",
+                                  "shorten the name")
     rotated_at = raw.get("rotatedAt")
     if rotated_at is not None:
         rotated_at = _parse_date(rotated_at, f"{key}.rotatedAt")

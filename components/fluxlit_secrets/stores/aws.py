@@ -4,25 +4,28 @@ Putting a new version moves AWSCURRENT to it and AWSPREVIOUS to the one before; 
 resources are retained on delete, so a rotation never removes a version from AWS.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
 from fluxlit_secrets.spec.clouds import AwsSettings
 from fluxlit_secrets.spec.naming import aws_secret_name
-from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
-from fluxlit_secrets.stores.sources import base_name, child_options, secret_tags, sources
+from fluxlit_secrets.stores.base import StoreRequest
+from fluxlit_secrets.stores.sources import SourceVersion, VersionedStore, base_name, child_options, secret_tags
 
 
-class AwsStore:
+class AwsStore(VersionedStore):
     """Secrets Manager as the store of record."""
 
     name = "aws"
 
-    def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
-        """The secret (protected unless disposable) and its current and previous versions."""
+    def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[pulumi.Output[str], Any]:
+        """The secret, protected unless the stack is disposable."""
         settings: AwsSettings = request.settings
         base = base_name(request)
-        container = aws.secretsmanager.Secret(
+        secret = aws.secretsmanager.Secret(
             base,
             name=aws_secret_name(settings.name_prefix, request.app, request.environment, request.store_name),
             description=f"{request.secret} of {request.app} ({request.environment}), managed by fluxlit-secrets",
@@ -31,30 +34,16 @@ class AwsStore:
             tags=secret_tags(request),
             opts=child_options(request, base, parent, protect=not request.disposable),
         )
-        src = sources(request, parent)
-        previous = None
-        if src.previous is not None:
-            previous = self._version(request, f"{base}-v{src.previous.generation}", container,
-                                     src.previous.value, parent, [])
-        suffix = f"v{src.current.generation}" if request.source == "generated" else "version"
-        current = self._version(request, f"{base}-{suffix}", container, src.current.value, parent,
-                                [previous] if previous is not None else [])
-        return StoredSecret(
-            value=src.current.value,
-            version=current.version_id.apply(lambda v: v[:8]),
-            previous_value=src.previous.value if src.previous else None,
-            previous_version=previous.version_id.apply(lambda v: v[:8]) if previous is not None else None,
-            ref=container.arn,
-        )
+        return secret.arn, secret
 
-    @staticmethod
-    def _version(request: StoreRequest, name: str, container: aws.secretsmanager.Secret,
-                 value: pulumi.Output[str], parent: pulumi.Resource,
-                 after: list[pulumi.Resource]) -> aws.secretsmanager.SecretVersion:
-        return aws.secretsmanager.SecretVersion(
-            name,
-            secret_id=container.id,
-            secret_string=value,
-            # Dropping a version from the program leaves it in AWS (AWSPREVIOUS, then unlabelled).
-            opts=child_options(request, name, parent, retain_on_delete=True, depends_on=after),
+    def version(self, request: StoreRequest, handle: Any, logical: str, source: SourceVersion,
+                parent: pulumi.Resource, state: str,
+                after: Sequence[pulumi.Resource]) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        """A SecretVersion, retained on delete (AWS keeps it: AWSPREVIOUS, then unlabelled)."""
+        version = aws.secretsmanager.SecretVersion(
+            logical,
+            secret_id=handle.id,
+            secret_string=source.value,
+            opts=child_options(request, logical, parent, retain_on_delete=True, depends_on=list(after)),
         )
+        return version.version_id.apply(lambda v: v[:8]), version

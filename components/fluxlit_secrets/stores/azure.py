@@ -4,6 +4,7 @@ Key Vault keeps every older version (they cannot be deleted one by one), and Pul
 secret is a soft delete under purge protection.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -12,7 +13,16 @@ import pulumi_azure_native as azure
 from fluxlit_secrets.spec.clouds import AzureSettings
 from fluxlit_secrets.spec.naming import azure_secret_name
 from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
-from fluxlit_secrets.stores.sources import base_name, child_options, secret_tags, sources
+from fluxlit_secrets.stores.sources import (
+    CURRENT,
+    PREVIOUS,
+    RETIRING,
+    base_name,
+    child_options,
+    configured,
+    generated,
+    secret_tags,
+)
 
 
 def create_vault(name: str, settings: AzureSettings, *, disposable: bool, parent: pulumi.Resource,
@@ -49,22 +59,34 @@ class AzureStore:
 
     def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
         """One Key Vault secret whose value changes make new versions (protected unless disposable)."""
-        src = sources(request, parent)
         base = base_name(request)
+        n = request.generation
+        if request.source == "config":
+            current, previous = configured(request), None
+        else:
+            previous = generated(request, n - 1, parent, PREVIOUS) if n > 1 else None
+            current = generated(request, n, parent, CURRENT)
         container = azure.keyvault.Secret(
             base,
             resource_group_name=request.context["resource_group"],
             vault_name=request.context["vault_name"],
             secret_name=azure_secret_name(request.app, request.environment, request.store_name),
-            properties={"value": src.current.value, "content_type": "text/plain"},
+            properties={"value": current.value, "content_type": "text/plain"},
             tags=secret_tags(request),
             opts=child_options(request, base, parent, protect=not request.disposable),
         )
         version = container.properties.apply(lambda p: p.secret_uri_with_version.rstrip("/").rsplit("/", 1)[-1][:12])
+
+        def retire(consumers: Sequence[pulumi.Resource]) -> None:
+            # Key Vault keeps every older version itself; only the source is kept until consumers rolled.
+            if request.source == "generated" and n > 2:
+                generated(request, n - 2, parent, RETIRING, consumers)
+
         return StoredSecret(
-            value=src.current.value,
+            value=current.value,
             version=version,
-            previous_value=src.previous.value if src.previous else None,
-            previous_version=pulumi.Output.from_input(str(src.previous.generation)) if src.previous else None,
+            previous_value=previous.value if previous else None,
+            previous_version=pulumi.Output.from_input(f"g{previous.generation}") if previous else None,
             ref=container.id,
+            retire=retire,
         )

@@ -1,5 +1,6 @@
 """The store interface: one secret container per secret, a new version per rotation."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional, Protocol
 
@@ -41,6 +42,9 @@ class StoredSecret:
     previous_version: Optional[pulumi.Output[str]] = None
     #: What an identity grant names: the secret's ARN, Secret Manager id or Key Vault resource id.
     ref: Optional[pulumi.Output[str]] = None
+    #: Registers the version before the previous one as retiring: disabled or released only after
+    #: the given resources (its consumers' Deployments) are done. Called once, after them.
+    retire: Callable[[Sequence[pulumi.Resource]], None] = lambda _after: None
 
 
 class SecretStore(Protocol):

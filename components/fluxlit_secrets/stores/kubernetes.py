@@ -1,28 +1,58 @@
-"""The Kubernetes-only store: values live in Pulumi state (encrypted) and in delivery Secrets.
+"""The Kubernetes-only store: each version is an immutable Secret of record in the app's namespace.
 
-Versions are the generation of a generated value, or a RandomId whose keepers hold a config
-value: a new value gives a new random id, never a hash of the value.
+Those Secrets are mounted by no pod (the per-workload delivery Secrets are); they are retained
+when they leave the program, so a rotation never destroys a value. Versions are the generation
+of a generated value, or a RandomId whose keepers hold a config value (never a hash of it).
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 import pulumi
+import pulumi_kubernetes as k8s
 
-from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
-from fluxlit_secrets.stores.sources import config_version, sources
+from fluxlit_secrets.stores.base import StoreRequest
+from fluxlit_secrets.stores.sources import CURRENT, SourceVersion, VersionedStore, child_options, config_version
+from fluxlit_secrets.tokens import MANAGED_BY
+
+#: Label of the store's own Secrets (never mounted).
+STORE_LABEL = "fluxlit-secrets/store-of"
 
 
-class KubernetesStore:
+class KubernetesStore(VersionedStore):
     """Store of record for local clusters: nothing outside Kubernetes and Pulumi state."""
 
     name = "kubernetes"
 
-    def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
-        """Generated: RandomPassword per generation; config: the value plus a RandomId version."""
-        src = sources(request, parent)
-        if request.source == "generated":
-            return StoredSecret(
-                value=src.current.value,
-                version=pulumi.Output.from_input(str(src.current.generation)),
-                previous_value=src.previous.value if src.previous else None,
-                previous_version=pulumi.Output.from_input(str(src.previous.generation)) if src.previous else None,
-            )
-        return StoredSecret(value=src.current.value, version=config_version(request, src.current.value, parent))
+    def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[None, Any]:
+        """No container: the namespace holds the versions."""
+        return None, request.context.get("namespace")
+
+    def version(self, request: StoreRequest, handle: Any, logical: str, source: SourceVersion,
+                parent: pulumi.Resource, state: str,
+                after: Sequence[pulumi.Resource]) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        """An immutable Secret `<app>-<secret>-v<generation>` (or `-<version id>` for config values)."""
+        if request.source == "config":
+            version = config_version(request, source.value, parent)
+        else:
+            version = pulumi.Output.from_input(str(source.generation))
+        physical = version.apply(
+            lambda v: f"{request.app}-{request.store_name}-{'v' if request.source == 'generated' else ''}{v}")
+        secret = k8s.core.v1.Secret(
+            logical,
+            metadata={
+                "name": physical,
+                "namespace": handle,
+                "labels": {**MANAGED_BY, "app.kubernetes.io/name": request.app, STORE_LABEL: request.store_name},
+                "annotations": {"fluxlit-secrets/version": version, "fluxlit-secrets/state": state},
+            },
+            type="Opaque",
+            immutable=True,
+            string_data={"value": source.value},
+            opts=child_options(request, logical, parent, retain_on_delete=True, depends_on=list(after),
+                               # A config value's record is the config itself; its version Secret
+                               # is replaced by the next value, so only generated values are protected.
+                               protect=state == CURRENT and request.source == "generated"
+                               and not request.disposable),
+        )
+        return version, secret

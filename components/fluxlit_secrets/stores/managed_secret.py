@@ -1,5 +1,6 @@
 """ManagedSecret: one secret's container and versions in the configured store."""
 
+from collections.abc import Sequence
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
@@ -39,6 +40,8 @@ class ManagedSecretArgs(TypedDict):
     """GCP settings (store gcp)."""
     azure: NotRequired[AzureArgs]
     """Azure settings (store azure)."""
+    namespace: NotRequired[pulumi.Input[str]]
+    """The app's namespace (store kubernetes: the versions are Secrets there)."""
     renamed_from: NotRequired[str]
     """The secret's former name: state moves over (aliases) and the store keeps its name."""
     vault_name: NotRequired[pulumi.Input[str]]
@@ -70,6 +73,9 @@ class ManagedSecret(pulumi.ComponentResource):
         super().__init__(token("ManagedSecret"), name, {}, opts)
         request = _request(args)
         stored = get_store(args["store"]).provision(request, self)
+        self._retire = stored.retire
+        #: True when the store holds a previous version (generated secrets past generation 1).
+        self.has_previous = stored.previous_value is not None
         self.value = stored.value
         self.version = stored.version
         self.previous_value = (
@@ -91,6 +97,15 @@ class ManagedSecret(pulumi.ComponentResource):
             }
         )
 
+    def retire_after(self, consumers: Sequence[pulumi.Resource]) -> None:
+        """Keep the version before the previous one until `consumers` (its Deployments) have rolled.
+
+        Call it once, after the consumers exist: the store then disables (GCP) or releases that
+        version only after them; older versions are retained by the store, never destroyed.
+        """
+        retire, self._retire = self._retire, (lambda _after: None)
+        retire(consumers)
+
 
 def _request(args: ManagedSecretArgs) -> StoreRequest:
     for field in ("app", "secret"):
@@ -108,6 +123,11 @@ def _request(args: ManagedSecretArgs) -> StoreRequest:
     disposable = bool(args.get("disposable", False))
     settings = settings_from_args(args["store"], dict(args), disposable=disposable)
     context: dict = {}
+    if args["store"] == "kubernetes":
+        if args.get("namespace") is None:
+            raise ConfigError("ManagedSecret.namespace", "is missing for the kubernetes store",
+                              "pass the app's namespace: its versions are kept there")
+        context = {"namespace": args["namespace"]}
     if args["store"] == "azure":
         vault = settings.vault_id.rsplit("/", 1)[-1] if settings.vault_id else settings.vault_name
         group = settings.vault_id.split("/resourceGroups/", 1)[1].split("/", 1)[0] if settings.vault_id \

@@ -1,12 +1,17 @@
-"""Where a value comes from: a RandomPassword per generation, or a secret config value."""
+"""Where a value comes from (a RandomPassword per generation, or a secret config value), and the
+version life cycle every store shares: current, previous, retiring."""
 
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_random as random
 
-from fluxlit_secrets.stores.base import StoreRequest
+from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
+
+CURRENT, PREVIOUS, RETIRING = "current", "previous", "retiring"
 
 
 @dataclass(frozen=True)
@@ -15,14 +20,6 @@ class SourceVersion:
 
     generation: int
     value: pulumi.Output[str]
-
-
-@dataclass(frozen=True)
-class Sources:
-    """The current version and, for generated secrets past generation 1, the previous one."""
-
-    current: SourceVersion
-    previous: Optional[SourceVersion]
 
 
 def base_name(request: StoreRequest) -> str:
@@ -40,37 +37,29 @@ def child_options(request: StoreRequest, logical: str, parent: pulumi.Resource,
     return pulumi.ResourceOptions(parent=parent, aliases=aliases, **options)  # type: ignore[arg-type]
 
 
-def sources(request: StoreRequest, parent: pulumi.Resource) -> Sources:
-    """Generated: one RandomPassword per generation (keepers hold it); config: the given value.
+def generated(request: StoreRequest, generation: int, parent: pulumi.Resource, state: str,
+              after: Sequence[pulumi.Resource] = ()) -> SourceVersion:
+    """One generation's RandomPassword (keepers hold the generation): a rotation adds a resource.
 
-    A rotation adds a resource instead of replacing one, so the current generation can be
-    protected on a real stack and the previous one stays available for overlap.
+    The current one is the value of record and is protected on a real stack.
     """
-    if request.source == "generated":
-        current = _password(request, request.generation, parent, current=True)
-        previous = None
-        if request.generation > 1:
-            previous = _password(request, request.generation - 1, parent, current=False)
-        return Sources(
-            current=SourceVersion(request.generation, current),
-            previous=SourceVersion(request.generation - 1, previous) if previous is not None else None,
-        )
-    if request.value is None:
-        raise ValueError(f"secret {request.secret!r} is config-sourced but no value was given")
-    return Sources(current=SourceVersion(request.generation, pulumi.Output.secret(request.value)), previous=None)
-
-
-def _password(request: StoreRequest, generation: int, parent: pulumi.Resource, *, current: bool) -> pulumi.Output[str]:
+    logical = f"{base_name(request)}-g{generation}"
     password = random.RandomPassword(
-        f"{base_name(request)}-g{generation}",
+        logical,
         length=request.length,
         special=False,
         keepers={"generation": str(generation)},
-        # The value of record: a rename or destroy must not lose it on a real stack.
-        opts=child_options(request, f"{base_name(request)}-g{generation}", parent,
-                           protect=current and not request.disposable),
+        opts=child_options(request, logical, parent, protect=state == CURRENT and not request.disposable,
+                           depends_on=list(after)),
     )
-    return pulumi.Output.secret(password.result)
+    return SourceVersion(generation, pulumi.Output.secret(password.result))
+
+
+def configured(request: StoreRequest) -> SourceVersion:
+    """A config-sourced value (kept secret)."""
+    if request.value is None:
+        raise ValueError(f"secret {request.secret!r} is config-sourced but no value was given")
+    return SourceVersion(request.generation, pulumi.Output.secret(request.value))
 
 
 def config_version(request: StoreRequest, value: pulumi.Output[str], parent: pulumi.Resource) -> pulumi.Output[str]:
@@ -90,3 +79,52 @@ def secret_tags(request: StoreRequest) -> dict[str, str]:
     from fluxlit_secrets.spec.naming import env_slug
 
     return {"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"}
+
+
+class VersionedStore(ABC):
+    """A store with one container per secret and one resource per version (kubernetes, AWS, GCP).
+
+    Generated secrets keep three versions in the program: current, previous (for overlap) and
+    retiring (the one before, disabled or released only after its consumers have rolled). Older
+    versions leave the program retained: the store keeps them, nothing is destroyed.
+    """
+
+    name = ""
+
+    @abstractmethod
+    def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[Optional[pulumi.Output[str]], Any]:
+        """Create the secret's container: (reference for identity grants, handle for versions)."""
+
+    @abstractmethod
+    def version(self, request: StoreRequest, handle: Any, logical: str, source: SourceVersion,
+                parent: pulumi.Resource, state: str,
+                after: Sequence[pulumi.Resource]) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        """Write one version after `after`; return its version id and resource."""
+
+    def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
+        """Container, previous and current versions now; the retiring one when `retire` is called."""
+        ref, handle = self.container(request, parent)
+        base = base_name(request)
+        if request.source == "config":
+            current = configured(request)
+            version, _ = self.version(request, handle, f"{base}-version", current, parent, CURRENT, ())
+            return StoredSecret(value=current.value, version=version, ref=ref)
+        n = request.generation
+        previous_value = previous_version = None
+        after: list[pulumi.Resource] = []
+        if n > 1:
+            previous = generated(request, n - 1, parent, PREVIOUS)
+            previous_version, written = self.version(request, handle, f"{base}-v{n - 1}", previous, parent,
+                                                     PREVIOUS, ())
+            previous_value, after = previous.value, [written]
+        current = generated(request, n, parent, CURRENT)
+        # The current version is written last, so it is the one the store marks current.
+        version, _ = self.version(request, handle, f"{base}-v{n}", current, parent, CURRENT, after)
+
+        def retire(consumers: Sequence[pulumi.Resource]) -> None:
+            if n > 2:
+                old = generated(request, n - 2, parent, RETIRING, consumers)
+                self.version(request, handle, f"{base}-v{n - 2}", old, parent, RETIRING, consumers)
+
+        return StoredSecret(value=current.value, version=version, previous_value=previous_value,
+                            previous_version=previous_version, ref=ref, retire=retire)

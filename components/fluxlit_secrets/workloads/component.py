@@ -81,6 +81,8 @@ class FluxLitWorkloads(pulumi.ComponentResource):
         workloads = ("gateway", "streamlit") if args["topology"] == "split" else ("app",)
         deployments: dict[str, pulumi.Output[str]] = {}
         services: dict[str, pulumi.Output[str]] = {}
+        #: The Deployment resource of each workload.
+        self.deployments: dict[str, k8s.apps.v1.Deployment] = {}
         for workload in workloads:
             pod = args["pods"][workload]
             spec = pulumi.Output.all(
@@ -111,6 +113,7 @@ class FluxLitWorkloads(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             deployments[workload] = dep.metadata.apply(lambda m: m.name)
+            self.deployments[workload] = dep
             services[workload] = svc.metadata.apply(lambda m: m.name)
         self.deployment_names = pulumi.Output.all(**deployments)
         self.service_names = pulumi.Output.all(**services)

@@ -1,0 +1,97 @@
+"""Overlap delivery and retirement order, as recorded by the mocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fluxlit_secrets.engine import Recording
+from fluxlit_secrets.engine.mocks import unwrap
+from fluxlit_secrets.errors import ConfigError
+from fluxlit_secrets.spec import parse_app
+from tests.conftest import KNOWN, base_config, synth_config
+from tests.test_clouds import cloud_config
+
+
+def delivery_secret(rec: Recording, workload: str) -> dict[str, Any]:
+    (found,) = [unwrap(r.inputs) for r in rec.of_type("kubernetes:core/v1:Secret")
+                if unwrap(r.inputs)["metadata"]["labels"].get("fluxlit-secrets/workload") == workload]
+    return found
+
+
+def by_name(rec: Recording) -> dict[str, Any]:
+    return {r.name: r for r in rec.registrations}
+
+
+def test_overlap_delivers_the_previous_version_beside_the_current_one() -> None:
+    config = base_config()
+    config["secrets"]["jwt"].update(overlap=True, generation=2)
+    config["secrets"]["reports-token"].update(overlap=True, generation=2)
+    rec = synth_config(config)
+    gateway = delivery_secret(rec, "gateway")["stringData"]
+    assert gateway["FLUXLIT_JWT_HS256_SECRET"] == KNOWN["admin-portal-jwt-g2"]
+    assert gateway["FLUXLIT_JWT_HS256_SECRET_PREVIOUS"] == KNOWN["admin-portal-jwt-g1"]
+    streamlit = delivery_secret(rec, "streamlit")
+    assert set(streamlit["stringData"]) == {"REPORTS_TOKEN", "REPORTS_TOKEN_PREVIOUS"}
+    (deployment,) = [unwrap(r.inputs) for r in rec.of_type("kubernetes:apps/v1:Deployment")
+                     if r.name.endswith("streamlit")]
+    env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["REPORTS_TOKEN_PREVIOUS"]["valueFrom"]["secretKeyRef"]["key"] == "REPORTS_TOKEN_PREVIOUS"
+
+
+def test_without_a_previous_version_the_previous_name_is_absent() -> None:
+    config = base_config()
+    config["secrets"]["jwt"]["overlap"] = True
+    rec = synth_config(config)
+    assert "FLUXLIT_JWT_HS256_SECRET_PREVIOUS" not in delivery_secret(rec, "gateway")["stringData"]
+
+
+def test_overlap_is_refused_for_config_secrets() -> None:
+    config = base_config()
+    config["secrets"]["oidc"]["overlap"] = True
+    with pytest.raises(ConfigError, match="secrets.oidc.overlap: needs a generated secret"):
+        parse_app(config, environment="t", secret_config=lambda k: True)
+
+
+@pytest.mark.parametrize("store", ["kubernetes", "aws", "gcp", "azure"])
+def test_the_version_before_the_previous_retires_only_after_its_consumers_rolled(store: str) -> None:
+    config = base_config() if store == "kubernetes" else cloud_config(store)
+    config["secrets"]["jwt"]["generation"] = 3
+    rec = synth_config(config)
+    resources = by_name(rec)
+    gateway_deployment = resources["admin-portal-workloads-gateway"].urn
+    streamlit_deployment = resources["admin-portal-workloads-streamlit"].urn
+    retiring = [r for r in rec.registrations if r.name in ("admin-portal-jwt-g1", "admin-portal-jwt-v1")]
+    assert retiring, "generation 1 is still in the program, retiring"
+    for r in retiring:
+        assert gateway_deployment in r.options["dependsOn"]
+        assert streamlit_deployment not in r.options["dependsOn"]  # jwt is not streamlit's
+    current = [r for r in rec.registrations if r.name in ("admin-portal-jwt-g3", "admin-portal-jwt-v3")]
+    assert all(gateway_deployment not in r.options["dependsOn"] for r in current)
+    if store == "gcp":
+        assert unwrap(resources["admin-portal-jwt-v1"].inputs)["enabled"] is False
+        assert unwrap(resources["admin-portal-jwt-v2"].inputs)["enabled"] is True
+    if store in ("aws", "kubernetes"):
+        assert all(r.options["retainOnDelete"] for r in retiring if not r.type.startswith("random:"))
+
+
+def test_kubernetes_store_keeps_versions_as_retained_secrets_no_pod_mounts() -> None:
+    config = base_config()
+    config["secrets"]["bff"]["generation"] = 2
+    rec = synth_config(config)
+    store = {unwrap(r.inputs)["metadata"]["name"]: r for r in rec.of_type("kubernetes:core/v1:Secret")
+             if "fluxlit-secrets/store-of" in unwrap(r.inputs)["metadata"]["labels"]}
+    assert {"admin-portal-bff-v1", "admin-portal-bff-v2", "admin-portal-jwt-v1"} <= set(store)
+    assert all(r.options["retainOnDelete"] for r in store.values())
+    assert all(unwrap(r.inputs)["metadata"]["namespace"] == "admin-portal-dev" for r in store.values())
+    mounted = str([unwrap(r.inputs) for r in rec.of_type("kubernetes:apps/v1:Deployment")])
+    assert not any(name in mounted for name in store)
+
+
+def test_a_new_version_is_written_after_the_previous_one() -> None:
+    config = cloud_config("aws")
+    config["secrets"]["jwt"]["generation"] = 2
+    rec = synth_config(config)
+    resources = by_name(rec)
+    assert resources["admin-portal-jwt-v1"].urn in resources["admin-portal-jwt-v2"].options["dependsOn"]
