@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.lifecycle import (
+    AuthArgs,
     ConsumerArgs,
+    NetworkPolicyArgs,
     DeploymentsArgs,
     SecretArgs,
     SecretLifecycleArgs,
     args_to_config,
     config_key_of,
 )
+from fluxlit_secrets.spec.auth import AUTH_KEYS, NETWORK_POLICY_KEYS
 from fluxlit_secrets.spec.clouds import AWS_KEYS, AZURE_KEYS, GCP_KEYS
 from fluxlit_secrets.spec import parse_app
 from fluxlit_secrets.spec.parse import CONSUMER_KEYS, DEPLOYMENT_KEYS, SECRET_KEYS, TOP_KEYS
@@ -38,6 +41,11 @@ def test_cloud_args_cover_the_cloud_keys() -> None:
     assert config_names(AwsArgs) == set(AWS_KEYS)
     assert config_names(GcpArgs) == set(GCP_KEYS)
     assert config_names(AzureArgs) == set(AZURE_KEYS)
+
+
+def test_auth_and_network_policy_args_cover_their_keys() -> None:
+    assert config_names(AuthArgs) == set(AUTH_KEYS)
+    assert config_names(NetworkPolicyArgs) == set(NETWORK_POLICY_KEYS)
 
 
 def test_args_convert_to_the_same_spec_as_the_stack_config() -> None:

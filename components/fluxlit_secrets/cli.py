@@ -3,36 +3,62 @@
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, one_line
+from fluxlit_secrets.errors import FluxlitSecretsError, one_line
 
-#: Exit codes.
+#: Exit codes: success, a finding or failure, a usage or config mistake.
 OK, FAILED, USAGE = 0, 1, 2
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stack", required=True, help="stack name (stacks/Pulumi.NAME.yaml)")
+    p.add_argument("--project-dir", type=Path, default=Path("."),
+                   help="a Pulumi Python project (default: the current folder)")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fluxlit-secrets",
-        description="Offline tools for the fluxlit-secrets Pulumi project (no CLI, cloud or cluster needed).",
+        description="Offline tools for Pulumi stacks of FluxLit secrets (no Pulumi CLI, cloud or cluster needed).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     synth = sub.add_parser(
-        "synth",
-        help="evaluate a stack through mocks and render what `pulumi up` would create",
-        description=(
-            "Run the project's program for one stack with the Pulumi SDK's mock runtime and write "
-            "resources.json, manifests.yaml and report.md. Secure config values are never decrypted."
-        ),
+        "synth", help="evaluate a stack through mocks and render what `pulumi up` would create",
+        description="Run the project's program for one stack with the Pulumi SDK's mock runtime and write "
+                    "resources.json, manifests.yaml and report.md. Secure config values are never decrypted.",
     )
-    synth.add_argument("--stack", required=True, help="stack name (stacks/Pulumi.NAME.yaml)")
+    _common(synth)
     synth.add_argument("--out", type=Path, help="output folder (default build/synth/NAME)")
-    synth.add_argument("--project-dir", type=Path, default=Path("."),
-                       help="a Pulumi Python project (default: the current folder)")
+
+    rotate = sub.add_parser(
+        "rotate", help="rotate secrets: bump their generation and show exactly what restarts",
+        description="For generated secrets, raise `generation` and set `rotatedAt` in the stack file (nothing "
+                    "else in it changes); for config secrets, print the `pulumi config set --secret` command. "
+                    "Either way print the restart plan, computed by synthesizing before and after.",
+    )
+    _common(rotate)
+    rotate.add_argument("secrets", nargs="+", metavar="SECRET", help="declared secret names")
+    rotate.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+
+    diff = sub.add_parser(
+        "diff", help="the restart plan between a saved synth output and the current program",
+        description="Compare DIR/resources.json (from `synth --out DIR`) with the program as it is now: "
+                    "which workloads restart, which stay, and every resource created, replaced, updated, deleted.",
+    )
+    _common(diff)
+    diff.add_argument("--base", type=Path, required=True, help="folder of an earlier synth output")
+
+    check = sub.add_parser(
+        "check", help="check a stack: secret ages and the policy rules",
+        description="Synthesize the stack and report findings, one line each; exit 1 on a mandatory one.",
+    )
+    _common(check)
     return parser
 
 
@@ -41,8 +67,59 @@ def _synth(args: argparse.Namespace) -> int:
 
     result = synth(args.project_dir, args.stack, args.out)
     print(result.summary)
+    for finding in _ages(result.recording):
+        print(f"  age: {finding.message}")
     print(f"wrote {result.out_dir}/resources.json, manifests.yaml, report.md")
     return OK
+
+
+def _ages(recording: object) -> list:
+    from fluxlit_secrets.spec.age import age_findings
+    from fluxlit_secrets.spec.parse import spec_from_config
+
+    config = recording.config  # type: ignore[attr-defined]
+    spec = spec_from_config(config.values, config.secret_keys, environment=recording.stack)  # type: ignore[attr-defined]
+    return age_findings(spec, _dt.date.today()) if spec else []
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    from fluxlit_secrets.engine.rotate import format_plan, rotate
+
+    result = rotate(args.project_dir, args.stack, args.secrets, dry_run=args.dry_run)
+    verb = "would restart" if args.dry_run or not result.written else "restarts"
+    print(format_plan(result.plan, f"rotate {' '.join(args.secrets)} on stack {args.stack} ({verb}):"))
+    if result.commands:
+        print("config-sourced secrets: change the value at its source (the IdP) first, then run:")
+        for command in result.commands:
+            print(f"  {command}")
+        print("and `pulumi up`; the plan above is what that new value causes.")
+    if result.written:
+        print(f"wrote {args.project_dir / 'stacks'}/Pulumi.{args.stack}.yaml; run `pulumi up --stack {args.stack}`")
+    elif args.dry_run:
+        print("dry run: nothing written")
+    return OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from fluxlit_secrets.engine.rotate import diff, format_plan
+
+    print(format_plan(diff(args.project_dir, args.stack, args.base), f"changes on stack {args.stack} since {args.base}:"))
+    return OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from fluxlit_secrets.engine.run import run_stack
+
+    recording = run_stack(args.project_dir, args.stack)
+    findings = _ages(recording)
+    for f in findings:
+        print(f"{'mandatory' if f.mandatory else 'advisory'}  secret-age  {f.message}")
+    mandatory = sum(f.mandatory for f in findings)
+    print(f"{len(findings)} findings, {mandatory} mandatory")
+    return FAILED if mandatory else OK
+
+
+COMMANDS = {"synth": _synth, "rotate": _rotate, "diff": _diff, "check": _check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,10 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return {"synth": _synth}[args.command](args)
-    except (ConfigError, FluxlitSecretsError) as exc:
-        where = _stack_file(args)
-        print(f"error: {where}{one_line(str(exc))}", file=sys.stderr)
+        return COMMANDS[args.command](args)
+    except FluxlitSecretsError as exc:
+        print(f"error: {_stack_file(args)}{one_line(str(exc))}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:
         return FAILED

@@ -13,6 +13,7 @@ from fluxlit_secrets.spec.parse import PREVIOUS_SUFFIX
 from fluxlit_secrets.stores.managed_secret import ManagedSecret
 from fluxlit_secrets.tokens import MANAGED_BY, token
 from fluxlit_secrets.workloads import FluxLitWorkloads, WorkloadPodArgs
+from fluxlit_secrets.workloads.netpol import network_policies
 
 
 class ConsumerArgs(TypedDict):
@@ -68,6 +69,26 @@ class DeploymentsArgs(TypedDict):
     """Image pull policy (default IfNotPresent)."""
 
 
+class AuthArgs(TypedDict):
+    """JWKS token validation instead of an HS256 key (stack config `fluxlit-secrets:auth`)."""
+
+    jwks_url: str
+    """The IdP's JWKS URL (https)."""
+    issuer: NotRequired[str]
+    """Expected `iss`."""
+    audience: NotRequired[str]
+    """Expected `aud`."""
+    leeway_seconds: NotRequired[int]
+    """Clock-skew leeway, 0-300 s."""
+
+
+class NetworkPolicyArgs(TypedDict):
+    """Egress NetworkPolicies (stack config `fluxlit-secrets:networkPolicy`)."""
+
+    idp_cidrs: NotRequired[list[str]]
+    """Networks of the IdP the gateway may reach on 443 (absent or empty: any address)."""
+
+
 class SecretLifecycleArgs(TypedDict):
     """Inputs of SecretLifecycle: the stack-config model of DESIGN.md in snake_case."""
 
@@ -93,6 +114,10 @@ class SecretLifecycleArgs(TypedDict):
     """GCP settings (store gcp)."""
     azure: NotRequired[AzureArgs]
     """Azure settings (store azure)."""
+    auth: NotRequired[AuthArgs]
+    """JWKS validation: the gateway gets FLUXLIT_JWT_JWKS_URL and friends (no HS256 secret allowed)."""
+    network_policy: NotRequired[NetworkPolicyArgs]
+    """Create NetworkPolicies: gateway egress to the IdP on 443 and DNS; Streamlit reaches only the gateway."""
 
 
 def config_key_of(field: str) -> str:
@@ -115,7 +140,7 @@ def args_to_config(args: SecretLifecycleArgs) -> tuple[dict[str, Any], dict[str,
         if "value" in secret:
             values[name] = secret.pop("value")
         secrets[name] = rename(secret)
-    config = {k: rename(v) for k, v in args.items() if k not in ("secrets", "environment")}
+    config = {config_key_of(k): rename(v) for k, v in args.items() if k not in ("secrets", "environment")}
     config["secrets"] = secrets
     if config.get("gcp", {}).get("replication") == []:
         config["gcp"]["replication"] = "auto"
@@ -237,11 +262,14 @@ class SecretLifecycle(pulumi.ComponentResource):
                 },
                 opts=child,
             )
+            plain = [{"name": k, "value": v} for k, v in spec.auth.env().items()] \
+                if spec.auth is not None and workload in ("gateway", "app") else []
+            env = delivery.env.apply(lambda refs, plain=plain: plain + refs)
             pods[workload] = {
                 "service_account_name": identity.service_account_name,
                 "volumes": delivery.volumes,
                 "volume_mounts": delivery.volume_mounts,
-                "env": delivery.env,
+                "env": env,
                 "pod_annotations": delivery.pod_annotations,
                 "pod_labels": identity.pod_labels,
             }
@@ -249,13 +277,22 @@ class SecretLifecycle(pulumi.ComponentResource):
                 serviceAccountName=identity.service_account_name,
                 volumes=delivery.volumes,
                 volumeMounts=delivery.volume_mounts,
-                env=delivery.env,
+                env=env,
                 podAnnotations=delivery.pod_annotations,
                 podLabels=identity.pod_labels,
             )
             deliveries[workload] = delivery
             triggers[workload] = delivery.restart_trigger
             secret_names[workload] = delivery.secret_name
+
+        if spec.network_policy is not None:
+            for policy in network_policies(spec.app, spec.namespace, spec.topology, spec.network_policy.idp_cidrs):
+                k8s.networking.v1.NetworkPolicy(
+                    f"{name}-{policy['metadata']['name'].removeprefix(spec.app + '-') or 'app'}-policy",
+                    metadata=policy["metadata"],
+                    spec=policy["spec"],
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
+                )
 
         # What each workload's pods run from: its Deployment, or (app stacks) its delivery Secret.
         rolled: dict[str, list[pulumi.Resource]] = {

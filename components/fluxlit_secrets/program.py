@@ -1,6 +1,5 @@
 """The stack program: read `fluxlit-secrets:*` stack config, build SecretLifecycle, export."""
 
-import json
 from typing import Any, Optional
 
 import pulumi
@@ -8,11 +7,7 @@ import pulumi
 from fluxlit_secrets.cloud_args import settings_to_args
 from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.lifecycle import SecretLifecycle, SecretLifecycleArgs
-from fluxlit_secrets.spec.parse import LATER_KEYS, NAMESPACE, TOP_KEYS, parse_app
-
-#: How each top-level key is decoded from Pulumi's string config values.
-_STRING_KEYS = ("app", "namespace", "topology", "store")
-
+from fluxlit_secrets.spec.parse import LATER_KEYS, NAMESPACE, TOP_KEYS, decode_config, parse_app
 
 def _config_keys() -> list[str]:
     """Every key of our namespace set for this stack (explicit config and PULUMI_CONFIG)."""
@@ -20,15 +15,6 @@ def _config_keys() -> list[str]:
 
     keys = set(rc.CONFIG.get()) | set(rc.get_config_env())
     return sorted(k.split(":", 1)[1] for k in keys if k.startswith(f"{NAMESPACE}:"))
-
-
-def _decode(key: str, raw: str) -> Any:
-    if key in _STRING_KEYS:
-        return raw
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw  # kept as a string: the spec says what type it wanted
 
 
 def _secret_state(full_key: str) -> Optional[bool]:
@@ -44,7 +30,7 @@ def read_stack_config() -> tuple[dict[str, Any], list[str]]:
     for key in (*TOP_KEYS, *LATER_KEYS):
         raw = pulumi.runtime.get_config(f"{NAMESPACE}:{key}")
         if raw is not None:
-            values[key] = _decode(key, raw)
+            values[key] = decode_config(key, raw)
     return values, present
 
 
@@ -82,6 +68,13 @@ def stack_args(environment: str) -> SecretLifecycleArgs:
         "disposable": spec.disposable,
         "secrets": secrets,
     }
+    if spec.auth is not None:
+        a = spec.auth
+        args["auth"] = {"jwks_url": a.jwks_url, **({"issuer": a.issuer} if a.issuer else {}),
+                        **({"audience": a.audience} if a.audience else {}),
+                        **({"leeway_seconds": a.leeway_seconds} if a.leeway_seconds is not None else {})}
+    if spec.network_policy is not None:
+        args["network_policy"] = {"idp_cidrs": list(spec.network_policy.idp_cidrs)}
     for settings in (spec.aws, spec.gcp, spec.azure):
         args.update(settings_to_args(settings))  # type: ignore[typeddict-item]
     if spec.deployments is not None:

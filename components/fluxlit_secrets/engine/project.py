@@ -57,9 +57,9 @@ def _yaml() -> YAML:
     return YAML(typ="safe", pure=True)
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path, text: str | None = None) -> Any:
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
+        return _yaml().load(path.read_text(encoding="utf-8") if text is None else text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: cannot be read ({one_line(str(exc))})") from None
     except YAMLError as exc:
@@ -129,14 +129,15 @@ def _opaque(value: Any) -> Any:
     return value
 
 
-def load_stack_config(project: Project, stack: str) -> StackConfig:
+def load_stack_config(project: Project, stack: str, text: str | None = None) -> StackConfig:
     """Merge Pulumi.yaml defaults with the stack file, as the CLI hands config to a program.
 
     `secure:` values are not decrypted: their ciphertext stands in as an opaque secret, so a new
-    `pulumi config set --secret` value is still seen as a new version.
+    `pulumi config set --secret` value is still seen as a new version. `text` stands in for the
+    file's content (a planned edit).
     """
     path = project.stack_file(stack)
-    doc = _load(path) or {}
+    doc = _load(path, text) or {}
     if not isinstance(doc, dict):
         raise ProjectError(f"{path}: must be a mapping with a 'config' key")
     raw = doc.get("config") or {}

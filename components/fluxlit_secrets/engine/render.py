@@ -55,6 +55,8 @@ def resources_json(rec: Recording) -> list[dict[str, Any]]:
             "custom": r.custom,
             "inputs": redact(r.inputs),
             "options": r.options,
+            # The provider's id: a changed id with unchanged visible inputs is a secret-only change.
+            "id": r.id,
         }
         for r in rec.registrations
     ]

@@ -73,10 +73,14 @@ def run_stack(
     *,
     mocks: ProviderMocks | None = None,
     config_overrides: dict[str, str] | None = None,
+    stack_text: str | None = None,
 ) -> Recording:
-    """Evaluate the project's program for `stack` through mocks; raise on any config mistake."""
+    """Evaluate the project's program for `stack` through mocks; raise on any config mistake.
+
+    `stack_text` stands in for the stack file's content; `config_overrides` replace config values.
+    """
     project = load_project(project_dir)
-    config = load_stack_config(project, stack)
+    config = load_stack_config(project, stack, stack_text)
     values = dict(config.values)
     values.update(config_overrides or {})
     return run_program(project, stack, values, config.secret_keys, mocks=mocks, config=config)

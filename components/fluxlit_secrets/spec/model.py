@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from fluxlit_secrets.spec.auth import AuthSettings, NetworkPolicySettings
     from fluxlit_secrets.spec.clouds import AwsSettings, AzureSettings, GcpSettings
 
 #: Where file-delivered secrets appear in every pod (FluxlitSettings(_secrets_dir=...) reads it).
@@ -78,6 +79,8 @@ class AppSpec:
     aws: AwsSettings | None = None
     gcp: GcpSettings | None = None
     azure: AzureSettings | None = None
+    auth: AuthSettings | None = None
+    network_policy: NetworkPolicySettings | None = None
     extra_labels: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean, shown
 from fluxlit_secrets.spec import names, naming
+from fluxlit_secrets.spec.auth import parse_auth, parse_network_policy
 from fluxlit_secrets.spec.clouds import parse_aws, parse_azure, parse_gcp
 from fluxlit_secrets.spec.kinds import (
     DELIVERY_MODES,
@@ -27,9 +29,10 @@ NAMESPACE = "fluxlit-secrets"
 #: Top-level keys of the stack config that this model reads.
 TOP_KEYS = (
     "app", "namespace", "topology", "store", "disposable", "secrets", "deployments", "aws", "gcp", "azure",
+    "auth", "networkPolicy",
 )
-#: Top-level keys that later layers read; accepted here as they are.
-LATER_KEYS = ("auth", "networkPolicy")
+#: Top-level keys that other tools read; accepted here as they are.
+LATER_KEYS: tuple[str, ...] = ()
 SECRET_KEYS = (
     "kind", "source", "generation", "length", "configKey", "consumers",
     "overlap", "rotatedAt", "maxAgeDays", "renamedFrom",
@@ -48,6 +51,36 @@ PREVIOUS_SUFFIX = "_PREVIOUS"
 
 #: Answers, for a config key, None (absent), True (secret) or False (plaintext).
 SecretConfigLookup = Callable[[str], "bool | None"]
+
+
+#: Top-level keys whose Pulumi config string is taken as it is (never JSON-decoded).
+STRING_KEYS = ("app", "namespace", "topology", "store")
+
+
+def decode_config(key: str, raw: str) -> Any:
+    """A Pulumi config string as the value the stack file meant (objects and booleans are JSON)."""
+    if key in STRING_KEYS:
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw  # kept as a string: the spec says what type it wanted
+
+
+def spec_from_config(
+    values: Mapping[str, str], secret_keys: Collection[str], *, environment: str
+) -> AppSpec | None:
+    """The AppSpec of a stack's config as the runtime sees it (None when it has no `app` key)."""
+    prefix = f"{NAMESPACE}:"
+    if f"{prefix}app" not in values:
+        return None
+    present = tuple(k[len(prefix):] for k in values if k.startswith(prefix))
+    decoded = {k: decode_config(k, values[prefix + k]) for k in (*TOP_KEYS, *LATER_KEYS) if prefix + k in values}
+
+    def secret_state(key: str) -> bool | None:
+        return None if key not in values else key in secret_keys
+
+    return parse_app(decoded, environment=environment, secret_config=secret_state, config_keys=present)
 
 
 def _key(*parts: str) -> str:
@@ -159,7 +192,20 @@ def parse_app(
             _key(store), f"is missing for store: {store}",
             f"add the {store} settings block (README: the {store} section)",
         )
+    auth = parse_auth(values["auth"]) if values.get("auth") is not None else None
+    if auth is not None:
+        hs256 = [s.name for s in secrets if s.kind == "jwt-hs256"]
+        if hs256:
+            raise ConfigError(
+                _key("secrets", hs256[0]), "is an HS256 key, but auth.jwksUrl is set: FluxLit refuses both",
+                "remove the jwt-hs256 secret, or remove auth.jwksUrl",
+            )
+    network_policy = (
+        parse_network_policy(values["networkPolicy"]) if values.get("networkPolicy") is not None else None
+    )
     spec = AppSpec(
+        auth=auth,
+        network_policy=network_policy,
         app=app,
         namespace=namespace,
         environment=environment,

@@ -1,0 +1,129 @@
+"""The restart plan: what a change does, from two synth outputs (pure functions over resources.json).
+
+A workload restarts when its Deployment's pod template changes, and only then. Resources are
+created, replaced, updated or deleted as the engine would do it: a change to a property that the
+provider cannot update in place (a name, an immutable Secret's data, a version's payload) is a
+replacement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Properties whose change makes the provider replace the resource (besides metadata.name/namespace).
+FORCE_NEW: dict[str, tuple[str, ...]] = {
+    "random:index/randomPassword:RandomPassword": ("*",),
+    "random:index/randomId:RandomId": ("*",),
+    "aws:secretsmanager/secret:Secret": ("name",),
+    "aws:secretsmanager/secretVersion:SecretVersion": ("secretId", "secretString"),
+    "aws:iam/role:Role": ("name",),
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": ("clusterName", "namespace", "serviceAccount"),
+    "gcp:secretmanager/secret:Secret": ("secretId", "project", "replication"),
+    "gcp:secretmanager/secretVersion:SecretVersion": ("secret", "secretData"),
+    "gcp:secretmanager/secretIamMember:SecretIamMember": ("*",),
+    "gcp:serviceaccount/account:Account": ("accountId", "project"),
+    "gcp:serviceaccount/iAMMember:IAMMember": ("*",),
+    "azure-native:keyvault:Vault": ("vaultName", "resourceGroupName"),
+    "azure-native:keyvault:Secret": ("secretName", "vaultName", "resourceGroupName"),
+    "azure-native:managedidentity:FederatedIdentityCredential": ("issuer", "subject"),
+    "azure-native:authorization:RoleAssignment": ("*",),
+}
+ACTIONS = ("create", "replace", "update", "delete")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One resource and what happens to it."""
+
+    action: str
+    type: str
+    name: str
+    urn: str
+
+
+@dataclass
+class Plan:
+    """Which workloads restart and stay, and every resource change."""
+
+    restart: list[tuple[str, str, str]] = field(default_factory=list)  # (workload, trigger before, after)
+    stay: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    def of(self, action: str) -> list[Change]:
+        """The changes of one action."""
+        return [c for c in self.changes if c.action == action]
+
+
+def _get(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+
+
+def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
+    a, b = before.get("inputs") or {}, after.get("inputs") or {}
+    if a == b:
+        # Same visible inputs: a changed id means a secret-only change, which replaces a version.
+        return "replace" if before.get("custom") and before.get("id") != after.get("id") else None
+    rules = FORCE_NEW.get(after["type"], ())
+    if after["type"].startswith("kubernetes:"):
+        rules = (*rules, "metadata.name", "metadata.namespace")
+        if a.get("immutable") and (a.get("stringData"), a.get("data")) != (b.get("stringData"), b.get("data")):
+            return "replace"
+    if "*" in rules or any(_get(a, p) != _get(b, p) for p in rules):
+        return "replace"
+    return "update"
+
+
+def _workload(resource: dict[str, Any]) -> str:
+    inputs = resource.get("inputs") or {}
+    labels = _get(inputs, "spec.template.metadata.labels") or {}
+    return labels.get("fluxlit-secrets/workload") or _get(inputs, "metadata.name") or resource["name"]
+
+
+def _trigger(resource: dict[str, Any] | None) -> str:
+    annotations = _get((resource or {}).get("inputs") or {}, "spec.template.metadata.annotations") or {}
+    return annotations.get("fluxlit-secrets/versions", "")
+
+
+def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
+    """Compare two resources.json lists."""
+    old = {r["urn"]: r for r in before}
+    new = {r["urn"]: r for r in after}
+    result = Plan()
+    for urn, r in new.items():
+        action = "create" if urn not in old else _action(old[urn], r)
+        if action:
+            result.changes.append(Change(action, r["type"], r["name"], urn))
+    for urn, r in old.items():
+        if urn not in new:
+            result.changes.append(Change("delete", r["type"], r["name"], urn))
+    result.changes.sort(key=lambda c: (ACTIONS.index(c.action), c.type, c.name))
+    for urn, r in sorted(new.items(), key=lambda i: _workload(i[1])):
+        if r["type"] != "kubernetes:apps/v1:Deployment":
+            continue
+        previous = old.get(urn)
+        if previous is None or _get(previous.get("inputs"), "spec.template") != _get(r.get("inputs"), "spec.template"):
+            result.restart.append((_workload(r), _trigger(previous), _trigger(r)))
+        else:
+            result.stay.append(_workload(r))
+    return result
+
+
+def format_plan(p: Plan, title: str) -> str:
+    """The plan as a reviewer reads it."""
+    lines = [title]
+    if p.restart:
+        lines.append("  restart:")
+        for workload, was, now in p.restart:
+            detail = f"  {was or '(new)'} -> {now}" if (was or now) and was != now else ""
+            lines.append(f"    {workload}{detail}")
+    else:
+        lines.append("  restart: none")
+    lines.append("  stay:    " + (", ".join(p.stay) if p.stay else "none"))
+    for action in ACTIONS:
+        changes = p.of(action)
+        lines.append(f"  {action}: {len(changes)}")
+        lines += [f"    {c.type}  {c.name}" for c in changes]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""`rotate` and `diff`: a rotation's restart plan, computed by synthesizing before and after."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fluxlit_secrets.engine import render
+from fluxlit_secrets.engine.plan import Plan, format_plan, plan
+from fluxlit_secrets.engine.project import ProjectError, load_project, load_stack_config
+from fluxlit_secrets.engine.run import run_stack
+from fluxlit_secrets.engine.stackfile import bump_generations
+from fluxlit_secrets.errors import ConfigError, did_you_mean
+from fluxlit_secrets.spec.parse import NAMESPACE, spec_from_config
+
+
+@dataclass(frozen=True)
+class RotateResult:
+    """The plan, whether the stack file was written, and the commands left to the user."""
+
+    plan: Plan
+    text: str
+    written: bool
+    commands: list[str]
+
+
+def _resources(project_dir: str | Path, stack: str, **kwargs: object) -> list[dict]:
+    return render.resources_json(run_stack(project_dir, stack, **kwargs))  # type: ignore[arg-type]
+
+
+def rotate(project_dir: str | Path, stack: str, secrets: list[str], *, dry_run: bool,
+           today: _dt.date | None = None) -> RotateResult:
+    """Bump generated secrets (one write), plan config-sourced ones, and say what restarts."""
+    today = today or _dt.date.today()
+    project = load_project(project_dir)
+    path = project.stack_file(stack)
+    text = path.read_text(encoding="utf-8")
+    config = load_stack_config(project, stack)
+    spec = spec_from_config(config.values, config.secret_keys, environment=stack)
+    if spec is None:
+        raise ProjectError(f"{path}: no {NAMESPACE}:app here; rotate works on stacks of the SecretLifecycle program")
+    declared = [s.name for s in spec.secrets]
+    for name in secrets:
+        if name not in declared:
+            raise ConfigError(f"{NAMESPACE}:secrets.{name}", f"is not declared{did_you_mean(name, declared)}",
+                              "declared secrets: " + ", ".join(declared))
+    chosen = [spec.secret(n) for n in dict.fromkeys(secrets)]
+    generated = [s.name for s in chosen if s.source == "generated"]
+    configured = [s for s in chosen if s.source == "config"]
+    new_text = bump_generations(text, generated, today) if generated else text
+    overrides = {s.config_key: f"(a new value for {s.config_key})" for s in configured if s.config_key}
+    before = _resources(project_dir, stack)
+    after = _resources(project_dir, stack, stack_text=new_text, config_overrides=overrides)
+    commands = []
+    for s in configured:
+        key = s.config_key or ""
+        short = key.split(":", 1)[1] if key.startswith(f"{project.name}:") else key
+        commands.append(f"pulumi config set --secret --stack {stack} {short} '<new value>'")
+    written = bool(generated) and not dry_run
+    if written:
+        path.write_text(new_text, encoding="utf-8")
+    return RotateResult(plan=plan(before, after), text=new_text, written=written, commands=commands)
+
+
+def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:
+    """The plan from a saved synth output (its resources.json) to the current program."""
+    base_file = Path(base) / "resources.json"
+    try:
+        before = json.loads(base_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ProjectError(f"{base_file}: not a synth output ({type(exc).__name__}); run synth --out {base} first") \
+            from None
+    return plan(before, _resources(project_dir, stack))
+
+
+__all__ = ["RotateResult", "diff", "format_plan", "rotate"]

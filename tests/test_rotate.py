@@ -1,0 +1,180 @@
+"""rotate, diff and check: exact restart plans, byte-preserving stack edits, secret ages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fluxlit_secrets.cli import main
+from fluxlit_secrets.engine.plan import plan
+from fluxlit_secrets.engine.rotate import rotate
+from fluxlit_secrets.engine.stackfile import bump_generations
+from fluxlit_secrets.spec.age import age_findings
+from fluxlit_secrets.spec.parse import parse_app
+from tests.conftest import ROOT, base_config
+
+STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "stacks", dest / "stacks")
+    return dest
+
+
+def test_dry_run_names_exactly_the_consumers_and_writes_nothing(project: Path, capsys) -> None:
+    before = (project / "stacks" / "Pulumi.dev.yaml").read_text()
+    assert main(["rotate", "--stack", "dev", "jwt", "--dry-run", "--project-dir", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert (project / "stacks" / "Pulumi.dev.yaml").read_text() == before
+    restart = out.split("restart:")[1].split("stay:")[0]
+    assert "gateway" in restart and "streamlit" not in restart
+    assert "stay:    streamlit" in out
+    assert "dry run: nothing written" in out
+
+
+@pytest.mark.parametrize(("secret", "restarts", "stays"), [
+    ("jwt", ["gateway"], ["streamlit"]),
+    ("bff", ["gateway"], ["streamlit"]),
+    ("reports-token", ["gateway", "streamlit"], []),
+])
+def test_the_plan_restarts_exactly_the_consumers(project: Path, secret: str, restarts, stays) -> None:
+    result = rotate(project, "dev", [secret], dry_run=True, today=TODAY)
+    assert [w for w, _, _ in result.plan.restart] == restarts
+    assert result.plan.stay == stays
+    for _, was, now in result.plan.restart:
+        assert f"{secret}=1" in was and f"{secret}=2" in now
+
+
+def test_several_secrets_give_one_restart_per_consumer(project: Path) -> None:
+    result = rotate(project, "dev", ["jwt", "bff", "reports-token"], dry_run=True, today=TODAY)
+    assert [w for w, _, _ in result.plan.restart] == ["gateway", "streamlit"]
+    (_, _, gateway_after), _ = result.plan.restart
+    assert "bff=2" in gateway_after and "jwt=2" in gateway_after and "reports-token=2" in gateway_after
+
+
+def test_rotate_writes_only_the_generation_and_date_lines(project: Path, capsys) -> None:
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    before = path.read_text()
+    assert main(["rotate", "--stack", "dev", "jwt", "--project-dir", str(project)]) == 0
+    after = path.read_text()
+    changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("- ", "+ ")]
+    assert changed == [
+        "-       generation: 1", "+       generation: 2", f"+       rotatedAt: '{dt.date.today().isoformat()}'",
+    ]
+    assert main(["rotate", "--stack", "dev", "jwt", "--project-dir", str(project)]) == 0
+    assert "generation: 3" in path.read_text() and path.read_text().count("rotatedAt") == 1
+
+
+@pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: p.name)
+def test_round_trip_keeps_every_stack_file_byte_for_byte(path: Path) -> None:
+    text = path.read_text()
+    assert bump_generations(text, [], TODAY) == text
+
+
+def test_a_flow_style_entry_stays_flow_style() -> None:
+    text = "config:\n  fluxlit-secrets:secrets:\n    jwt: {kind: jwt-hs256}  # the key\n"
+    assert bump_generations(text, ["jwt"], TODAY) == (
+        "config:\n  fluxlit-secrets:secrets:\n"
+        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: '2026-11-27'} # the key\n")
+
+
+def test_config_secret_prints_the_command_and_writes_nothing(project: Path, capsys) -> None:
+    before = (project / "stacks" / "Pulumi.dev.yaml").read_text()
+    assert main(["rotate", "--stack", "dev", "oidc", "--project-dir", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "pulumi config set --secret --stack dev oidcClientSecret '<new value>'" in out
+    assert (project / "stacks" / "Pulumi.dev.yaml").read_text() == before
+    restart = out.split("restart:")[1].split("stay:")[0]
+    assert "gateway" in restart and "streamlit" not in restart
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["rotate", "--stack", "dev", "jwtt"], ["jwtt", "did you mean 'jwt'"]),
+    (["rotate", "--stack", "nope", "jwt"], ["nope", "stacks here"]),
+])
+def test_unknown_secret_or_stack_is_one_line(project: Path, argv, words, capsys) -> None:
+    assert main([*argv, "--project-dir", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and all(w in err for w in words)
+
+
+def test_diff_against_a_saved_synth(project: Path, tmp_path: Path, capsys) -> None:
+    base = tmp_path / "base"
+    assert main(["synth", "--stack", "dev", "--out", str(base), "--project-dir", str(project)]) == 0
+    assert main(["diff", "--stack", "dev", "--base", str(base), "--project-dir", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "restart: none" in out and "create: 0" in out and "replace: 0" in out
+    assert main(["rotate", "--stack", "dev", "reports-token", "--project-dir", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["diff", "--stack", "dev", "--base", str(base), "--project-dir", str(project)]) == 0
+    out = capsys.readouterr().out
+    restart = out.split("restart:")[1].split("stay:")[0]
+    assert "gateway" in restart and "streamlit" in restart
+    assert "admin-portal-reports-token-g2" in out
+
+
+def _r(urn: str, type_: str = "kubernetes:core/v1:Secret", custom: bool = True, id_: str = "x", **inputs) -> dict:
+    return {"urn": urn, "type": type_, "name": urn, "custom": custom, "id": id_, "inputs": inputs}
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ([], [_r("a")], [("create", "a")]),
+    ([_r("a")], [], [("delete", "a")]),
+    ([_r("a", metadata={"name": "s-1"})], [_r("a", metadata={"name": "s-2"})], [("replace", "a")]),
+    ([_r("a", metadata={"name": "s", "labels": {"x": "1"}})], [_r("a", metadata={"name": "s", "labels": {"x": "2"}})],
+     [("update", "a")]),
+    ([_r("a", immutable=True, stringData={"K": "[secret]"})],
+     [_r("a", immutable=True, stringData={"K": "[secret]", "L": "[secret]"})], [("replace", "a")]),
+    ([_r("v", "aws:secretsmanager/secretVersion:SecretVersion", id_="1", secretString="[secret]")],
+     [_r("v", "aws:secretsmanager/secretVersion:SecretVersion", id_="2", secretString="[secret]")],
+     [("replace", "v")]),
+    ([_r("p", "random:index/randomPassword:RandomPassword", keepers={"generation": "1"})],
+     [_r("p", "random:index/randomPassword:RandomPassword", keepers={"generation": "2"})], [("replace", "p")]),
+    ([_r("a", metadata={"name": "s"})], [_r("a", metadata={"name": "s"})], []),
+])
+def test_plan_classifies_changes_like_the_engine(before, after, expected) -> None:
+    assert [(c.action, c.urn) for c in plan(before, after).changes] == expected
+
+
+@pytest.mark.parametrize(("rotated", "max_age", "expected"), [
+    (None, None, [("never-rotated", False)]),
+    (None, 90, [("never-rotated", False)]),
+    ("2026-10-01", 90, []),
+    ("2026-08-01", 90, [("overdue", True)]),
+    ("2020-01-01", None, []),
+])
+def test_age_findings(rotated, max_age, expected) -> None:
+    config = base_config()
+    config["secrets"] = {"jwt": {"kind": "jwt-hs256",
+                                 **({"rotatedAt": rotated} if rotated else {}),
+                                 **({"maxAgeDays": max_age} if max_age else {})}}
+    spec = parse_app(config, environment="dev")
+    assert [(f.kind, f.mandatory) for f in age_findings(spec, TODAY)] == expected
+
+
+def test_check_exits_1_on_an_overdue_secret(project: Path, capsys) -> None:
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    assert main(["check", "--stack", "dev", "--project-dir", str(project)]) == 0
+    assert "never rotated" in capsys.readouterr().out
+    path.write_text(path.read_text().replace(
+        "kind: jwt-hs256\n      generation: 1", "kind: jwt-hs256\n      generation: 1\n      rotatedAt: 2020-01-01\n"
+        "      maxAgeDays: 30"))
+    assert main(["check", "--stack", "dev", "--project-dir", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "mandatory  secret-age  jwt: last rotated 2020-01-01" in out
+
+
+def test_resources_json_of_a_base_holds_ids(project: Path, tmp_path: Path) -> None:
+    assert main(["synth", "--stack", "dev", "--out", str(tmp_path), "--project-dir", str(project)]) == 0
+    assert all("id" in r for r in json.loads((tmp_path / "resources.json").read_text()))
