@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Scanners live in their own virtualenv: Checkov pins dependencies that Pulumi's SDK outgrew.
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
+CHECKOV_VERSION := 3.3.30
 
 .PHONY: install test synth lint bench clean
 
@@ -12,10 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
 	touch $(STAMP)
 
+$(TOOLS_STAMP):
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $(TOOLS_STAMP)
+
 install: $(STAMP)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test: $(STAMP) $(TOOLS_STAMP)
+	CHECKOV=$(TOOLS)/bin/checkov $(BIN)/python -m pytest
 
 synth: $(STAMP)
 	$(BIN)/fluxlit-secrets synth --stack dev
@@ -27,4 +37,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) $(TOOLS) build

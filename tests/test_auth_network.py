@@ -67,13 +67,14 @@ def test_auth_settings_are_validated(auth: dict, key: str) -> None:
 def test_split_policies_let_the_gateway_reach_the_idp_and_streamlit_only_the_gateway() -> None:
     rec = synth_config(jwks_config(networkPolicy={"idpCidrs": ["203.0.113.0/24"]}))
     p = policies(rec)
-    gateway = p["admin-portal-gateway-egress"]
-    assert gateway["policyTypes"] == ["Egress"]
+    gateway = p["admin-portal-gateway-network"]
+    assert gateway["policyTypes"] == ["Ingress", "Egress"]
+    assert gateway["ingress"] == [{"ports": [{"protocol": "TCP", "port": 8000}]}]
     idp, dns, to_streamlit = gateway["egress"]
     assert idp == {"to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}], "ports": [{"protocol": "TCP", "port": 443}]}
     assert {"protocol": "UDP", "port": 53} in dns["ports"]
     assert to_streamlit["ports"] == [{"protocol": "TCP", "port": 8501}]
-    streamlit = p["admin-portal-streamlit-isolation"]
+    streamlit = p["admin-portal-streamlit-network"]
     assert streamlit["policyTypes"] == ["Ingress", "Egress"]
     (to_gateway, dns2) = streamlit["egress"]
     assert to_gateway["to"] == [{"podSelector": {"matchLabels": {
@@ -81,6 +82,14 @@ def test_split_policies_let_the_gateway_reach_the_idp_and_streamlit_only_the_gat
         "fluxlit-secrets/workload": "gateway"}}}]
     assert to_gateway["ports"] == [{"protocol": "TCP", "port": 8000}]
     assert dns2 == dns
+    assert streamlit["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["fluxlit-secrets/workload"] == "gateway"
+
+
+def test_without_settings_pods_accept_only_their_port_and_streamlit_only_the_gateway() -> None:
+    p = policies(synth_config(base_config()))
+    assert p["admin-portal-gateway-network"]["policyTypes"] == ["Ingress"]
+    streamlit = p["admin-portal-streamlit-network"]
+    assert streamlit["policyTypes"] == ["Ingress"] and "egress" not in streamlit
     assert streamlit["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["fluxlit-secrets/workload"] == "gateway"
 
 

@@ -210,7 +210,7 @@ def test_split_commands_and_env_follow_fluxlit(dev_recording: Recording) -> None
         dep = unwrap(one(dev_recording, DEPLOYMENT, workload))["spec"]
         assert dep["strategy"]["rollingUpdate"] == {"maxUnavailable": 0, "maxSurge": 1}
         sc = container(dev_recording, workload)["securityContext"]
-        assert sc["readOnlyRootFilesystem"] and sc["runAsNonRoot"] and sc["runAsUser"] == 1000
+        assert sc["readOnlyRootFilesystem"] and sc["runAsNonRoot"] and sc["runAsUser"] == 10001
         assert sc["capabilities"] == {"drop": ["ALL"]} and sc["allowPrivilegeEscalation"] is False
 
 

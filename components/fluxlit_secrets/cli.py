@@ -109,13 +109,19 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.run import run_stack
+    from fluxlit_secrets.policy.check import evaluate, resources_of
 
     recording = run_stack(args.project_dir, args.stack)
-    findings = _ages(recording)
-    for f in findings:
-        print(f"{'mandatory' if f.mandatory else 'advisory'}  secret-age  {f.message}")
-    mandatory = sum(f.mandatory for f in findings)
-    print(f"{len(findings)} findings, {mandatory} mandatory")
+    lines: list[tuple[str, str]] = []
+    for v in evaluate(resources_of(recording)):
+        lines.append((v.level, f"{v.level}  {v.rule}  {v.type} {v.resource}: {v.message}"))
+    for f in _ages(recording):
+        level = "mandatory" if f.mandatory else "advisory"
+        lines.append((level, f"{level}  secret-age  {f.message}"))
+    for _, line in sorted(lines, key=lambda item: item[0] != "mandatory"):
+        print(line)
+    mandatory = sum(level == "mandatory" for level, _ in lines)
+    print(f"{len(lines)} findings, {mandatory} mandatory")
     return FAILED if mandatory else OK
 
 

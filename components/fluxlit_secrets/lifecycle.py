@@ -11,7 +11,7 @@ from fluxlit_secrets.identity import WorkloadIdentity
 from fluxlit_secrets.spec import AppSpec, parse_app
 from fluxlit_secrets.spec.parse import PREVIOUS_SUFFIX
 from fluxlit_secrets.stores.managed_secret import ManagedSecret
-from fluxlit_secrets.tokens import MANAGED_BY, token
+from fluxlit_secrets.tokens import MANAGED_BY, WORKLOAD_LABEL, token, workload_labels
 from fluxlit_secrets.workloads import FluxLitWorkloads, WorkloadPodArgs
 from fluxlit_secrets.workloads.netpol import network_policies
 
@@ -66,7 +66,9 @@ class DeploymentsArgs(TypedDict):
     streamlit_script: NotRequired[str]
     """Absolute path of fluxlit/streamlit/main.py in the image."""
     image_pull_policy: NotRequired[str]
-    """Image pull policy (default IfNotPresent)."""
+    """Image pull policy (default Always)."""
+    run_as_user: NotRequired[int]
+    """uid of the containers (default 10001; 1000 is the user of `fluxlit build` images)."""
 
 
 class AuthArgs(TypedDict):
@@ -191,7 +193,8 @@ class SecretLifecycle(pulumi.ComponentResource):
             from fluxlit_secrets.stores.azure import create_vault
 
             store_context = create_vault(name, spec.azure, disposable=spec.disposable, parent=self,
-                                         tags={"app": spec.app, "managed-by": "fluxlit-secrets"})
+                                         tags={"app": spec.app, "managed-by": "fluxlit-secrets",
+                                               **({"disposable": "true"} if spec.disposable else {})})
         stored = {}
         for secret in spec.secrets:
             stored[secret.name] = ManagedSecret(
@@ -279,20 +282,20 @@ class SecretLifecycle(pulumi.ComponentResource):
                 volumeMounts=delivery.volume_mounts,
                 env=env,
                 podAnnotations=delivery.pod_annotations,
-                podLabels=identity.pod_labels,
+                # The workload's labels select it in the NetworkPolicies; identity labels bind it.
+                podLabels=identity.pod_labels.apply(lambda extra, w=workload: {**workload_labels(spec.app, w), **extra}),
             )
             deliveries[workload] = delivery
             triggers[workload] = delivery.restart_trigger
             secret_names[workload] = delivery.secret_name
 
-        if spec.network_policy is not None:
-            for policy in network_policies(spec.app, spec.namespace, spec.topology, spec.network_policy.idp_cidrs):
-                k8s.networking.v1.NetworkPolicy(
-                    f"{name}-{policy['metadata']['name'].removeprefix(spec.app + '-') or 'app'}-policy",
-                    metadata=policy["metadata"],
-                    spec=policy["spec"],
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
-                )
+        for policy in network_policies(spec.app, spec.namespace, spec.topology, spec.network_policy):
+            k8s.networking.v1.NetworkPolicy(
+                f"{name}-{policy['metadata']['labels'][WORKLOAD_LABEL]}-network",
+                metadata=policy["metadata"],
+                spec=policy["spec"],
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
+            )
 
         # What each workload's pods run from: its Deployment, or (app stacks) its delivery Secret.
         rolled: dict[str, list[pulumi.Resource]] = {
@@ -303,19 +306,13 @@ class SecretLifecycle(pulumi.ComponentResource):
             workloads = FluxLitWorkloads(
                 f"{name}-workloads",
                 {
+                    **d.as_args(),  # type: ignore[typeddict-item]
                     "app": spec.app,
                     "namespace": spec.namespace,
                     "topology": spec.topology,
-                    "image": d.image,
-                    "target": d.target,
-                    "api_prefix": d.api_prefix,
-                    "gateway_replicas": d.gateway_replicas,
-                    "streamlit_replicas": d.streamlit_replicas,
-                    "image_pull_policy": d.image_pull_policy,
                     "session_affinity": d.gateway_replicas > 1
                     and any(s.kind == "oidc-bff" for s in spec.secrets),
                     "pods": pods,
-                    **({"streamlit_script": d.streamlit_script} if d.streamlit_script else {}),
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),
             )

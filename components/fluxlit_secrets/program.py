@@ -78,16 +78,7 @@ def stack_args(environment: str) -> SecretLifecycleArgs:
     for settings in (spec.aws, spec.gcp, spec.azure):
         args.update(settings_to_args(settings))  # type: ignore[typeddict-item]
     if spec.deployments is not None:
-        d = spec.deployments
-        args["deployments"] = {
-            "image": d.image,
-            "target": d.target,
-            "api_prefix": d.api_prefix,
-            "gateway_replicas": d.gateway_replicas,
-            "streamlit_replicas": d.streamlit_replicas,
-            "image_pull_policy": d.image_pull_policy,
-            **({"streamlit_script": d.streamlit_script} if d.streamlit_script else {}),
-        }
+        args["deployments"] = spec.deployments.as_args()  # type: ignore[typeddict-item]
     return args
 
 

@@ -61,7 +61,12 @@ class DeploymentsSpec:
     gateway_replicas: int = 2
     streamlit_replicas: int = 1
     streamlit_script: str | None = None
-    image_pull_policy: str = "IfNotPresent"
+    image_pull_policy: str = "Always"
+    run_as_user: int = 10001
+
+    def as_args(self) -> dict[str, object]:
+        """The same settings as component args (snake_case; unset options left out)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -40,7 +40,7 @@ SECRET_KEYS = (
 CONSUMER_KEYS = ("as", "name")
 DEPLOYMENT_KEYS = (
     "image", "target", "apiPrefix", "gatewayReplicas", "streamlitReplicas",
-    "streamlitScript", "imagePullPolicy",
+    "streamlitScript", "imagePullPolicy", "runAsUser",
 )
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 GENERATION_MAX = 1_000_000
@@ -468,7 +468,7 @@ def _parse_deployments(raw: Any) -> DeploymentsSpec:
             f"{key}.streamlitScript", f"{shown(script)} is not an absolute path to a .py file",
             "omit it to locate fluxlit/streamlit/main.py in the image at start",
         )
-    pull = _one_of(raw.get("imagePullPolicy", "IfNotPresent"), ("Always", "IfNotPresent", "Never"),
+    pull = _one_of(raw.get("imagePullPolicy", "Always"), ("Always", "IfNotPresent", "Never"),
                    f"{key}.imagePullPolicy", "pull policy")
     return DeploymentsSpec(
         image=image,
@@ -478,4 +478,6 @@ def _parse_deployments(raw: Any) -> DeploymentsSpec:
         streamlit_replicas=_positive_int(raw.get("streamlitReplicas", 1), f"{key}.streamlitReplicas", 100, "e.g. 1"),
         streamlit_script=script,
         image_pull_policy=pull,
+        run_as_user=_positive_int(raw.get("runAsUser", 10001), f"{key}.runAsUser", 2**31 - 1,
+                                  "give a non-root uid, e.g. 10001 (or 1000, the uid of `fluxlit build` images)"),
     )

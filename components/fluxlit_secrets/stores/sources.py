@@ -78,7 +78,10 @@ def secret_tags(request: StoreRequest) -> dict[str, str]:
     """Tags / labels every cloud secret carries."""
     from fluxlit_secrets.spec.naming import env_slug
 
-    return {"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"}
+    tags = {"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"}
+    if request.disposable:
+        tags["disposable"] = "true"  # says why the container is not protected (policy secret-containers-protected)
+    return tags
 
 
 class VersionedStore(ABC):

@@ -51,7 +51,9 @@ class FluxLitWorkloadsArgs(TypedDict):
     streamlit_script: NotRequired[str]
     """Absolute path of fluxlit/streamlit/main.py in the image (default: found at start)."""
     image_pull_policy: NotRequired[str]
-    """Image pull policy (default IfNotPresent)."""
+    """Image pull policy (default Always)."""
+    run_as_user: NotRequired[int]
+    """uid (and gid, fsGroup) of the containers (default 10001; any non-root uid)."""
     session_affinity: NotRequired[bool]
     """ClientIP affinity on the gateway Service (needed for BFF logins with several replicas)."""
 
@@ -69,15 +71,8 @@ class FluxLitWorkloads(pulumi.ComponentResource):
     ) -> None:
         super().__init__(token("FluxLitWorkloads"), name, {}, opts)
         app, namespace = args["app"], args["namespace"]
-        d = DeploymentsSpec(
-            image=args["image"],
-            target=args.get("target", "app:app"),
-            api_prefix=args.get("api_prefix", "/api"),
-            gateway_replicas=args.get("gateway_replicas", 2),
-            streamlit_replicas=args.get("streamlit_replicas", 1),
-            streamlit_script=args.get("streamlit_script"),
-            image_pull_policy=args.get("image_pull_policy", "IfNotPresent"),
-        )
+        fields = DeploymentsSpec.__dataclass_fields__
+        d = DeploymentsSpec(**{k: v for k, v in args.items() if k in fields})  # type: ignore[arg-type]
         workloads = ("gateway", "streamlit") if args["topology"] == "split" else ("app",)
         deployments: dict[str, pulumi.Output[str]] = {}
         services: dict[str, pulumi.Output[str]] = {}

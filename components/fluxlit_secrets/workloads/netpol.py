@@ -1,9 +1,12 @@
-"""Egress NetworkPolicies (pure): the gateway reaches the IdP on 443 and DNS; Streamlit only the gateway."""
+"""NetworkPolicies (pure). Always: each pod accepts traffic only on its own port, and Streamlit only
+from the gateway. With `networkPolicy` settings, egress too: the gateway reaches only the IdP on
+443, DNS and Streamlit; Streamlit reaches only the gateway and DNS."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from fluxlit_secrets.spec.auth import NetworkPolicySettings
 from fluxlit_secrets.tokens import MANAGED_BY, workload_labels, workload_name
 from fluxlit_secrets.workloads.podspec import GATEWAY_PORT, STREAMLIT_PORT
 
@@ -16,8 +19,12 @@ DNS = {
 }
 
 
+def _port(port: int) -> list[dict[str, Any]]:
+    return [{"protocol": "TCP", "port": port}]
+
+
 def _idp(cidrs: tuple[str, ...]) -> dict[str, Any]:
-    rule: dict[str, Any] = {"ports": [{"protocol": "TCP", "port": 443}]}
+    rule: dict[str, Any] = {"ports": _port(443)}
     if cidrs:
         rule["to"] = [{"ipBlock": {"cidr": c}} for c in cidrs]
     return rule  # without `to`: any address, on 443 only
@@ -27,26 +34,23 @@ def _pods(app: str, workload: str) -> dict[str, Any]:
     return {"podSelector": {"matchLabels": workload_labels(app, workload)}}
 
 
-def network_policies(app: str, namespace: str, topology: str, idp_cidrs: tuple[str, ...]) -> list[dict[str, Any]]:
-    """(name, spec) pairs as NetworkPolicy objects' metadata and spec."""
-    meta = lambda w, suffix: {  # noqa: E731
-        "name": f"{workload_name(app, w)}-{suffix}", "namespace": namespace,
-        "labels": {**workload_labels(app, w), **MANAGED_BY},
-    }
+def network_policies(app: str, namespace: str, topology: str,
+                     egress: NetworkPolicySettings | None) -> list[dict[str, Any]]:
+    """One NetworkPolicy object (metadata and spec) per workload."""
+    def policy(workload: str, ingress: list[dict[str, Any]], outbound: list[dict[str, Any]]) -> dict[str, Any]:
+        spec: dict[str, Any] = {**_pods(app, workload), "policyTypes": ["Ingress"], "ingress": ingress}
+        if egress is not None:
+            spec["policyTypes"] = ["Ingress", "Egress"]
+            spec["egress"] = outbound
+        return {"metadata": {"name": f"{workload_name(app, workload)}-network", "namespace": namespace,
+                             "labels": {**workload_labels(app, workload), **MANAGED_BY}}, "spec": spec}
+
+    cidrs = egress.idp_cidrs if egress is not None else ()
     if topology == "unified":
-        return [{"metadata": meta("app", "egress"), "spec": {
-            **_pods(app, "app"), "policyTypes": ["Egress"], "egress": [_idp(idp_cidrs), DNS]}}]
+        return [policy("app", [{"ports": _port(GATEWAY_PORT)}], [_idp(cidrs), DNS])]
     return [
-        {"metadata": meta("gateway", "egress"), "spec": {
-            **_pods(app, "gateway"), "policyTypes": ["Egress"],
-            "egress": [
-                _idp(idp_cidrs), DNS,
-                {"to": [_pods(app, "streamlit")], "ports": [{"protocol": "TCP", "port": STREAMLIT_PORT}]},
-            ],
-        }},
-        {"metadata": meta("streamlit", "isolation"), "spec": {
-            **_pods(app, "streamlit"), "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [_pods(app, "gateway")], "ports": [{"protocol": "TCP", "port": STREAMLIT_PORT}]}],
-            "egress": [{"to": [_pods(app, "gateway")], "ports": [{"protocol": "TCP", "port": GATEWAY_PORT}]}, DNS],
-        }},
+        policy("gateway", [{"ports": _port(GATEWAY_PORT)}],
+               [_idp(cidrs), DNS, {"to": [_pods(app, "streamlit")], "ports": _port(STREAMLIT_PORT)}]),
+        policy("streamlit", [{"from": [_pods(app, "gateway")], "ports": _port(STREAMLIT_PORT)}],
+               [{"to": [_pods(app, "gateway")], "ports": _port(GATEWAY_PORT)}, DNS]),
     ]

@@ -10,8 +10,9 @@ from fluxlit_secrets.tokens import MANAGED_BY, workload_labels, workload_name
 
 GATEWAY_PORT = 8000
 STREAMLIT_PORT = 8501
-UID = 1000  # `fluxlit build` images run as appuser, uid 1000
-STREAMLIT_HOME = "/home/appuser/.streamlit"
+#: Where `fluxlit build` images keep the app user's home (HOME is set: the uid may have no passwd entry).
+HOME = "/home/appuser"
+STREAMLIT_HOME = f"{HOME}/.streamlit"
 STREAMLIT_FLAGS = (
     "--server.headless", "true",
     "--server.port", str(STREAMLIT_PORT),
@@ -60,7 +61,7 @@ def command(workload: str, d: DeploymentsSpec) -> list[str]:
 
 def runtime_env(workload: str, d: DeploymentsSpec, app: str, namespace: str) -> list[dict[str, str]]:
     """Plain (non-secret) env each process needs to find the other."""
-    env = {"FLUXLIT_APP": d.target}
+    env = {"FLUXLIT_APP": d.target, "HOME": HOME}
     if workload == "gateway":
         env["FLUXLIT_API_PREFIX"] = d.api_prefix
         env["FLUXLIT_STREAMLIT_UPSTREAM"] = service_url(app, namespace, "streamlit", STREAMLIT_PORT)
@@ -117,8 +118,8 @@ def pod_template(workload: str, d: DeploymentsSpec, app: str, namespace: str, po
             "allowPrivilegeEscalation": False,
             "readOnlyRootFilesystem": True,
             "runAsNonRoot": True,
-            "runAsUser": UID,
-            "runAsGroup": UID,
+            "runAsUser": d.run_as_user,
+            "runAsGroup": d.run_as_user,
             "capabilities": {"drop": ["ALL"]},
             "seccompProfile": {"type": "RuntimeDefault"},
         },
@@ -137,10 +138,10 @@ def pod_template(workload: str, d: DeploymentsSpec, app: str, namespace: str, po
             "terminationGracePeriodSeconds": 60,
             "securityContext": {
                 "runAsNonRoot": True,
-                "runAsUser": UID,
-                "runAsGroup": UID,
+                "runAsUser": d.run_as_user,
+                "runAsGroup": d.run_as_user,
                 # Secret files are 0400; the kubelet makes them readable to this group only.
-                "fsGroup": UID,
+                "fsGroup": d.run_as_user,
                 "seccompProfile": {"type": "RuntimeDefault"},
             },
             "containers": [container],

@@ -1,0 +1,77 @@
+"""What a rule sees of a resource: its type, names, plain inputs and protection (no Pulumi import)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController")
+
+
+@dataclass(frozen=True)
+class Res:
+    """One resource: `props` are its inputs in camelCase, secrets unwrapped."""
+
+    type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any] = field(default_factory=dict)
+    protect: bool = False
+    retain_on_delete: bool | None = None  # None: not known (CrossGuard does not show it)
+
+    @property
+    def kind(self) -> str:
+        """The Kubernetes kind (`Deployment`), or '' for other providers."""
+        if not self.type.startswith("kubernetes:"):
+            return ""
+        return self.type.rsplit(":", 1)[-1]
+
+    @property
+    def meta(self) -> Mapping[str, Any]:
+        """Kubernetes metadata."""
+        return self.props.get("metadata") or {}
+
+
+def dig(obj: Any, *path: str) -> Any:
+    """`obj[path[0]][path[1]]...`, or None."""
+    for part in path:
+        obj = obj.get(part) if isinstance(obj, Mapping) else None
+    return obj
+
+
+def pod_template(res: Res) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
+    """(pod metadata, pod spec) of a Pod or of a workload's template, else None."""
+    if res.kind == "Pod":
+        return res.meta, res.props.get("spec") or {}
+    if res.kind in WORKLOAD_KINDS:
+        tpl = dig(res.props, "spec", "template") or {}
+        return tpl.get("metadata") or {}, tpl.get("spec") or {}
+    if res.kind == "CronJob":
+        tpl = dig(res.props, "spec", "jobTemplate", "spec", "template") or {}
+        return tpl.get("metadata") or {}, tpl.get("spec") or {}
+    return None
+
+
+def containers(pod_spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Containers and init containers."""
+    yield from pod_spec.get("initContainers") or []
+    yield from pod_spec.get("containers") or []
+
+
+def policy_document(value: Any) -> Mapping[str, Any]:
+    """An IAM policy given as JSON text or as a mapping."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON policy field that may be one value or a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
