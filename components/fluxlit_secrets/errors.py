@@ -30,9 +30,16 @@ def one_line(text: str) -> str:
 
 
 def shown(value: object, limit: int = 40) -> str:
-    """A short, printable rendering of a *non-secret* received value for an error message."""
-    text = repr(value)
-    text = one_line(text)
+    """A short, printable rendering of a received value for an error message.
+
+    A value that looks like a secret (pasted into the wrong key) is not shown: error lines end up
+    in CI logs.
+    """
+    from fluxlit_secrets.policy.secretish import secret_literal
+
+    if isinstance(value, str) and secret_literal("", value):
+        return "(a secret-looking value, not shown)"
+    text = one_line(repr(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

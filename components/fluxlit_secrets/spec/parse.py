@@ -150,14 +150,9 @@ def parse_app(
     """
     values = _mapping(values, NAMESPACE, "fluxlit-secrets:app: my-app")
     known = TOP_KEYS + LATER_KEYS
-    referenced = _referenced_config_keys(values.get("secrets"))
-    for k in (*values.keys(), *config_keys):
-        if k not in known and k not in referenced:
-            raise ConfigError(
-                _key(k),
-                f"unknown key{did_you_mean(k, known)}",
-                "valid keys are " + ", ".join(known) + ", or a key that a secret's configKey names",
-            )
+    for k in values:
+        if k not in known:
+            raise ConfigError(_key(k), f"unknown key{did_you_mean(k, known)}", "valid keys are " + ", ".join(known))
     if "app" not in values:
         raise ConfigError(_key("app"), "is missing", "set it to the app's DNS-1123 name, e.g. admin-portal")
     app = _label(values["app"], _key("app"), names.APP_MAX, "app name")
@@ -177,6 +172,14 @@ def parse_app(
         _parse_secret(str(n), raw, secret_config) for n, raw in sorted(raw_secrets.items(), key=lambda i: str(i[0]))
     )
     _check_unique_names(secrets, topology)
+    # Any other key of the namespace must hold a secret's value (a typo of a key is caught here).
+    referenced = {s.config_key.split(":", 1)[1] for s in secrets if s.config_key and s.config_key.startswith(f"{NAMESPACE}:")}
+    for k in config_keys:
+        if k not in known and k not in referenced:
+            raise ConfigError(
+                _key(k), f"unknown key{did_you_mean(k, known)}",
+                "valid keys are " + ", ".join(known) + ", or a key that a secret's configKey names",
+            )
 
     deployments = None
     if values.get("deployments") is not None:
@@ -247,15 +250,6 @@ def _check_physical_names(spec: AppSpec) -> None:
             if len(name) > 127 or not re.match(r"^[A-Za-z][0-9A-Za-z-]*$", name):
                 raise ConfigError(key, f"its Key Vault name {shown(name, 80)} is longer than 127 characters",
                                   "shorten the app, stack or secret name")
-
-
-def _referenced_config_keys(raw_secrets: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(raw_secrets, Mapping):
-        for raw in raw_secrets.values():
-            if isinstance(raw, Mapping) and isinstance(raw.get("configKey"), str):
-                found.add(raw["configKey"].removeprefix(f"{NAMESPACE}:"))
-    return found
 
 
 def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None) -> SecretSpec:

@@ -1,0 +1,41 @@
+"""The hostile-input corpus: every case exits 2 with one line naming the key, no secret, no traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fluxlit_secrets.cli import main
+from tests.conftest import ROOT
+
+CORPUS = sorted((Path(__file__).parent / "hostile").glob("*.yaml"))
+SECRET = "HOSTILE-Secret-Value-9f2Kq7Lm3Xz8Wv4Tb6"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, root / name)
+    (root / "stacks").mkdir()
+    return root
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CORPUS) >= 60
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda p: p.stem)
+def test_hostile_stack_is_refused_in_one_line(case: Path, project: Path, capsys) -> None:
+    text = case.read_text(encoding="utf-8")
+    expected = text.splitlines()[0].removeprefix("# expect: ")
+    (project / "stacks" / "Pulumi.hostile.yaml").write_text(text, encoding="utf-8")
+    code = main(["synth", "--stack", "hostile", "--project-dir", str(project), "--out", str(project / "out")])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert expected in err
+    assert "Traceback" not in err
+    assert SECRET not in err and SECRET not in out
