@@ -31,7 +31,8 @@ synth: $(STAMP)
 	$(BIN)/fluxlit-secrets synth --stack dev
 
 lint: $(STAMP)
-	$(BIN)/ruff check components tests __main__.py
+	$(BIN)/ruff check components tests bench policies examples __main__.py
+	$(BIN)/ruff format --check components tests bench policies examples __main__.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -19,12 +19,18 @@ with tempfile.TemporaryDirectory() as out:
 seconds = time.perf_counter() - start
 rec = result.recording
 if dump:
-    Path(dump).write_text(json.dumps(
-        [{"type": r.type, "name": r.name, "custom": r.custom, "inputs": r.inputs} for r in rec.registrations]
-    ))
-print(json.dumps({
-    "seconds": seconds,
-    "run_seconds": rec.seconds,
-    "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    "resources": len(rec.registrations),
-}))
+    Path(dump).write_text(
+        json.dumps(
+            [{"type": r.type, "name": r.name, "custom": r.custom, "inputs": r.inputs} for r in rec.registrations]
+        )
+    )
+print(
+    json.dumps(
+        {
+            "seconds": seconds,
+            "run_seconds": rec.seconds,
+            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "resources": len(rec.registrations),
+        }
+    )
+)

@@ -11,7 +11,7 @@ main: __main__.py
 stackConfigDir: stacks
 """
 
-LIFECYCLE_PROGRAM = '''
+LIFECYCLE_PROGRAM = """
 import pulumi
 from fluxlit_secrets import SecretLifecycle
 
@@ -31,7 +31,7 @@ for i in range({apps}):
         }},
         "deployments": {{"image": "ghcr.io/acme/app:1.0.0"}},
     }})
-'''
+"""
 
 PLAIN_PROGRAM = '''
 """Register, directly, resources of the same types and inputs that SecretLifecycle registers."""

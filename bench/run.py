@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from programs import lifecycle_project, plain_project  # noqa: E402
+from programs import lifecycle_project, plain_project
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"growth_10_to_50": 5.5, "overhead_per_resource": 1.3, "cold_vs_import": 3.0}
@@ -29,7 +29,9 @@ def measure(project: Path, stack: str, repeat: int, dump: Path | None = None) ->
     for _ in range(repeat):
         out = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "child.py"), str(project), stack, *([str(dump)] if dump else [])],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {
@@ -59,8 +61,11 @@ def main() -> int:
         dump = Path(tmp) / "registrations.json"
         for apps in (1, 10, 50):
             sizes[apps] = measure(lifecycle_project(Path(tmp) / f"apps{apps}", apps), "bench", args.repeat, dump)
-            print(f"(a) {apps:>2} apps: {sizes[apps]['resources']:>5} resources, "
-                  f"{sizes[apps]['seconds']:.2f} s, peak {sizes[apps]['max_rss_mib']:.0f} MiB", flush=True)
+            print(
+                f"(a) {apps:>2} apps: {sizes[apps]['resources']:>5} resources, "
+                f"{sizes[apps]['seconds']:.2f} s, peak {sizes[apps]['max_rss_mib']:.0f} MiB",
+                flush=True,
+            )
         growth = sizes[50]["seconds"] / sizes[10]["seconds"]
         registrations = json.loads(dump.read_text())
         plain_dir = plain_project(Path(tmp) / "plain", int(sizes[50]["resources"]), registrations)
@@ -69,11 +74,23 @@ def main() -> int:
         per_lifecycle = sizes[50]["run_seconds"] / sizes[50]["resources"]
         per_plain = plain["run_seconds"] / plain["resources"]
         overhead = per_lifecycle / per_plain
-        print(f"(b) {plain['resources']} plain resources of the same types and inputs: "
-              f"{plain['run_seconds']:.2f} s vs {sizes[50]['run_seconds']:.2f} s; "
-              f"per resource {per_lifecycle * 1000:.2f} ms vs {per_plain * 1000:.2f} ms", flush=True)
-    cold = wall([str(ROOT / ".venv" / "bin" / "fluxlit-secrets"), "synth", "--stack", "dev",
-                 "--out", str(Path(tempfile.gettempdir()) / "bench-synth-dev")], args.repeat)
+        print(
+            f"(b) {plain['resources']} plain resources of the same types and inputs: "
+            f"{plain['run_seconds']:.2f} s vs {sizes[50]['run_seconds']:.2f} s; "
+            f"per resource {per_lifecycle * 1000:.2f} ms vs {per_plain * 1000:.2f} ms",
+            flush=True,
+        )
+    cold = wall(
+        [
+            str(ROOT / ".venv" / "bin" / "fluxlit-secrets"),
+            "synth",
+            "--stack",
+            "dev",
+            "--out",
+            str(Path(tempfile.gettempdir()) / "bench-synth-dev"),
+        ],
+        args.repeat,
+    )
     baseline = wall([sys.executable, "-c", "import pulumi, pulumi_kubernetes, pulumi_random"], args.repeat)
     print(f"(c) cold synth --stack dev {cold:.2f} s; import baseline {baseline:.2f} s", flush=True)
     ratios = {

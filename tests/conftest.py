@@ -50,7 +50,10 @@ def base_config() -> dict[str, Any]:
 
 
 def synth_config(
-    config: dict[str, Any], *, secure: dict[str, str] | None = None, plain: dict[str, str] | None = None,
+    config: dict[str, Any],
+    *,
+    secure: dict[str, str] | None = None,
+    plain: dict[str, str] | None = None,
     stack: str = "test",
 ) -> Recording:
     """Run the project's program with `fluxlit-secrets:*` config given as a Python mapping."""

@@ -6,16 +6,16 @@ from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.lifecycle import (
     AuthArgs,
     ConsumerArgs,
-    NetworkPolicyArgs,
     DeploymentsArgs,
+    NetworkPolicyArgs,
     SecretArgs,
     SecretLifecycleArgs,
     args_to_config,
     config_key_of,
 )
+from fluxlit_secrets.spec import parse_app
 from fluxlit_secrets.spec.auth import AUTH_KEYS, NETWORK_POLICY_KEYS
 from fluxlit_secrets.spec.clouds import AWS_KEYS, AZURE_KEYS, GCP_KEYS
-from fluxlit_secrets.spec import parse_app
 from fluxlit_secrets.spec.parse import CONSUMER_KEYS, DEPLOYMENT_KEYS, SECRET_KEYS, TOP_KEYS
 
 
@@ -54,8 +54,12 @@ def test_args_convert_to_the_same_spec_as_the_stack_config() -> None:
         "environment": "prod",
         "secrets": {
             "jwt": {"kind": "jwt-hs256", "generation": 3, "rotated_at": "2026-11-01", "max_age_days": 90},
-            "token": {"kind": "opaque", "source": "config", "value": "never-read-here",
-                      "consumers": {"streamlit": {"mode": "env", "name": "TOKEN"}}},
+            "token": {
+                "kind": "opaque",
+                "source": "config",
+                "value": "never-read-here",
+                "consumers": {"streamlit": {"mode": "env", "name": "TOKEN"}},
+            },
         },
         "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gateway_replicas": 3},
     }
@@ -67,8 +71,11 @@ def test_args_convert_to_the_same_spec_as_the_stack_config() -> None:
             "app": "shop",
             "secrets": {
                 "jwt": {"kind": "jwt-hs256", "generation": 3, "rotatedAt": "2026-11-01", "maxAgeDays": 90},
-                "token": {"kind": "opaque", "source": "config",
-                          "consumers": {"streamlit": {"as": "env", "name": "TOKEN"}}},
+                "token": {
+                    "kind": "opaque",
+                    "source": "config",
+                    "consumers": {"streamlit": {"as": "env", "name": "TOKEN"}},
+                },
             },
             "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gatewayReplicas": 3},
         },

@@ -12,8 +12,11 @@ from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.spec import parse_app
 from tests.conftest import base_config, synth_config
 
-AUTH = {"jwksUrl": "https://idp.example.com/.well-known/jwks.json", "issuer": "https://idp.example.com/",
-        "audience": "admin-portal"}
+AUTH = {
+    "jwksUrl": "https://idp.example.com/.well-known/jwks.json",
+    "issuer": "https://idp.example.com/",
+    "audience": "admin-portal",
+}
 
 
 def jwks_config(**extra: Any) -> dict[str, Any]:
@@ -25,14 +28,19 @@ def jwks_config(**extra: Any) -> dict[str, Any]:
 
 
 def env_of(rec: Recording, workload: str) -> dict[str, Any]:
-    (dep,) = [unwrap(r.inputs) for r in rec.of_type("kubernetes:apps/v1:Deployment")
-              if unwrap(r.inputs)["spec"]["template"]["metadata"]["labels"]["fluxlit-secrets/workload"] == workload]
+    (dep,) = [
+        unwrap(r.inputs)
+        for r in rec.of_type("kubernetes:apps/v1:Deployment")
+        if unwrap(r.inputs)["spec"]["template"]["metadata"]["labels"]["fluxlit-secrets/workload"] == workload
+    ]
     return {e["name"]: e for e in dep["spec"]["template"]["spec"]["containers"][0]["env"]}
 
 
 def policies(rec: Recording) -> dict[str, dict[str, Any]]:
-    return {unwrap(r.inputs)["metadata"]["name"]: unwrap(r.inputs)["spec"]
-            for r in rec.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")}
+    return {
+        unwrap(r.inputs)["metadata"]["name"]: unwrap(r.inputs)["spec"]
+        for r in rec.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    }
 
 
 def test_jwks_settings_reach_the_gateway_as_plain_env_only() -> None:
@@ -48,16 +56,19 @@ def test_jwks_settings_reach_the_gateway_as_plain_env_only() -> None:
 def test_hs256_and_jwks_together_are_refused() -> None:
     config = base_config()
     config["auth"] = dict(AUTH)
-    with pytest.raises(ConfigError, match="secrets.jwt: is an HS256 key, but auth.jwksUrl is set"):
+    with pytest.raises(ConfigError, match=r"secrets\.jwt: is an HS256 key, but auth\.jwksUrl is set"):
         parse_app(config, environment="t", secret_config=lambda k: True)
 
 
-@pytest.mark.parametrize(("auth", "key"), [
-    ({"jwksUrl": "http://idp.example.com/jwks"}, "auth.jwksUrl"),
-    ({"jwksUrl": AUTH["jwksUrl"], "audience": ""}, "auth.audience"),
-    ({"jwksUrl": AUTH["jwksUrl"], "leewaySeconds": 3600}, "auth.leewaySeconds"),
-    ({"jwksUri": AUTH["jwksUrl"]}, "auth.jwksUri"),
-])
+@pytest.mark.parametrize(
+    ("auth", "key"),
+    [
+        ({"jwksUrl": "http://idp.example.com/jwks"}, "auth.jwksUrl"),
+        ({"jwksUrl": AUTH["jwksUrl"], "audience": ""}, "auth.audience"),
+        ({"jwksUrl": AUTH["jwksUrl"], "leewaySeconds": 3600}, "auth.leewaySeconds"),
+        ({"jwksUri": AUTH["jwksUrl"]}, "auth.jwksUri"),
+    ],
+)
 def test_auth_settings_are_validated(auth: dict, key: str) -> None:
     config = jwks_config(auth=auth)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
@@ -77,9 +88,17 @@ def test_split_policies_let_the_gateway_reach_the_idp_and_streamlit_only_the_gat
     streamlit = p["admin-portal-streamlit-network"]
     assert streamlit["policyTypes"] == ["Ingress", "Egress"]
     (to_gateway, dns2) = streamlit["egress"]
-    assert to_gateway["to"] == [{"podSelector": {"matchLabels": {
-        "app.kubernetes.io/name": "admin-portal", "app.kubernetes.io/component": "gateway",
-        "fluxlit-secrets/workload": "gateway"}}}]
+    assert to_gateway["to"] == [
+        {
+            "podSelector": {
+                "matchLabels": {
+                    "app.kubernetes.io/name": "admin-portal",
+                    "app.kubernetes.io/component": "gateway",
+                    "fluxlit-secrets/workload": "gateway",
+                }
+            }
+        }
+    ]
     assert to_gateway["ports"] == [{"protocol": "TCP", "port": 8000}]
     assert dns2 == dns
     assert streamlit["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["fluxlit-secrets/workload"] == "gateway"

@@ -9,9 +9,9 @@ import pytest
 from fluxlit_secrets.cli import main
 from tests.conftest import ROOT
 
-STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
 
-BAD_PROGRAM = '''
+BAD_PROGRAM = """
 import pulumi_kubernetes as k8s
 
 k8s.apps.v1.Deployment("api", metadata={"name": "api"}, spec={
@@ -20,11 +20,11 @@ k8s.apps.v1.Deployment("api", metadata={"name": "api"}, spec={
         "metadata": {"labels": {"app": "api", "app.kubernetes.io/component": "streamlit"}},
         "spec": {"containers": [{"name": "api", "image": "ghcr.io/acme/api:1",
                                  "env": [{"name": "API_TOKEN", "value": "hunter2-hunter2"},
-                                         {"name": "FLUXLIT_JWT_HS256_SECRET",
-                                          "valueFrom": {"secretKeyRef": {"name": "s", "key": "FLUXLIT_JWT_HS256_SECRET"}}}]}]},
+                                         {"name": "FLUXLIT_JWT_HS256_SECRET", "valueFrom": {
+                                             "secretKeyRef": {"name": "s", "key": "FLUXLIT_JWT_HS256_SECRET"}}}]}]},
     },
 })
-'''
+"""
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -39,8 +39,12 @@ def test_a_program_without_our_components_is_checked_too(tmp_path: Path, capsys)
     (tmp_path / "__main__.py").write_text(BAD_PROGRAM)
     assert main(["check", "--stack", "prod", "--project-dir", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    for rule in ("no-secret-literal-in-env", "no-default-namespace", "automount-token-off",
-                 "streamlit-no-gateway-secrets"):
+    for rule in (
+        "no-secret-literal-in-env",
+        "no-default-namespace",
+        "automount-token-off",
+        "streamlit-no-gateway-secrets",
+    ):
         assert f"mandatory  {rule}  kubernetes:apps/v1:Deployment api:" in out
     assert "hunter2" not in out
 

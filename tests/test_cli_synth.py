@@ -15,7 +15,7 @@ from fluxlit_secrets.engine import ProviderMocks
 from fluxlit_secrets.engine.synth import synth
 from tests.conftest import KNOWN, ROOT
 
-STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
 
 
 def copy_project(tmp_path: Path) -> Path:
@@ -75,7 +75,9 @@ def test_secret_data_keeps_its_keys_but_not_its_values(tmp_path: Path) -> None:
 def test_broken_stack_file_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
     project = copy_project(tmp_path)
     path = project / "stacks" / "Pulumi.dev.yaml"
-    path.write_text(path.read_text().replace("kind: jwt-hs256\n      generation: 1", "kind: jwt-hs256\n      generation: 0"))
+    path.write_text(
+        path.read_text().replace("kind: jwt-hs256\n      generation: 1", "kind: jwt-hs256\n      generation: 0")
+    )
     assert main(["synth", "--stack", "dev", "--project-dir", str(project)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1

@@ -13,13 +13,16 @@ from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.spec import parse_app
 from tests.conftest import base_config, synth_config
 
-OIDC_ARN = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"
+OIDC_ARN = (
+    "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"
+)
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"
 KMS = "arn:aws:kms:us-east-1:111122223333:key/0f8e2a4c-6b1d-4e3f-9a7b-5c2d1e0f3a4b"
 AWS = {"region": "us-east-1", "identity": "irsa", "oidcProviderArn": OIDC_ARN, "kmsKeyArn": KMS}
 GCP = {"project": "acme-prod-271828", "projectNumber": "314159265358", "identity": "direct"}
 AZURE = {
-    "resourceGroup": "rg-portal", "location": "westeurope",
+    "resourceGroup": "rg-portal",
+    "location": "westeurope",
     "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
     "oidcIssuerUrl": "https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/abc/",
     "vaultName": "kv-portal-prod",
@@ -41,8 +44,10 @@ def of(rec: Recording, type_: str) -> list[dict[str, Any]]:
 
 
 def sa_annotations(rec: Recording) -> dict[str, dict[str, str]]:
-    return {i["metadata"]["name"]: i["metadata"].get("annotations", {})
-            for i in of(rec, "kubernetes:core/v1:ServiceAccount")}
+    return {
+        i["metadata"]["name"]: i["metadata"].get("annotations", {})
+        for i in of(rec, "kubernetes:core/v1:ServiceAccount")
+    }
 
 
 def outputs_by_name(rec: Recording, type_: str) -> dict[str, dict[str, Any]]:
@@ -50,6 +55,7 @@ def outputs_by_name(rec: Recording, type_: str) -> dict[str, dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- AWS
+
 
 def test_aws_irsa_trusts_exactly_one_service_account_and_audience() -> None:
     rec = synth_config(cloud_config("aws"))
@@ -59,13 +65,16 @@ def test_aws_irsa_trusts_exactly_one_service_account_and_audience() -> None:
         (statement,) = roles[f"admin-portal-test-{workload}"]["Statement"]
         assert statement["Principal"] == {"Federated": OIDC_ARN}
         assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
-        assert statement["Condition"] == {"StringEquals": {
-            f"{ISSUER}:sub": f"system:serviceaccount:{NS}:admin-portal-{workload}",
-            f"{ISSUER}:aud": "sts.amazonaws.com",
-        }}
+        assert statement["Condition"] == {
+            "StringEquals": {
+                f"{ISSUER}:sub": f"system:serviceaccount:{NS}:admin-portal-{workload}",
+                f"{ISSUER}:aud": "sts.amazonaws.com",
+            }
+        }
     arns = {o["name"]: o["arn"] for o in outputs_by_name(rec, "aws:iam/role:Role").values()}
     assert sa_annotations(rec)["admin-portal-gateway"] == {
-        "eks.amazonaws.com/role-arn": arns["admin-portal-test-gateway"]}
+        "eks.amazonaws.com/role-arn": arns["admin-portal-test-gateway"]
+    }
 
 
 def _policies(rec: Recording) -> dict[str, dict[str, Any]]:
@@ -74,10 +83,14 @@ def _policies(rec: Recording) -> dict[str, dict[str, Any]]:
 
 def test_aws_policies_read_exactly_the_consumed_secrets() -> None:
     rec = synth_config(cloud_config("aws"))
-    arns = {o["name"].rsplit("/", 1)[-1]: o["arn"]
-            for o in outputs_by_name(rec, "aws:secretsmanager/secret:Secret").values()}
-    assert all(a.startswith("arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/admin-portal/test/")
-               for a in arns.values())
+    arns = {
+        o["name"].rsplit("/", 1)[-1]: o["arn"]
+        for o in outputs_by_name(rec, "aws:secretsmanager/secret:Secret").values()
+    }
+    assert all(
+        a.startswith("arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/admin-portal/test/")
+        for a in arns.values()
+    )
     policies = _policies(rec)
     gateway = policies["admin-portal-test-gateway"]["Statement"]
     streamlit = policies["admin-portal-test-streamlit"]["Statement"]
@@ -86,7 +99,10 @@ def test_aws_policies_read_exactly_the_consumed_secrets() -> None:
     assert streamlit[0]["Resource"] == [arns["reports-token"]]
     for statements in (gateway, streamlit):
         assert statements[1] == {
-            "Sid": "DecryptThroughSecretsManager", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": KMS,
+            "Sid": "DecryptThroughSecretsManager",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": KMS,
             "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}},
         }
         text = json.dumps(statements)
@@ -110,7 +126,9 @@ def test_aws_pod_identity_uses_an_association_and_no_annotation() -> None:
     assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
     associations = of(rec, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert {(a["clusterName"], a["namespace"], a["serviceAccount"]) for a in associations} == {
-        ("prod-eks", NS, "admin-portal-gateway"), ("prod-eks", NS, "admin-portal-streamlit")}
+        ("prod-eks", NS, "admin-portal-gateway"),
+        ("prod-eks", NS, "admin-portal-streamlit"),
+    }
     assert all("eks.amazonaws.com/role-arn" not in a for a in sa_annotations(rec).values())
 
 
@@ -126,11 +144,14 @@ def test_aws_rotation_keeps_the_previous_version() -> None:
 
 # ---------------------------------------------------------------- GCP
 
+
 def test_gcp_direct_grants_one_accessor_per_consumed_secret_to_the_ksa_principal() -> None:
     rec = synth_config(cloud_config("gcp"))
     members = of(rec, "gcp:secretmanager/secretIamMember:SecretIamMember")
-    principal = ("principal://iam.googleapis.com/projects/314159265358/locations/global/workloadIdentityPools/"
-                 "acme-prod-271828.svc.id.goog/subject/ns/" + NS + "/sa/admin-portal-{}")
+    principal = (
+        "principal://iam.googleapis.com/projects/314159265358/locations/global/workloadIdentityPools/"
+        "acme-prod-271828.svc.id.goog/subject/ns/" + NS + "/sa/admin-portal-{}"
+    )
     grants = {(m["member"], m["secretId"].rsplit("/", 1)[-1]) for m in members}
     assert grants == {
         *((principal.format("gateway"), f"admin-portal-test-{s}") for s in ("jwt", "bff", "oidc", "reports-token")),
@@ -147,13 +168,17 @@ def test_gcp_service_account_flavour() -> None:
     users = of(rec, "gcp:serviceaccount/iAMMember:IAMMember")
     assert {u["member"] for u in users} == {
         f"serviceAccount:acme-prod-271828.svc.id.goog[{NS}/admin-portal-gateway]",
-        f"serviceAccount:acme-prod-271828.svc.id.goog[{NS}/admin-portal-streamlit]"}
+        f"serviceAccount:acme-prod-271828.svc.id.goog[{NS}/admin-portal-streamlit]",
+    }
     assert all(u["role"] == "roles/iam.workloadIdentityUser" for u in users)
     assert sa_annotations(rec)["admin-portal-gateway"] == {
-        "iam.gke.io/gcp-service-account": "admin-portal-gateway@acme-prod-271828.iam.gserviceaccount.com"}
+        "iam.gke.io/gcp-service-account": "admin-portal-gateway@acme-prod-271828.iam.gserviceaccount.com"
+    }
     members = {m["member"] for m in of(rec, "gcp:secretmanager/secretIamMember:SecretIamMember")}
-    assert members == {"serviceAccount:admin-portal-gateway@acme-prod-271828.iam.gserviceaccount.com",
-                       "serviceAccount:admin-portal-streamlit@acme-prod-271828.iam.gserviceaccount.com"}
+    assert members == {
+        "serviceAccount:admin-portal-gateway@acme-prod-271828.iam.gserviceaccount.com",
+        "serviceAccount:admin-portal-streamlit@acme-prod-271828.iam.gserviceaccount.com",
+    }
 
 
 def test_gcp_replication_and_versions_are_never_destroyed() -> None:
@@ -161,8 +186,10 @@ def test_gcp_replication_and_versions_are_never_destroyed() -> None:
     config["secrets"]["bff"]["generation"] = 3
     rec = synth_config(config)
     secrets = of(rec, "gcp:secretmanager/secret:Secret")
-    assert all(s["replication"] == {"userManaged": {"replicas": [{"location": "europe-west1"},
-                                                                  {"location": "europe-west4"}]}} for s in secrets)
+    assert all(
+        s["replication"] == {"userManaged": {"replicas": [{"location": "europe-west1"}, {"location": "europe-west4"}]}}
+        for s in secrets
+    )
     versions = {r.name: unwrap(r.inputs) for r in rec.of_type("gcp:secretmanager/secretVersion:SecretVersion")}
     assert {"admin-portal-bff-v2", "admin-portal-bff-v3"} <= set(versions)
     assert all(v["deletionPolicy"] == "DISABLE" for v in versions.values())
@@ -172,6 +199,7 @@ def test_gcp_replication_and_versions_are_never_destroyed() -> None:
 
 # ---------------------------------------------------------------- Azure
 
+
 def test_azure_vault_identity_federation_and_per_secret_roles() -> None:
     rec = synth_config(cloud_config("azure"))
     (vault,) = of(rec, "azure-native:keyvault:Vault")
@@ -179,10 +207,13 @@ def test_azure_vault_identity_federation_and_per_secret_roles() -> None:
     assert props["enableRbacAuthorization"] and props["enableSoftDelete"] and props["enablePurgeProtection"]
     assert props["softDeleteRetentionInDays"] == 90
     creds = of(rec, "azure-native:managedidentity:FederatedIdentityCredential")
-    assert {c["subject"] for c in creds} == {f"system:serviceaccount:{NS}:admin-portal-gateway",
-                                             f"system:serviceaccount:{NS}:admin-portal-streamlit"}
-    assert all(c["issuer"] == AZURE["oidcIssuerUrl"] and c["audiences"] == ["api://AzureADTokenExchange"]
-               for c in creds)
+    assert {c["subject"] for c in creds} == {
+        f"system:serviceaccount:{NS}:admin-portal-gateway",
+        f"system:serviceaccount:{NS}:admin-portal-streamlit",
+    }
+    assert all(
+        c["issuer"] == AZURE["oidcIssuerUrl"] and c["audiences"] == ["api://AzureADTokenExchange"] for c in creds
+    )
     identities = {r.name: r.outputs for r in rec.of_type("azure-native:managedidentity:UserAssignedIdentity")}
     secret_ids = {o["name"]: r for r in rec.of_type("azure-native:keyvault:Secret") for o in [r.outputs]}
     roles = of(rec, "azure-native:authorization:RoleAssignment")
@@ -203,8 +234,10 @@ def test_azure_vault_identity_federation_and_per_secret_roles() -> None:
 
 
 def test_azure_existing_vault_is_used_not_created() -> None:
-    vault_id = ("/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shared/providers/"
-                "Microsoft.KeyVault/vaults/kv-shared")
+    vault_id = (
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shared/providers/"
+        "Microsoft.KeyVault/vaults/kv-shared"
+    )
     config = cloud_config("azure", vaultId=vault_id)
     del config["azure"]["vaultName"]
     rec = synth_config(config)
@@ -217,10 +250,14 @@ def test_azure_existing_vault_is_used_not_created() -> None:
 
 # ---------------------------------------------------------------- every cloud
 
+
 @pytest.mark.parametrize("store", ["aws", "gcp", "azure"])
 def test_containers_are_protected_unless_disposable(store: str) -> None:
-    containers = {"aws": ["aws:secretsmanager/secret:Secret"], "gcp": ["gcp:secretmanager/secret:Secret"],
-                  "azure": ["azure-native:keyvault:Secret", "azure-native:keyvault:Vault"]}[store]
+    containers = {
+        "aws": ["aws:secretsmanager/secret:Secret"],
+        "gcp": ["gcp:secretmanager/secret:Secret"],
+        "azure": ["azure-native:keyvault:Secret", "azure-native:keyvault:Vault"],
+    }[store]
     real = synth_config(cloud_config(store))
     throwaway = synth_config(cloud_config(store, disposable=True))
     for type_ in containers:
@@ -322,8 +359,11 @@ def test_a_renamed_secret_keeps_its_state_and_its_store_name(store: str) -> None
         (alias,) = r.options["aliases"]
         old_urn = r.urn.rsplit("::", 1)[0] + "::" + alias
         assert old_urn in old_urns, f"{r.name} aliases {alias}, which did not exist"
-    container_type = {"aws": "aws:secretsmanager/secret:Secret", "gcp": "gcp:secretmanager/secret:Secret",
-                      "azure": "azure-native:keyvault:Secret"}[store]
+    container_type = {
+        "aws": "aws:secretsmanager/secret:Secret",
+        "gcp": "gcp:secretmanager/secret:Secret",
+        "azure": "azure-native:keyvault:Secret",
+    }[store]
     name_key = {"aws": "name", "gcp": "secretId", "azure": "secretName"}[store]
     names = lambda rec: sorted(unwrap(r.inputs)[name_key] for r in rec.of_type(container_type))  # noqa: E731
     assert names(before) == names(after)

@@ -6,17 +6,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+import fluxlit.runtime
 import pytest
 from fluxlit.config.settings import FluxlitSettings
 from fluxlit.runtime import streamlit_proc, upstream_state
 
-import fluxlit.runtime
 from fluxlit_secrets.engine import Recording, run_stack
 from fluxlit_secrets.engine.mocks import ProviderMocks, unwrap
 from fluxlit_secrets.spec.model import SECRETS_DIR
 from tests.conftest import KNOWN, OIDC_VALUE, ROOT, base_config, synth_config
 
-STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
 
 
 def deployments(rec: Recording) -> dict[str, dict[str, Any]]:
@@ -63,7 +63,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     return monkeypatch
 
 
-def settings_of(rec: Recording, workload: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[FluxlitSettings, Path, dict]:
+def settings_of(
+    rec: Recording, workload: str, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[FluxlitSettings, Path, dict]:
     secrets_dir, env = materialize(rec, deployments(rec)[workload], root / workload)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -122,8 +124,12 @@ def test_split_commands_and_env_match_fluxlit_runtime(clean_env, tmp_path: Path)
         assert f"{flag} {wanted}" in ours
     assert "fluxlit.streamlit.main" in ours
     senv = {e["name"]: e.get("value") for e in streamlit["env"]}
-    built = streamlit_proc._build_streamlit_env(target=senv["FLUXLIT_APP"], api_prefix=senv["FLUXLIT_API_PREFIX"],
-                                                internal_api_base=senv["FLUXLIT_INTERNAL_API_BASE"])
+    built = streamlit_proc._build_streamlit_env(
+        target=senv["FLUXLIT_APP"],
+        api_prefix=senv["FLUXLIT_API_PREFIX"],
+        internal_api_base=senv["FLUXLIT_INTERNAL_API_BASE"],
+    )
     assert {k: built[k] for k in ("FLUXLIT_APP", "FLUXLIT_API_PREFIX", "FLUXLIT_INTERNAL_API_BASE")} == {
-        k: senv[k] for k in ("FLUXLIT_APP", "FLUXLIT_API_PREFIX", "FLUXLIT_INTERNAL_API_BASE")}
+        k: senv[k] for k in ("FLUXLIT_APP", "FLUXLIT_API_PREFIX", "FLUXLIT_INTERNAL_API_BASE")
+    }
     assert senv["FLUXLIT_INTERNAL_API_BASE"].endswith(senv["FLUXLIT_API_PREFIX"])

@@ -21,7 +21,8 @@ PASSWORD = "random:index/randomPassword:RandomPassword"
 
 def one(rec: Recording, type_: str, workload: str) -> dict[str, Any]:
     found = [
-        r.inputs for r in rec.of_type(type_)
+        r.inputs
+        for r in rec.of_type(type_)
         if unwrap(r.inputs)["metadata"]["labels"].get("fluxlit-secrets/workload") == workload
     ]
     assert len(found) == 1, (type_, workload, len(found))
@@ -50,7 +51,10 @@ def test_streamlit_never_references_gateway_only_secrets(dev_recording: Recordin
         assert value not in json.dumps(streamlit_secret)
     # ...and the gateway Secret holds exactly the gateway's keys.
     assert secret_keys(dev_recording, "gateway") == {
-        "FLUXLIT_JWT_HS256_SECRET", "FLUXLIT_OIDC_BFF_SECRET", "OIDC_CLIENT_SECRET", "REPORTS_TOKEN",
+        "FLUXLIT_JWT_HS256_SECRET",
+        "FLUXLIT_OIDC_BFF_SECRET",
+        "OIDC_CLIENT_SECRET",
+        "REPORTS_TOKEN",
     }
 
 
@@ -58,15 +62,21 @@ def test_file_delivery_is_a_read_only_0400_volume_without_subpath(dev_recording:
     tpl = pod_spec(dev_recording, "gateway")
     secret_name = unwrap(one(dev_recording, SECRET, "gateway"))["metadata"]["name"]
     volumes = [v for v in tpl["spec"]["volumes"] if "secret" in v]
-    assert volumes == [{
-        "name": "fluxlit-secrets",
-        "secret": {
-            "secretName": secret_name,
-            "defaultMode": 0o400,
-            "items": [{"key": k, "path": k} for k in sorted(
-                ["FLUXLIT_JWT_HS256_SECRET", "FLUXLIT_OIDC_BFF_SECRET", "OIDC_CLIENT_SECRET", "REPORTS_TOKEN"])],
-        },
-    }]
+    assert volumes == [
+        {
+            "name": "fluxlit-secrets",
+            "secret": {
+                "secretName": secret_name,
+                "defaultMode": 0o400,
+                "items": [
+                    {"key": k, "path": k}
+                    for k in sorted(
+                        ["FLUXLIT_JWT_HS256_SECRET", "FLUXLIT_OIDC_BFF_SECRET", "OIDC_CLIENT_SECRET", "REPORTS_TOKEN"]
+                    )
+                ],
+            },
+        }
+    ]
     mounts = [m for m in container(dev_recording, "gateway")["volumeMounts"] if m["name"] == "fluxlit-secrets"]
     assert mounts == [{"name": "fluxlit-secrets", "mountPath": "/var/run/secrets/fluxlit", "readOnly": True}]
     assert all("subPath" not in m for m in container(dev_recording, "gateway")["volumeMounts"])
@@ -76,8 +86,9 @@ def test_env_delivery_is_one_secret_key_ref_per_variable(dev_recording: Recordin
     c = container(dev_recording, "streamlit")
     secret_name = unwrap(one(dev_recording, SECRET, "streamlit"))["metadata"]["name"]
     refs = [e for e in c["env"] if "valueFrom" in e]
-    assert refs == [{"name": "REPORTS_TOKEN",
-                     "valueFrom": {"secretKeyRef": {"name": secret_name, "key": "REPORTS_TOKEN"}}}]
+    assert refs == [
+        {"name": "REPORTS_TOKEN", "valueFrom": {"secretKeyRef": {"name": secret_name, "key": "REPORTS_TOKEN"}}}
+    ]
     assert "envFrom" not in c
     assert not any("secret" in v for v in pod_spec(dev_recording, "streamlit")["spec"]["volumes"])
 

@@ -24,8 +24,14 @@ POLICIES = {p.name: p for p in policies()}
 
 
 def opts(protect: bool = False) -> PolicyResourceOptions:
-    return PolicyResourceOptions(protect=protect, ignore_changes=[], delete_before_replace=None, aliases=[],
-                                 custom_timeouts=PolicyCustomTimeouts(0, 0, 0), additional_secret_outputs=[])
+    return PolicyResourceOptions(
+        protect=protect,
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+    )
 
 
 def run(rule: str, *resources: tuple[str, dict[str, Any]], protect: bool = False) -> list[str]:
@@ -41,8 +47,10 @@ def run(rule: str, *resources: tuple[str, dict[str, Any]], protect: bool = False
             args = ResourceValidationArgs(type_, props, f"urn:pulumi:s::p::{type_}::r{i}", f"r{i}", opts(protect), None)
             policy.validate(args, report)
     else:
-        stack = [PolicyResource(t, p, f"urn:pulumi:s::p::{t}::r{i}", f"r{i}", opts(protect), None, None, [], {})
-                 for i, (t, p) in enumerate(resources)]
+        stack = [
+            PolicyResource(t, p, f"urn:pulumi:s::p::{t}::r{i}", f"r{i}", opts(protect), None, None, [], {})
+            for i, (t, p) in enumerate(resources)
+        ]
         policy.validate(StackValidationArgs(stack), report)
     return found
 
@@ -51,18 +59,32 @@ DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 SECRET = "kubernetes:core/v1:Secret"
 
 
-def deployment(*, workload: str = "gateway", env: list | None = None, env_from: list | None = None,
-               volumes: list | None = None, mounts: list | None = None, automount: Any = False,
-               annotations: dict | None = None, namespace: str | None = "shop") -> tuple[str, dict[str, Any]]:
+def deployment(
+    *,
+    workload: str = "gateway",
+    env: list | None = None,
+    env_from: list | None = None,
+    volumes: list | None = None,
+    mounts: list | None = None,
+    automount: Any = False,
+    annotations: dict | None = None,
+    namespace: str | None = "shop",
+) -> tuple[str, dict[str, Any]]:
     container: dict[str, Any] = {"name": "c", "image": "i:1", "env": env or [], "volumeMounts": mounts or []}
     if env_from:
         container["envFrom"] = env_from
     return DEPLOYMENT, {
         "metadata": {"name": "d", **({"namespace": namespace} if namespace else {})},
-        "spec": {"template": {
-            "metadata": {"labels": {"fluxlit-secrets/workload": workload}, "annotations": annotations or {}},
-            "spec": {"automountServiceAccountToken": automount, "containers": [container], "volumes": volumes or []},
-        }},
+        "spec": {
+            "template": {
+                "metadata": {"labels": {"fluxlit-secrets/workload": workload}, "annotations": annotations or {}},
+                "spec": {
+                    "automountServiceAccountToken": automount,
+                    "containers": [container],
+                    "volumes": volumes or [],
+                },
+            }
+        },
     }
 
 
@@ -85,104 +107,263 @@ def role(trust: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def web_trust(condition: dict[str, Any]) -> dict[str, Any]:
-    return {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-                           "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/x"},
-                           "Condition": condition}]}
+    return {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/x"},
+                "Condition": condition,
+            }
+        ]
+    }
 
 
+SECRETS_USER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6"
 ISS = "oidc.eks.us-east-1.amazonaws.com/id/AB"
 OK_SUB = {"StringEquals": {f"{ISS}:sub": "system:serviceaccount:shop:shop-gateway", f"{ISS}:aud": "sts.amazonaws.com"}}
 KEY = "s3cr3t-V4lue-0123456789-abcdefXYZ"
 
 CASES = [
     # rule, passing resources, failing resources
-    ("no-secret-literal-in-env",
-     [deployment(env=[{"name": "FLUXLIT_APP", "value": "app:app"},
-                      {"name": "TOKEN_URL", "value": "https://idp.example.com/token"}])],
-     [deployment(env=[{"name": "API_TOKEN", "value": "hunter2hunter2"}])]),
-    ("no-secret-literal-in-env",
-     [deployment(env=[{"name": "REGION", "value": "us-east-1"}])],
-     [deployment(env=[{"name": "AWS_ID", "value": "AKIAABCDEFGHIJKLMNOP"}])]),
-    ("no-envfrom-undeclared-secret",
-     [deployment(env_from=[{"secretRef": {"name": "mine"}}]), secret("mine", {"A": "x"}, workload="gateway")],
-     [deployment(env_from=[{"secretRef": {"name": "shared"}}]), secret("shared", {"A": "x"})]),
-    ("secret-volumes-read-only",
-     [deployment(volumes=[file_volume()], mounts=[{"name": "sv", "mountPath": "/s", "readOnly": True}])],
-     [deployment(volumes=[file_volume(0o440)], mounts=[{"name": "sv", "mountPath": "/s", "readOnly": True}])]),
-    ("secret-volumes-read-only",
-     [deployment(volumes=[file_volume(0o400, [{"key": "K", "path": "K", "mode": 0o400}])],
-                 mounts=[{"name": "sv", "mountPath": "/s", "readOnly": True}])],
-     [deployment(volumes=[file_volume()], mounts=[{"name": "sv", "mountPath": "/s/K", "subPath": "K", "readOnly": True}])]),
-    ("secret-volumes-read-only",
-     [deployment(volumes=[{"name": "tmp", "emptyDir": {}}], mounts=[{"name": "tmp", "mountPath": "/tmp"}])],
-     [deployment(volumes=[file_volume(None)], mounts=[{"name": "sv", "mountPath": "/s"}])]),
-    ("streamlit-no-gateway-secrets",
-     [deployment(workload="streamlit", env=[{"name": "REPORTS", "valueFrom": {"secretKeyRef": {"name": "s", "key": "REPORTS"}}}])],
-     [deployment(workload="streamlit", volumes=[file_volume(0o400, [{"key": "FLUXLIT_OIDC_BFF_SECRET", "path": "x"}])])]),
-    ("streamlit-no-gateway-secrets",
-     [deployment(workload="gateway", env_from=[{"secretRef": {"name": "g"}}]), secret("g", {"OIDC_CLIENT_SECRET": "x"})],
-     [deployment(workload="streamlit", env_from=[{"secretRef": {"name": "g"}}]), secret("g", {"OIDC_CLIENT_SECRET": "x"})]),
-    ("unified-streamlit-sees-gateway-secrets",
-     [deployment(workload="gateway", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])])],
-     [deployment(workload="app", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])])]),
-    ("automount-token-off",
-     [deployment(), ("kubernetes:core/v1:ServiceAccount", {"metadata": {"namespace": "shop"},
-                                                          "automountServiceAccountToken": False})],
-     [("kubernetes:core/v1:ServiceAccount", {"metadata": {"namespace": "shop"}})]),
-    ("automount-token-off",
-     [deployment(automount=None, annotations={"fluxlit-secrets/api-token": "required"})],
-     [deployment(automount=None)]),
-    ("no-default-namespace",
-     [deployment(), ("kubernetes:core/v1:Namespace", {"metadata": {"name": "shop"}})],
-     [deployment(namespace="default")]),
-    ("no-default-namespace",
-     [secret("s", {})],
-     [deployment(namespace=None)]),
-    ("identity-trust-one-subject",
-     [role(web_trust(OK_SUB))],
-     [role(web_trust({"StringLike": {f"{ISS}:sub": "system:serviceaccount:shop:*"}}))]),
-    ("identity-trust-one-subject",
-     [("azure-native:managedidentity:FederatedIdentityCredential", {"subject": "system:serviceaccount:shop:api"})],
-     [("azure-native:managedidentity:FederatedIdentityCredential", {"subject": "system:serviceaccount:shop:*"})]),
-    ("identity-trust-one-subject",
-     [("gcp:serviceaccount/iAMMember:IAMMember",
-       {"role": "roles/iam.workloadIdentityUser", "member": "serviceAccount:p.svc.id.goog[shop/api]"})],
-     [("gcp:secretmanager/secretIamMember:SecretIamMember",
-       {"role": "roles/secretmanager.secretAccessor",
-        "member": "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/namespace/shop"})]),
-    ("secret-grants-name-secrets",
-     [("aws:iam/rolePolicy:RolePolicy", {"policy": json.dumps({"Statement": [{
-         "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
-         "Resource": ["arn:aws:secretsmanager:us-east-1:111122223333:secret:a-AbCdEf"]}]})})],
-     [("aws:iam/rolePolicy:RolePolicy", {"policy": json.dumps({"Statement": [{
-         "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]})})]),
-    ("secret-grants-name-secrets",
-     [("gcp:projects/iAMMember:IAMMember", {"role": "roles/viewer", "member": "user:a@b.c"})],
-     [("gcp:projects/iAMMember:IAMMember", {"role": "roles/secretmanager.secretAccessor", "member": "user:a@b.c"})]),
-    ("secret-grants-name-secrets",
-     [("azure-native:authorization:RoleAssignment", {
-         "roleDefinitionId": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
-         "scope": "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v/secrets/a"})],
-     [("azure-native:authorization:RoleAssignment", {
-         "roleDefinitionId": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
-         "scope": "/subscriptions/s/resourceGroups/g"})]),
-    ("secret-containers-protected",
-     [("aws:secretsmanager/secret:Secret", {"name": "a", "tags": {"disposable": "true"}})],
-     [("gcp:secretmanager/secret:Secret", {"secretId": "a", "labels": {}})]),
-    ("no-secret-build-args",
-     [("docker-build:index:Image", {"buildArgs": {"VERSION": "1.2.3"}, "dockerfile": {"inline": "FROM python\nENV PORT=8000"}})],
-     [("docker-build:index:Image", {"buildArgs": {"OIDC_CLIENT_SECRET": "x"}})]),
-    ("no-secret-build-args",
-     [("docker:index/image:Image", {"build": {"args": {"PYTHON": "3.11"}}})],
-     [("docker-build:index:Image", {"dockerfile": {"inline": "FROM python\nENV FLUXLIT_JWT_HS256_SECRET=abc"}})]),
-    ("restart-annotation-not-a-hash",
-     [deployment(annotations={"fluxlit-secrets/versions": "jwt=2"}), secret("s", {"K": KEY})],
-     [deployment(annotations={"checksum/secret": hashlib.sha256(KEY.encode()).hexdigest()}), secret("s", {"K": KEY})]),
-    ("restart-annotation-not-a-hash",
-     [deployment(annotations={"v": "1"}), (SECRET, {"metadata": {"name": "s", "namespace": "shop"},
-                                                    "data": {"K": base64.b64encode(KEY.encode()).decode()}})],
-     [deployment(annotations={"checksum": hashlib.md5(KEY.encode()).hexdigest()}),
-      (SECRET, {"metadata": {"name": "s", "namespace": "shop"}, "data": {"K": base64.b64encode(KEY.encode()).decode()}})]),
+    (
+        "no-secret-literal-in-env",
+        [
+            deployment(
+                env=[
+                    {"name": "FLUXLIT_APP", "value": "app:app"},
+                    {"name": "TOKEN_URL", "value": "https://idp.example.com/token"},
+                ]
+            )
+        ],
+        [deployment(env=[{"name": "API_TOKEN", "value": "hunter2hunter2"}])],
+    ),
+    (
+        "no-secret-literal-in-env",
+        [deployment(env=[{"name": "REGION", "value": "us-east-1"}])],
+        [deployment(env=[{"name": "AWS_ID", "value": "AKIAABCDEFGHIJKLMNOP"}])],
+    ),
+    (
+        "no-envfrom-undeclared-secret",
+        [deployment(env_from=[{"secretRef": {"name": "mine"}}]), secret("mine", {"A": "x"}, workload="gateway")],
+        [deployment(env_from=[{"secretRef": {"name": "shared"}}]), secret("shared", {"A": "x"})],
+    ),
+    (
+        "secret-volumes-read-only",
+        [deployment(volumes=[file_volume()], mounts=[{"name": "sv", "mountPath": "/s", "readOnly": True}])],
+        [deployment(volumes=[file_volume(0o440)], mounts=[{"name": "sv", "mountPath": "/s", "readOnly": True}])],
+    ),
+    (
+        "secret-volumes-read-only",
+        [
+            deployment(
+                volumes=[file_volume(0o400, [{"key": "K", "path": "K", "mode": 0o400}])],
+                mounts=[{"name": "sv", "mountPath": "/s", "readOnly": True}],
+            )
+        ],
+        [
+            deployment(
+                volumes=[file_volume()], mounts=[{"name": "sv", "mountPath": "/s/K", "subPath": "K", "readOnly": True}]
+            )
+        ],
+    ),
+    (
+        "secret-volumes-read-only",
+        [deployment(volumes=[{"name": "tmp", "emptyDir": {}}], mounts=[{"name": "tmp", "mountPath": "/tmp"}])],
+        [deployment(volumes=[file_volume(None)], mounts=[{"name": "sv", "mountPath": "/s"}])],
+    ),
+    (
+        "streamlit-no-gateway-secrets",
+        [
+            deployment(
+                workload="streamlit",
+                env=[{"name": "REPORTS", "valueFrom": {"secretKeyRef": {"name": "s", "key": "REPORTS"}}}],
+            )
+        ],
+        [
+            deployment(
+                workload="streamlit", volumes=[file_volume(0o400, [{"key": "FLUXLIT_OIDC_BFF_SECRET", "path": "x"}])]
+            )
+        ],
+    ),
+    (
+        "streamlit-no-gateway-secrets",
+        [
+            deployment(workload="gateway", env_from=[{"secretRef": {"name": "g"}}]),
+            secret("g", {"OIDC_CLIENT_SECRET": "x"}),
+        ],
+        [
+            deployment(workload="streamlit", env_from=[{"secretRef": {"name": "g"}}]),
+            secret("g", {"OIDC_CLIENT_SECRET": "x"}),
+        ],
+    ),
+    (
+        "unified-streamlit-sees-gateway-secrets",
+        [
+            deployment(
+                workload="gateway", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])]
+            )
+        ],
+        [deployment(workload="app", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])])],
+    ),
+    (
+        "automount-token-off",
+        [
+            deployment(),
+            (
+                "kubernetes:core/v1:ServiceAccount",
+                {"metadata": {"namespace": "shop"}, "automountServiceAccountToken": False},
+            ),
+        ],
+        [("kubernetes:core/v1:ServiceAccount", {"metadata": {"namespace": "shop"}})],
+    ),
+    (
+        "automount-token-off",
+        [deployment(automount=None, annotations={"fluxlit-secrets/api-token": "required"})],
+        [deployment(automount=None)],
+    ),
+    (
+        "no-default-namespace",
+        [deployment(), ("kubernetes:core/v1:Namespace", {"metadata": {"name": "shop"}})],
+        [deployment(namespace="default")],
+    ),
+    ("no-default-namespace", [secret("s", {})], [deployment(namespace=None)]),
+    (
+        "identity-trust-one-subject",
+        [role(web_trust(OK_SUB))],
+        [role(web_trust({"StringLike": {f"{ISS}:sub": "system:serviceaccount:shop:*"}}))],
+    ),
+    (
+        "identity-trust-one-subject",
+        [("azure-native:managedidentity:FederatedIdentityCredential", {"subject": "system:serviceaccount:shop:api"})],
+        [("azure-native:managedidentity:FederatedIdentityCredential", {"subject": "system:serviceaccount:shop:*"})],
+    ),
+    (
+        "identity-trust-one-subject",
+        [
+            (
+                "gcp:serviceaccount/iAMMember:IAMMember",
+                {"role": "roles/iam.workloadIdentityUser", "member": "serviceAccount:p.svc.id.goog[shop/api]"},
+            )
+        ],
+        [
+            (
+                "gcp:secretmanager/secretIamMember:SecretIamMember",
+                {
+                    "role": "roles/secretmanager.secretAccessor",
+                    "member": "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/namespace/shop",
+                },
+            )
+        ],
+    ),
+    (
+        "secret-grants-name-secrets",
+        [
+            (
+                "aws:iam/rolePolicy:RolePolicy",
+                {
+                    "policy": json.dumps(
+                        {
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": ["secretsmanager:GetSecretValue"],
+                                    "Resource": ["arn:aws:secretsmanager:us-east-1:111122223333:secret:a-AbCdEf"],
+                                }
+                            ]
+                        }
+                    )
+                },
+            )
+        ],
+        [
+            (
+                "aws:iam/rolePolicy:RolePolicy",
+                {
+                    "policy": json.dumps(
+                        {"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}
+                    )
+                },
+            )
+        ],
+    ),
+    (
+        "secret-grants-name-secrets",
+        [("gcp:projects/iAMMember:IAMMember", {"role": "roles/viewer", "member": "user:a@b.c"})],
+        [("gcp:projects/iAMMember:IAMMember", {"role": "roles/secretmanager.secretAccessor", "member": "user:a@b.c"})],
+    ),
+    (
+        "secret-grants-name-secrets",
+        [
+            (
+                "azure-native:authorization:RoleAssignment",
+                {
+                    "roleDefinitionId": SECRETS_USER,
+                    "scope": "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v/secrets/a",
+                },
+            )
+        ],
+        [
+            (
+                "azure-native:authorization:RoleAssignment",
+                {
+                    "roleDefinitionId": SECRETS_USER,
+                    "scope": "/subscriptions/s/resourceGroups/g",
+                },
+            )
+        ],
+    ),
+    (
+        "secret-containers-protected",
+        [("aws:secretsmanager/secret:Secret", {"name": "a", "tags": {"disposable": "true"}})],
+        [("gcp:secretmanager/secret:Secret", {"secretId": "a", "labels": {}})],
+    ),
+    (
+        "no-secret-build-args",
+        [
+            (
+                "docker-build:index:Image",
+                {"buildArgs": {"VERSION": "1.2.3"}, "dockerfile": {"inline": "FROM python\nENV PORT=8000"}},
+            )
+        ],
+        [("docker-build:index:Image", {"buildArgs": {"OIDC_CLIENT_SECRET": "x"}})],
+    ),
+    (
+        "no-secret-build-args",
+        [("docker:index/image:Image", {"build": {"args": {"PYTHON": "3.11"}}})],
+        [("docker-build:index:Image", {"dockerfile": {"inline": "FROM python\nENV FLUXLIT_JWT_HS256_SECRET=abc"}})],
+    ),
+    (
+        "restart-annotation-not-a-hash",
+        [deployment(annotations={"fluxlit-secrets/versions": "jwt=2"}), secret("s", {"K": KEY})],
+        [
+            deployment(annotations={"checksum/secret": hashlib.sha256(KEY.encode()).hexdigest()}),
+            secret("s", {"K": KEY}),
+        ],
+    ),
+    (
+        "restart-annotation-not-a-hash",
+        [
+            deployment(annotations={"v": "1"}),
+            (
+                SECRET,
+                {
+                    "metadata": {"name": "s", "namespace": "shop"},
+                    "data": {"K": base64.b64encode(KEY.encode()).decode()},
+                },
+            ),
+        ],
+        [
+            deployment(annotations={"checksum": hashlib.md5(KEY.encode()).hexdigest()}),
+            (
+                SECRET,
+                {
+                    "metadata": {"name": "s", "namespace": "shop"},
+                    "data": {"K": base64.b64encode(KEY.encode()).decode()},
+                },
+            ),
+        ],
+    ),
 ]
 
 

@@ -43,11 +43,14 @@ def test_dry_run_names_exactly_the_consumers_and_writes_nothing(project: Path, c
     assert "dry run: nothing written" in out
 
 
-@pytest.mark.parametrize(("secret", "restarts", "stays"), [
-    ("jwt", ["gateway"], ["streamlit"]),
-    ("bff", ["gateway"], ["streamlit"]),
-    ("reports-token", ["gateway", "streamlit"], []),
-])
+@pytest.mark.parametrize(
+    ("secret", "restarts", "stays"),
+    [
+        ("jwt", ["gateway"], ["streamlit"]),
+        ("bff", ["gateway"], ["streamlit"]),
+        ("reports-token", ["gateway", "streamlit"], []),
+    ],
+)
 def test_the_plan_restarts_exactly_the_consumers(project: Path, secret: str, restarts, stays) -> None:
     result = rotate(project, "dev", [secret], dry_run=True, today=TODAY)
     assert [w for w, _, _ in result.plan.restart] == restarts
@@ -70,7 +73,9 @@ def test_rotate_writes_only_the_generation_and_date_lines(project: Path, capsys)
     after = path.read_text()
     changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("- ", "+ ")]
     assert changed == [
-        "-       generation: 1", "+       generation: 2", f"+       rotatedAt: '{dt.date.today().isoformat()}'",
+        "-       generation: 1",
+        "+       generation: 2",
+        f"+       rotatedAt: '{dt.date.today().isoformat()}'",
     ]
     assert main(["rotate", "--stack", "dev", "jwt", "--project-dir", str(project)]) == 0
     assert "generation: 3" in path.read_text() and path.read_text().count("rotatedAt") == 1
@@ -86,7 +91,8 @@ def test_a_flow_style_entry_stays_flow_style() -> None:
     text = "config:\n  fluxlit-secrets:secrets:\n    jwt: {kind: jwt-hs256}  # the key\n"
     assert bump_generations(text, ["jwt"], TODAY) == (
         "config:\n  fluxlit-secrets:secrets:\n"
-        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: '2026-11-27'} # the key\n")
+        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: '2026-11-27'} # the key\n"
+    )
 
 
 def test_config_secret_prints_the_command_and_writes_nothing(project: Path, capsys) -> None:
@@ -99,10 +105,13 @@ def test_config_secret_prints_the_command_and_writes_nothing(project: Path, caps
     assert "gateway" in restart and "streamlit" not in restart
 
 
-@pytest.mark.parametrize(("argv", "words"), [
-    (["rotate", "--stack", "dev", "jwtt"], ["jwtt", "did you mean 'jwt'"]),
-    (["rotate", "--stack", "nope", "jwt"], ["nope", "stacks here"]),
-])
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["rotate", "--stack", "dev", "jwtt"], ["jwtt", "did you mean 'jwt'"]),
+        (["rotate", "--stack", "nope", "jwt"], ["nope", "stacks here"]),
+    ],
+)
 def test_unknown_secret_or_stack_is_one_line(project: Path, argv, words, capsys) -> None:
     assert main([*argv, "--project-dir", str(project)]) == 2
     err = capsys.readouterr().err
@@ -128,37 +137,58 @@ def _r(urn: str, type_: str = "kubernetes:core/v1:Secret", custom: bool = True, 
     return {"urn": urn, "type": type_, "name": urn, "custom": custom, "id": id_, "inputs": inputs}
 
 
-@pytest.mark.parametrize(("before", "after", "expected"), [
-    ([], [_r("a")], [("create", "a")]),
-    ([_r("a")], [], [("delete", "a")]),
-    ([_r("a", metadata={"name": "s-1"})], [_r("a", metadata={"name": "s-2"})], [("replace", "a")]),
-    ([_r("a", metadata={"name": "s", "labels": {"x": "1"}})], [_r("a", metadata={"name": "s", "labels": {"x": "2"}})],
-     [("update", "a")]),
-    ([_r("a", immutable=True, stringData={"K": "[secret]"})],
-     [_r("a", immutable=True, stringData={"K": "[secret]", "L": "[secret]"})], [("replace", "a")]),
-    ([_r("v", "aws:secretsmanager/secretVersion:SecretVersion", id_="1", secretString="[secret]")],
-     [_r("v", "aws:secretsmanager/secretVersion:SecretVersion", id_="2", secretString="[secret]")],
-     [("replace", "v")]),
-    ([_r("p", "random:index/randomPassword:RandomPassword", keepers={"generation": "1"})],
-     [_r("p", "random:index/randomPassword:RandomPassword", keepers={"generation": "2"})], [("replace", "p")]),
-    ([_r("a", metadata={"name": "s"})], [_r("a", metadata={"name": "s"})], []),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ([], [_r("a")], [("create", "a")]),
+        ([_r("a")], [], [("delete", "a")]),
+        ([_r("a", metadata={"name": "s-1"})], [_r("a", metadata={"name": "s-2"})], [("replace", "a")]),
+        (
+            [_r("a", metadata={"name": "s", "labels": {"x": "1"}})],
+            [_r("a", metadata={"name": "s", "labels": {"x": "2"}})],
+            [("update", "a")],
+        ),
+        (
+            [_r("a", immutable=True, stringData={"K": "[secret]"})],
+            [_r("a", immutable=True, stringData={"K": "[secret]", "L": "[secret]"})],
+            [("replace", "a")],
+        ),
+        (
+            [_r("v", "aws:secretsmanager/secretVersion:SecretVersion", id_="1", secretString="[secret]")],
+            [_r("v", "aws:secretsmanager/secretVersion:SecretVersion", id_="2", secretString="[secret]")],
+            [("replace", "v")],
+        ),
+        (
+            [_r("p", "random:index/randomPassword:RandomPassword", keepers={"generation": "1"})],
+            [_r("p", "random:index/randomPassword:RandomPassword", keepers={"generation": "2"})],
+            [("replace", "p")],
+        ),
+        ([_r("a", metadata={"name": "s"})], [_r("a", metadata={"name": "s"})], []),
+    ],
+)
 def test_plan_classifies_changes_like_the_engine(before, after, expected) -> None:
     assert [(c.action, c.urn) for c in plan(before, after).changes] == expected
 
 
-@pytest.mark.parametrize(("rotated", "max_age", "expected"), [
-    (None, None, [("never-rotated", False)]),
-    (None, 90, [("never-rotated", False)]),
-    ("2026-10-01", 90, []),
-    ("2026-08-01", 90, [("overdue", True)]),
-    ("2020-01-01", None, []),
-])
+@pytest.mark.parametrize(
+    ("rotated", "max_age", "expected"),
+    [
+        (None, None, [("never-rotated", False)]),
+        (None, 90, [("never-rotated", False)]),
+        ("2026-10-01", 90, []),
+        ("2026-08-01", 90, [("overdue", True)]),
+        ("2020-01-01", None, []),
+    ],
+)
 def test_age_findings(rotated, max_age, expected) -> None:
     config = base_config()
-    config["secrets"] = {"jwt": {"kind": "jwt-hs256",
-                                 **({"rotatedAt": rotated} if rotated else {}),
-                                 **({"maxAgeDays": max_age} if max_age else {})}}
+    config["secrets"] = {
+        "jwt": {
+            "kind": "jwt-hs256",
+            **({"rotatedAt": rotated} if rotated else {}),
+            **({"maxAgeDays": max_age} if max_age else {}),
+        }
+    }
     spec = parse_app(config, environment="dev")
     assert [(f.kind, f.mandatory) for f in age_findings(spec, TODAY)] == expected
 
@@ -167,9 +197,12 @@ def test_check_exits_1_on_an_overdue_secret(project: Path, capsys) -> None:
     path = project / "stacks" / "Pulumi.dev.yaml"
     assert main(["check", "--stack", "dev", "--project-dir", str(project)]) == 0
     assert "never rotated" in capsys.readouterr().out
-    path.write_text(path.read_text().replace(
-        "kind: jwt-hs256\n      generation: 1", "kind: jwt-hs256\n      generation: 1\n      rotatedAt: 2020-01-01\n"
-        "      maxAgeDays: 30"))
+    path.write_text(
+        path.read_text().replace(
+            "kind: jwt-hs256\n      generation: 1",
+            "kind: jwt-hs256\n      generation: 1\n      rotatedAt: 2020-01-01\n      maxAgeDays: 30",
+        )
+    )
     assert main(["check", "--stack", "dev", "--project-dir", str(project)]) == 1
     out = capsys.readouterr().out
     assert "mandatory  secret-age  jwt: last rotated 2020-01-01" in out

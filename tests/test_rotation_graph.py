@@ -15,8 +15,11 @@ from tests.test_clouds import cloud_config
 
 
 def delivery_secret(rec: Recording, workload: str) -> dict[str, Any]:
-    (found,) = [unwrap(r.inputs) for r in rec.of_type("kubernetes:core/v1:Secret")
-                if unwrap(r.inputs)["metadata"]["labels"].get("fluxlit-secrets/workload") == workload]
+    (found,) = [
+        unwrap(r.inputs)
+        for r in rec.of_type("kubernetes:core/v1:Secret")
+        if unwrap(r.inputs)["metadata"]["labels"].get("fluxlit-secrets/workload") == workload
+    ]
     return found
 
 
@@ -34,8 +37,9 @@ def test_overlap_delivers_the_previous_version_beside_the_current_one() -> None:
     assert gateway["FLUXLIT_JWT_HS256_SECRET_PREVIOUS"] == KNOWN["admin-portal-jwt-g1"]
     streamlit = delivery_secret(rec, "streamlit")
     assert set(streamlit["stringData"]) == {"REPORTS_TOKEN", "REPORTS_TOKEN_PREVIOUS"}
-    (deployment,) = [unwrap(r.inputs) for r in rec.of_type("kubernetes:apps/v1:Deployment")
-                     if r.name.endswith("streamlit")]
+    (deployment,) = [
+        unwrap(r.inputs) for r in rec.of_type("kubernetes:apps/v1:Deployment") if r.name.endswith("streamlit")
+    ]
     env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["REPORTS_TOKEN_PREVIOUS"]["valueFrom"]["secretKeyRef"]["key"] == "REPORTS_TOKEN_PREVIOUS"
 
@@ -50,7 +54,7 @@ def test_without_a_previous_version_the_previous_name_is_absent() -> None:
 def test_overlap_is_refused_for_config_secrets() -> None:
     config = base_config()
     config["secrets"]["oidc"]["overlap"] = True
-    with pytest.raises(ConfigError, match="secrets.oidc.overlap: needs a generated secret"):
+    with pytest.raises(ConfigError, match=r"secrets\.oidc\.overlap: needs a generated secret"):
         parse_app(config, environment="t", secret_config=lambda k: True)
 
 
@@ -80,8 +84,11 @@ def test_kubernetes_store_keeps_versions_as_retained_secrets_no_pod_mounts() -> 
     config = base_config()
     config["secrets"]["bff"]["generation"] = 2
     rec = synth_config(config)
-    store = {unwrap(r.inputs)["metadata"]["name"]: r for r in rec.of_type("kubernetes:core/v1:Secret")
-             if "fluxlit-secrets/store-of" in unwrap(r.inputs)["metadata"]["labels"]}
+    store = {
+        unwrap(r.inputs)["metadata"]["name"]: r
+        for r in rec.of_type("kubernetes:core/v1:Secret")
+        if "fluxlit-secrets/store-of" in unwrap(r.inputs)["metadata"]["labels"]
+    }
     assert {"admin-portal-bff-v1", "admin-portal-bff-v2", "admin-portal-jwt-v1"} <= set(store)
     assert all(r.options["retainOnDelete"] for r in store.values())
     assert all(unwrap(r.inputs)["metadata"]["namespace"] == "admin-portal-dev" for r in store.values())

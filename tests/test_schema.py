@@ -33,9 +33,7 @@ def test_every_component_and_its_args_are_in_the_schema(schema, component: type)
     assert set(resource["inputProperties"]) == {camel_case(k) for k in args.__annotations__}
     required = {camel_case(k) for k in args.__required_keys__}
     assert set(resource.get("requiredInputs", [])) == required
-    outputs = {
-        camel_case(k) for k, v in component.__annotations__.items() if "Output" in str(v)
-    }
+    outputs = {camel_case(k) for k, v in component.__annotations__.items() if "Output" in str(v)}
     assert outputs and outputs <= set(resource["properties"])
     for prop in resource["inputProperties"].values():
         assert prop.get("description"), "every arg is documented"

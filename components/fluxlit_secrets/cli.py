@@ -18,8 +18,9 @@ OK, FAILED, USAGE = 0, 1, 2
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stack", required=True, help="stack name (stacks/Pulumi.NAME.yaml)")
-    p.add_argument("--project-dir", type=Path, default=Path("."),
-                   help="a Pulumi Python project (default: the current folder)")
+    p.add_argument(
+        "--project-dir", type=Path, default=Path("."), help="a Pulumi Python project (default: the current folder)"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,33 +30,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     synth = sub.add_parser(
-        "synth", help="evaluate a stack through mocks and render what `pulumi up` would create",
+        "synth",
+        help="evaluate a stack through mocks and render what `pulumi up` would create",
         description="Run the project's program for one stack with the Pulumi SDK's mock runtime and write "
-                    "resources.json, manifests.yaml and report.md. Secure config values are never decrypted.",
+        "resources.json, manifests.yaml and report.md. Secure config values are never decrypted.",
     )
     _common(synth)
     synth.add_argument("--out", type=Path, help="output folder (default build/synth/NAME)")
 
     rotate = sub.add_parser(
-        "rotate", help="rotate secrets: bump their generation and show exactly what restarts",
+        "rotate",
+        help="rotate secrets: bump their generation and show exactly what restarts",
         description="For generated secrets, raise `generation` and set `rotatedAt` in the stack file (nothing "
-                    "else in it changes); for config secrets, print the `pulumi config set --secret` command. "
-                    "Either way print the restart plan, computed by synthesizing before and after.",
+        "else in it changes); for config secrets, print the `pulumi config set --secret` command. "
+        "Either way print the restart plan, computed by synthesizing before and after.",
     )
     _common(rotate)
     rotate.add_argument("secrets", nargs="+", metavar="SECRET", help="declared secret names")
     rotate.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
 
     diff = sub.add_parser(
-        "diff", help="the restart plan between a saved synth output and the current program",
+        "diff",
+        help="the restart plan between a saved synth output and the current program",
         description="Compare DIR/resources.json (from `synth --out DIR`) with the program as it is now: "
-                    "which workloads restart, which stay, and every resource created, replaced, updated, deleted.",
+        "which workloads restart, which stay, and every resource created, replaced, updated, deleted.",
     )
     _common(diff)
     diff.add_argument("--base", type=Path, required=True, help="folder of an earlier synth output")
 
     check = sub.add_parser(
-        "check", help="check a stack: secret ages and the policy rules",
+        "check",
+        help="check a stack: secret ages and the policy rules",
         description="Synthesize the stack and report findings, one line each; exit 1 on a mandatory one.",
     )
     _common(check)
@@ -103,7 +108,9 @@ def _rotate(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.rotate import diff, format_plan
 
-    print(format_plan(diff(args.project_dir, args.stack, args.base), f"changes on stack {args.stack} since {args.base}:"))
+    print(
+        format_plan(diff(args.project_dir, args.stack, args.base), f"changes on stack {args.stack} since {args.base}:")
+    )
     return OK
 
 
@@ -141,11 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     except KeyboardInterrupt:
         return FAILED
-    except Exception as exc:  # noqa: BLE001 (a bug, not a config mistake: one line unless asked)
+    except Exception as exc:
         if os.environ.get("FLUXLIT_SECRETS_TRACEBACK"):
             raise
-        print(f"error: the program failed: {type(exc).__name__}: {one_line(str(exc))[:500]} "
-              "(set FLUXLIT_SECRETS_TRACEBACK=1 for the traceback)", file=sys.stderr)
+        print(
+            f"error: the program failed: {type(exc).__name__}: {one_line(str(exc))[:500]} "
+            "(set FLUXLIT_SECRETS_TRACEBACK=1 for the traceback)",
+            file=sys.stderr,
+        )
         return FAILED
     finally:
         if gc_was_enabled:

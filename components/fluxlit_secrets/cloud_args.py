@@ -91,21 +91,34 @@ def settings_from_args(
 def settings_to_args(settings: Optional[AwsSettings | GcpSettings | AzureSettings]) -> dict[str, Any]:
     """Validated settings back into args (for the child components)."""
     if isinstance(settings, AwsSettings):
-        out: dict[str, Any] = {"region": settings.region, "identity": settings.identity,
-                               "recovery_window_in_days": settings.recovery_window_in_days,
-                               "name_prefix": settings.name_prefix, "account_id": settings.account}
+        out: dict[str, Any] = {
+            "region": settings.region,
+            "identity": settings.identity,
+            "recovery_window_in_days": settings.recovery_window_in_days,
+            "name_prefix": settings.name_prefix,
+            "account_id": settings.account,
+        }
         for field in ("oidc_provider_arn", "cluster_name", "kms_key_arn"):
             if getattr(settings, field):
                 out[field] = getattr(settings, field)
         return {"aws": out}
     if isinstance(settings, GcpSettings):
-        return {"gcp": {"project": settings.project, "project_number": settings.project_number,
-                        "identity": settings.identity, "replication": list(settings.replication)}}
+        return {
+            "gcp": {
+                "project": settings.project,
+                "project_number": settings.project_number,
+                "identity": settings.identity,
+                "replication": list(settings.replication),
+            }
+        }
     if isinstance(settings, AzureSettings):
-        out = {"resource_group": settings.resource_group, "location": settings.location,
-               "tenant_id": settings.tenant_id, "oidc_issuer_url": settings.oidc_issuer_url,
-               "soft_delete_retention_days": settings.soft_delete_retention_days}
+        out = {
+            "resource_group": settings.resource_group,
+            "location": settings.location,
+            "tenant_id": settings.tenant_id,
+            "oidc_issuer_url": settings.oidc_issuer_url,
+            "soft_delete_retention_days": settings.soft_delete_retention_days,
+        }
         out.update({"vault_id": settings.vault_id} if settings.vault_id else {"vault_name": settings.vault_name})
         return {"azure": out}
     return {}
-

@@ -137,8 +137,8 @@ def args_to_config(args: SecretLifecycleArgs) -> tuple[dict[str, Any], dict[str,
 
     values: dict[str, Any] = {}
     secrets: dict[str, Any] = {}
-    for name, secret in dict(args.get("secrets") or {}).items():
-        secret = dict(secret)
+    for name, given in dict(args.get("secrets") or {}).items():
+        secret = dict(given)
         if "value" in secret:
             values[name] = secret.pop("value")
         secrets[name] = rename(secret)
@@ -163,9 +163,7 @@ class SecretLifecycle(pulumi.ComponentResource):
     pod_fragments: pulumi.Output[dict[str, Any]]
     """Per workload: serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels."""
 
-    def __init__(
-        self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(token("SecretLifecycle"), name, {}, opts)
         config, values = args_to_config(args)
         spec = parse_app(config, environment=args["environment"])
@@ -192,9 +190,17 @@ class SecretLifecycle(pulumi.ComponentResource):
         if spec.store == "azure":
             from fluxlit_secrets.stores.azure import create_vault
 
-            store_context = create_vault(name, spec.azure, disposable=spec.disposable, parent=self,
-                                         tags={"app": spec.app, "managed-by": "fluxlit-secrets",
-                                               **({"disposable": "true"} if spec.disposable else {})})
+            store_context = create_vault(
+                name,
+                spec.azure,
+                disposable=spec.disposable,
+                parent=self,
+                tags={
+                    "app": spec.app,
+                    "managed-by": "fluxlit-secrets",
+                    **({"disposable": "true"} if spec.disposable else {}),
+                },
+            )
         stored = {}
         for secret in spec.secrets:
             stored[secret.name] = ManagedSecret(
@@ -221,7 +227,8 @@ class SecretLifecycle(pulumi.ComponentResource):
             from fluxlit_secrets.errors import ConfigError
 
             raise ConfigError(
-                f"secrets.{missing[0]}.value", "is missing for a config-sourced secret",
+                f"secrets.{missing[0]}.value",
+                "is missing for a config-sourced secret",
                 "pass the value (e.g. config.require_secret(...))",
             )
 
@@ -248,12 +255,20 @@ class SecretLifecycle(pulumi.ComponentResource):
             entries: list[DeliveredSecretArgs] = []
             for s, d in spec.deliveries_for(workload):
                 held = stored[s.name]
-                entries.append({"secret": s.name, "mode": d.mode, "name": d.name,
-                                "value": held.value, "version": held.version})
+                entries.append(
+                    {"secret": s.name, "mode": d.mode, "name": d.name, "value": held.value, "version": held.version}
+                )
                 if s.overlap and held.has_previous:
                     # Overlap: the version before, under <name>_PREVIOUS (absent until one exists).
-                    entries.append({"secret": f"{s.name}.previous", "mode": d.mode, "name": f"{d.name}{PREVIOUS_SUFFIX}",
-                                    "value": held.previous_value, "version": held.previous_version})
+                    entries.append(
+                        {
+                            "secret": f"{s.name}.previous",
+                            "mode": d.mode,
+                            "name": f"{d.name}{PREVIOUS_SUFFIX}",
+                            "value": held.previous_value,
+                            "version": held.previous_version,
+                        }
+                    )
             delivery = WorkloadDelivery(
                 f"{name}-{workload}",
                 {
@@ -265,8 +280,11 @@ class SecretLifecycle(pulumi.ComponentResource):
                 },
                 opts=child,
             )
-            plain = [{"name": k, "value": v} for k, v in spec.auth.env().items()] \
-                if spec.auth is not None and workload in ("gateway", "app") else []
+            plain = (
+                [{"name": k, "value": v} for k, v in spec.auth.env().items()]
+                if spec.auth is not None and workload in ("gateway", "app")
+                else []
+            )
             env = delivery.env.apply(lambda refs, plain=plain: plain + refs)
             pods[workload] = {
                 "service_account_name": identity.service_account_name,
@@ -283,7 +301,9 @@ class SecretLifecycle(pulumi.ComponentResource):
                 env=env,
                 podAnnotations=delivery.pod_annotations,
                 # The workload's labels select it in the NetworkPolicies; identity labels bind it.
-                podLabels=identity.pod_labels.apply(lambda extra, w=workload: {**workload_labels(spec.app, w), **extra}),
+                podLabels=identity.pod_labels.apply(
+                    lambda extra, w=workload: {**workload_labels(spec.app, w), **extra}
+                ),
             )
             deliveries[workload] = delivery
             triggers[workload] = delivery.restart_trigger
@@ -310,8 +330,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                     "app": spec.app,
                     "namespace": spec.namespace,
                     "topology": spec.topology,
-                    "session_affinity": d.gateway_replicas > 1
-                    and any(s.kind == "oidc-bff" for s in spec.secrets),
+                    "session_affinity": d.gateway_replicas > 1 and any(s.kind == "oidc-bff" for s in spec.secrets),
                     "pods": pods,
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[ns]),

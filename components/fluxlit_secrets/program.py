@@ -9,6 +9,7 @@ from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.lifecycle import SecretLifecycle, SecretLifecycleArgs
 from fluxlit_secrets.spec.parse import LATER_KEYS, NAMESPACE, TOP_KEYS, decode_config, parse_app
 
+
 def _config_keys() -> list[str]:
     """Every key of our namespace set for this stack (explicit config and PULUMI_CONFIG)."""
     from pulumi.runtime import config as rc
@@ -70,9 +71,12 @@ def stack_args(environment: str) -> SecretLifecycleArgs:
     }
     if spec.auth is not None:
         a = spec.auth
-        args["auth"] = {"jwks_url": a.jwks_url, **({"issuer": a.issuer} if a.issuer else {}),
-                        **({"audience": a.audience} if a.audience else {}),
-                        **({"leeway_seconds": a.leeway_seconds} if a.leeway_seconds is not None else {})}
+        args["auth"] = {
+            "jwks_url": a.jwks_url,
+            **({"issuer": a.issuer} if a.issuer else {}),
+            **({"audience": a.audience} if a.audience else {}),
+            **({"leeway_seconds": a.leeway_seconds} if a.leeway_seconds is not None else {}),
+        }
     if spec.network_policy is not None:
         args["network_policy"] = {"idp_cidrs": list(spec.network_policy.idp_cidrs)}
     for settings in (spec.aws, spec.gcp, spec.azure):

@@ -40,14 +40,23 @@ k8s.apps.v1.Deployment(
             "spec": {
                 "serviceAccountName": gateway.apply(lambda g: g["serviceAccountName"]),
                 "automountServiceAccountToken": False,
-                "containers": [{
-                    "name": "gateway",
-                    "image": "ghcr.io/acme/shop:2.0.1",
-                    "command": ["uvicorn", "fluxlit.runtime:create_gateway_app", "--factory",
-                                "--host", "0.0.0.0", "--port", "8000"],
-                    "env": gateway.apply(lambda g: [{"name": "FLUXLIT_APP", "value": "shop.main:app"}, *g["env"]]),
-                    "volumeMounts": gateway.apply(lambda g: g["volumeMounts"]),
-                }],
+                "containers": [
+                    {
+                        "name": "gateway",
+                        "image": "ghcr.io/acme/shop:2.0.1",
+                        "command": [
+                            "uvicorn",
+                            "fluxlit.runtime:create_gateway_app",
+                            "--factory",
+                            "--host",
+                            "0.0.0.0",
+                            "--port",
+                            "8000",
+                        ],
+                        "env": gateway.apply(lambda g: [{"name": "FLUXLIT_APP", "value": "shop.main:app"}, *g["env"]]),
+                        "volumeMounts": gateway.apply(lambda g: g["volumeMounts"]),
+                    }
+                ],
                 "volumes": gateway.apply(lambda g: g["volumes"]),
             },
         },

@@ -32,8 +32,11 @@ def test_trigger_refuses_ambiguous_names(bad: dict[str, str]) -> None:
     ("before", "after", "restart"),
     [
         ({"gateway": "jwt=1", "streamlit": "r=1"}, {"gateway": "jwt=2", "streamlit": "r=1"}, ["gateway"]),
-        ({"gateway": "jwt=1,r=1", "streamlit": "r=1"}, {"gateway": "jwt=1,r=2", "streamlit": "r=2"},
-         ["gateway", "streamlit"]),
+        (
+            {"gateway": "jwt=1,r=1", "streamlit": "r=1"},
+            {"gateway": "jwt=1,r=2", "streamlit": "r=2"},
+            ["gateway", "streamlit"],
+        ),
         ({"gateway": "jwt=1"}, {"gateway": "jwt=1"}, []),
         ({"gateway": "jwt=1"}, {"gateway": "jwt=1", "streamlit": "x=1"}, ["streamlit"]),
     ],

@@ -14,7 +14,7 @@ PLAINTEXT_VALUE = "plain-text-oidc-secret-value"
 
 
 def lookup(present: dict[str, bool]):
-    return lambda key: present.get(key)
+    return present.get
 
 
 SECURE = lookup({"fluxlit-secrets:oidcClientSecret": True})
@@ -44,44 +44,116 @@ CASES = [
     ("namespace-default", edit(namespace="default"), "fluxlit-secrets:namespace", "shared"),
     ("secret-name-not-dns", with_secret("Bad_Name", {"kind": "jwt-hs256"}), "secrets.Bad_Name", "DNS-1123"),
     ("unknown-kind", with_secret("x", {"kind": "jwt-rs256"}), "secrets.x.kind", "unknown kind"),
-    ("unknown-source", with_secret("x", {"kind": "opaque", "source": "vault",
-                                         "consumers": {"gateway": {"name": "X"}}}), "secrets.x.source", "unknown source"),
+    (
+        "unknown-source",
+        with_secret("x", {"kind": "opaque", "source": "vault", "consumers": {"gateway": {"name": "X"}}}),
+        "secrets.x.source",
+        "unknown source",
+    ),
     ("unknown-store", edit(store="vault"), "fluxlit-secrets:store", "unknown store"),
     ("unknown-topology", edit(topology="sidecar"), "fluxlit-secrets:topology", "unknown topology"),
-    ("unknown-workload", with_secret("x", {"kind": "opaque", "consumers": {"worker": {"name": "X"}}}),
-     "secrets.x.consumers.worker", "unknown workload"),
-    ("gateway-only-to-streamlit", with_secret("jwt", {"kind": "jwt-hs256", "consumers": {"streamlit": {}}}),
-     "secrets.jwt.consumers.streamlit", "gateway-only"),
-    ("bad-env-name", with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"as": "env", "name": "1TOKEN"}}}),
-     "secrets.x.consumers.gateway.name", "environment variable"),
-    ("env-name-with-dash", with_secret("x", {"kind": "opaque",
-                                             "consumers": {"gateway": {"as": "env", "name": "API-TOKEN"}}}),
-     "secrets.x.consumers.gateway.name", "environment variable"),
-    ("bad-file-name", with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"as": "file", "name": "a/b"}}}),
-     "secrets.x.consumers.gateway.name", "Secret key"),
-    ("dotdot-file-name", with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"name": "..data"}}}),
-     "secrets.x.consumers.gateway.name", "Secret key"),
-    ("duplicate-name", with_secret("x", {"kind": "opaque",
-                                         "consumers": {"gateway": {"as": "env", "name": "REPORTS_TOKEN"}}}),
-     "consumers.gateway.name", "already delivered"),
-    ("config-key-missing", with_secret("oidc", {"kind": "oidc-client", "configKey": "nope"}),
-     "fluxlit-secrets:nope", "missing"),
-    ("config-source-without-key", with_secret("oidc", {"kind": "oidc-client"}),
-     "secrets.oidc.configKey", "missing"),
+    (
+        "unknown-workload",
+        with_secret("x", {"kind": "opaque", "consumers": {"worker": {"name": "X"}}}),
+        "secrets.x.consumers.worker",
+        "unknown workload",
+    ),
+    (
+        "gateway-only-to-streamlit",
+        with_secret("jwt", {"kind": "jwt-hs256", "consumers": {"streamlit": {}}}),
+        "secrets.jwt.consumers.streamlit",
+        "gateway-only",
+    ),
+    (
+        "bad-env-name",
+        with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"as": "env", "name": "1TOKEN"}}}),
+        "secrets.x.consumers.gateway.name",
+        "environment variable",
+    ),
+    (
+        "env-name-with-dash",
+        with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"as": "env", "name": "API-TOKEN"}}}),
+        "secrets.x.consumers.gateway.name",
+        "environment variable",
+    ),
+    (
+        "bad-file-name",
+        with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"as": "file", "name": "a/b"}}}),
+        "secrets.x.consumers.gateway.name",
+        "Secret key",
+    ),
+    (
+        "dotdot-file-name",
+        with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"name": "..data"}}}),
+        "secrets.x.consumers.gateway.name",
+        "Secret key",
+    ),
+    (
+        "duplicate-name",
+        with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"as": "env", "name": "REPORTS_TOKEN"}}}),
+        "consumers.gateway.name",
+        "already delivered",
+    ),
+    (
+        "config-key-missing",
+        with_secret("oidc", {"kind": "oidc-client", "configKey": "nope"}),
+        "fluxlit-secrets:nope",
+        "missing",
+    ),
+    ("config-source-without-key", with_secret("oidc", {"kind": "oidc-client"}), "secrets.oidc.configKey", "missing"),
     ("generation-zero", with_secret("jwt", {"kind": "jwt-hs256", "generation": 0}), "secrets.jwt.generation", "1 to"),
-    ("generation-negative", with_secret("jwt", {"kind": "jwt-hs256", "generation": -3}), "secrets.jwt.generation", "1 to"),
-    ("generation-string", with_secret("jwt", {"kind": "jwt-hs256", "generation": "2"}), "secrets.jwt.generation", "1 to"),
-    ("generation-float", with_secret("jwt", {"kind": "jwt-hs256", "generation": 1.5}), "secrets.jwt.generation", "1 to"),
-    ("generation-bool", with_secret("jwt", {"kind": "jwt-hs256", "generation": True}), "secrets.jwt.generation", "1 to"),
-    ("generation-absurd", with_secret("jwt", {"kind": "jwt-hs256", "generation": 10**12}), "secrets.jwt.generation", "1 to"),
+    (
+        "generation-negative",
+        with_secret("jwt", {"kind": "jwt-hs256", "generation": -3}),
+        "secrets.jwt.generation",
+        "1 to",
+    ),
+    (
+        "generation-string",
+        with_secret("jwt", {"kind": "jwt-hs256", "generation": "2"}),
+        "secrets.jwt.generation",
+        "1 to",
+    ),
+    (
+        "generation-float",
+        with_secret("jwt", {"kind": "jwt-hs256", "generation": 1.5}),
+        "secrets.jwt.generation",
+        "1 to",
+    ),
+    (
+        "generation-bool",
+        with_secret("jwt", {"kind": "jwt-hs256", "generation": True}),
+        "secrets.jwt.generation",
+        "1 to",
+    ),
+    (
+        "generation-absurd",
+        with_secret("jwt", {"kind": "jwt-hs256", "generation": 10**12}),
+        "secrets.jwt.generation",
+        "1 to",
+    ),
     ("opaque-without-consumers", with_secret("x", {"kind": "opaque"}), "secrets.x.consumers", "no default consumer"),
-    ("unknown-secret-key", with_secret("jwt", {"kind": "jwt-hs256", "generaton": 2}), "secrets.jwt.generaton",
-     "did you mean 'generation'"),
+    (
+        "unknown-secret-key",
+        with_secret("jwt", {"kind": "jwt-hs256", "generaton": 2}),
+        "secrets.jwt.generaton",
+        "did you mean 'generation'",
+    ),
     ("unknown-top-key", edit(topolgy="unified"), "fluxlit-secrets:topolgy", "did you mean 'topology'"),
-    ("opaque-shadows-fluxlit", with_secret("x", {"kind": "opaque", "consumers": {"streamlit": {
-        "as": "env", "name": "FLUXLIT_JWT_HS256_SECRET"}}}), "secrets.x.consumers.streamlit.name", "gateway-only"),
-    ("runtime-env-name", with_secret("x", {"kind": "opaque", "consumers": {"gateway": {
-        "as": "env", "name": "FLUXLIT_APP"}}}), "secrets.x.consumers.gateway.name", "set by the workload"),
+    (
+        "opaque-shadows-fluxlit",
+        with_secret(
+            "x", {"kind": "opaque", "consumers": {"streamlit": {"as": "env", "name": "FLUXLIT_JWT_HS256_SECRET"}}}
+        ),
+        "secrets.x.consumers.streamlit.name",
+        "gateway-only",
+    ),
+    (
+        "runtime-env-name",
+        with_secret("x", {"kind": "opaque", "consumers": {"gateway": {"as": "env", "name": "FLUXLIT_APP"}}}),
+        "secrets.x.consumers.gateway.name",
+        "set by the workload",
+    ),
     ("bad-image", edit(deployments={"image": "not an image"}), "deployments.image", "image reference"),
 ]
 

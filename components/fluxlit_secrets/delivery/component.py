@@ -65,9 +65,7 @@ class WorkloadDelivery(pulumi.ComponentResource):
     pod_annotations: pulumi.Output[dict[str, str]]
     """Pod-template annotations to add (the restart trigger)."""
 
-    def __init__(
-        self, name: str, args: WorkloadDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: WorkloadDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(token("WorkloadDelivery"), name, {}, opts)
         app, workload, entries = args["app"], args["workload"], list(args["secrets"])
         _check_entries(entries)
@@ -82,9 +80,7 @@ class WorkloadDelivery(pulumi.ComponentResource):
         self.restart_trigger = trigger
         self.pod_annotations = trigger.apply(lambda t: {RESTART_ANNOTATION: t})
         if entries:
-            physical = trigger.apply(
-                lambda t: delivery_secret_name(app, workload, t, [e["name"] for e in entries])
-            )
+            physical = trigger.apply(lambda t: delivery_secret_name(app, workload, t, [e["name"] for e in entries]))
             secret = k8s.core.v1.Secret(
                 f"{name}-secret",
                 metadata={
@@ -94,9 +90,7 @@ class WorkloadDelivery(pulumi.ComponentResource):
                     "annotations": {
                         RESTART_ANNOTATION: trigger,
                         # Names only: which declared secret each key holds.
-                        KEYS_ANNOTATION: ",".join(
-                            sorted({f"{e['name']}={e['secret']}" for e in entries})
-                        ),
+                        KEYS_ANNOTATION: ",".join(sorted({f"{e['name']}={e['secret']}" for e in entries})),
                         STORE_ANNOTATION: args.get("store", "kubernetes"),
                     },
                 },

@@ -37,7 +37,4 @@ def secret_volume_mounts(file_keys: Sequence[str]) -> list[dict[str, Any]]:
 
 def secret_env(secret_name: str, env_keys: Sequence[str]) -> list[dict[str, Any]]:
     """One `secretKeyRef` per env-delivered key; never `envFrom`."""
-    return [
-        {"name": k, "valueFrom": {"secretKeyRef": {"name": secret_name, "key": k}}}
-        for k in sorted(env_keys)
-    ]
+    return [{"name": k, "valueFrom": {"secretKeyRef": {"name": secret_name, "key": k}}} for k in sorted(env_keys)]

@@ -82,7 +82,9 @@ def aws_secret(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: by
     return arn, {"arn": arn, "name": name, "tagsAll": inputs.get("tags") or {}}
 
 
-def aws_secret_version(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def aws_secret_version(
+    ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes
+) -> tuple[str, dict[str, Any]]:
     version = uuid(seed)
     secret = str(inputs.get("secretId"))
     return f"{secret}|{version}", {"arn": secret, "versionId": version, "versionStages": ["AWSCURRENT"]}
@@ -90,8 +92,11 @@ def aws_secret_version(ctx: CloudContext, logical: str, inputs: dict[str, Any], 
 
 def aws_role(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
     name = _name(inputs, "name", logical, seed)
-    return name, {"arn": f"arn:aws:iam::{ctx.aws_account}:role/{name}", "name": name,
-                  "uniqueId": "AROA" + chars(seed, 17, ALNUM[:26] + "234567")}
+    return name, {
+        "arn": f"arn:aws:iam::{ctx.aws_account}:role/{name}",
+        "name": name,
+        "uniqueId": "AROA" + chars(seed, 17, ALNUM[:26] + "234567"),
+    }
 
 
 def aws_role_policy(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
@@ -99,7 +104,9 @@ def aws_role_policy(ctx: CloudContext, logical: str, inputs: dict[str, Any], see
     return f"{inputs.get('role')}:{name}", {"name": name}
 
 
-def aws_pod_identity(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def aws_pod_identity(
+    ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes
+) -> tuple[str, dict[str, Any]]:
     assoc = "a-" + chars(seed, 17, LOWER)
     arn = f"arn:aws:eks:{ctx.aws_region}:{ctx.aws_account}:podidentityassociation/{inputs.get('clusterName')}/{assoc}"
     return f"{inputs.get('clusterName')},{assoc}", {"associationArn": arn, "associationId": assoc}
@@ -108,11 +115,12 @@ def aws_pod_identity(ctx: CloudContext, logical: str, inputs: dict[str, Any], se
 def gcp_secret(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
     project = inputs.get("project") or ctx.gcp_project
     sid = inputs.get("secretId")
-    return f"projects/{project}/secrets/{sid}", {"name": f"projects/{ctx.gcp_number}/secrets/{sid}",
-                                                 "project": project}
+    return f"projects/{project}/secrets/{sid}", {"name": f"projects/{ctx.gcp_number}/secrets/{sid}", "project": project}
 
 
-def gcp_secret_version(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def gcp_secret_version(
+    ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes
+) -> tuple[str, dict[str, Any]]:
     sid = str(inputs.get("secret", "")).rsplit("/", 1)[-1]
     number = str(1 + int.from_bytes(seed[:4], "big") % 9999)
     name = f"projects/{ctx.gcp_number}/secrets/{sid}/versions/{number}"
@@ -124,12 +132,18 @@ def gcp_iam_member(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed
     return f"{target}/{inputs.get('role')}/{inputs.get('member')}", {"etag": "BwY" + chars(seed, 9)}
 
 
-def gcp_service_account(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def gcp_service_account(
+    ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes
+) -> tuple[str, dict[str, Any]]:
     project = inputs.get("project") or ctx.gcp_project
     email = f"{inputs.get('accountId')}@{project}.iam.gserviceaccount.com"
     name = f"projects/{project}/serviceAccounts/{email}"
-    return name, {"email": email, "name": name, "member": f"serviceAccount:{email}",
-                  "uniqueId": "1" + chars(seed, 20, "0123456789")}
+    return name, {
+        "email": email,
+        "name": name,
+        "member": f"serviceAccount:{email}",
+        "uniqueId": "1" + chars(seed, 20, "0123456789"),
+    }
 
 
 def _rg_id(ctx: CloudContext, inputs: dict[str, Any]) -> str:
@@ -156,18 +170,28 @@ def azure_secret(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: 
 def azure_identity(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
     name = _name(inputs, "resourceName", logical, seed)
     iid = f"{_rg_id(ctx, inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}"
-    return iid, {"name": name, "clientId": uuid(seed + b"client"), "principalId": uuid(seed + b"principal"),
-                 "tenantId": ctx.azure_tenant}
+    return iid, {
+        "name": name,
+        "clientId": uuid(seed + b"client"),
+        "principalId": uuid(seed + b"principal"),
+        "tenantId": ctx.azure_tenant,
+    }
 
 
-def azure_federation(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def azure_federation(
+    ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes
+) -> tuple[str, dict[str, Any]]:
     name = inputs.get("federatedIdentityCredentialResourceName")
-    iid = (f"{_rg_id(ctx, inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
-           f"{inputs.get('resourceName')}/federatedIdentityCredentials/{name}")
+    iid = (
+        f"{_rg_id(ctx, inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
+        f"{inputs.get('resourceName')}/federatedIdentityCredentials/{name}"
+    )
     return iid, {"name": name}
 
 
-def azure_role_assignment(ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def azure_role_assignment(
+    ctx: CloudContext, logical: str, inputs: dict[str, Any], seed: bytes
+) -> tuple[str, dict[str, Any]]:
     name = uuid(seed)
     return f"{inputs.get('scope')}/providers/Microsoft.Authorization/roleAssignments/{name}", {"name": name}
 

@@ -119,8 +119,14 @@ def _random_id(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tuple
     raw = _digest(m.seed, "random-id", args.name, unwrap(args.inputs))[: int(args.inputs.get("byteLength", 8))]
     b64 = base64.urlsafe_b64encode(raw).decode().rstrip("=")
     state = dict(args.inputs)
-    state.update({"hex": raw.hex(), "b64Url": b64, "b64Std": base64.b64encode(raw).decode(),
-                  "dec": str(int.from_bytes(raw, "big"))})
+    state.update(
+        {
+            "hex": raw.hex(),
+            "b64Url": b64,
+            "b64Std": base64.b64encode(raw).decode(),
+            "dec": str(int.from_bytes(raw, "big")),
+        }
+    )
     return b64, state
 
 

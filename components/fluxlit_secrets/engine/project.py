@@ -90,8 +90,9 @@ def load_project(root: str | Path) -> Project:
             defaults[_full_key(name, str(key))] = decl["default"]
         elif not isinstance(decl, dict):
             defaults[_full_key(name, str(key))] = decl
-    return Project(root=root, name=name, main=main, stack_dir=root / str(doc.get("stackConfigDir") or "."),
-                   defaults=defaults)
+    return Project(
+        root=root, name=name, main=main, stack_dir=root / str(doc.get("stackConfigDir") or "."), defaults=defaults
+    )
 
 
 def _full_key(project: str, key: str) -> str:

@@ -9,18 +9,28 @@ from typing import Any
 
 import yaml
 
-from fluxlit_secrets.engine.mocks import is_secret
-from fluxlit_secrets.engine.run import Recording
-
-REDACTED = "[secret]"
 from fluxlit_secrets.delivery.restart import KEYS_ANNOTATION, STORE_ANNOTATION
 from fluxlit_secrets.delivery.restart import RESTART_ANNOTATION as VERSIONS_ANNOTATION
+from fluxlit_secrets.engine.mocks import is_secret
+from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.tokens import WORKLOAD_LABEL
+
+REDACTED = "[secret]"
 
 #: Apply order of kinds, as kubectl and Helm sort them.
 KIND_ORDER = [
-    "Namespace", "NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "Role", "RoleBinding",
-    "Service", "Deployment", "StatefulSet", "Job", "CronJob",
+    "Namespace",
+    "NetworkPolicy",
+    "ServiceAccount",
+    "Secret",
+    "ConfigMap",
+    "Role",
+    "RoleBinding",
+    "Service",
+    "Deployment",
+    "StatefulSet",
+    "Job",
+    "CronJob",
 ]
 
 
@@ -117,9 +127,7 @@ def _workload_of(obj: dict[str, Any]) -> str:
 
 def flows(objects: list[dict[str, Any]]) -> list[Flow]:
     """Follow each secretKeyRef and Secret volume of each Deployment back to its Secret."""
-    secrets = {
-        (o["metadata"].get("namespace"), o["metadata"].get("name")): o for o in objects if o["kind"] == "Secret"
-    }
+    secrets = {(o["metadata"].get("namespace"), o["metadata"].get("name")): o for o in objects if o["kind"] == "Secret"}
     found: list[Flow] = []
 
     def origin(ns: str | None, secret_name: str, key: str) -> tuple[str, str]:
@@ -218,14 +226,16 @@ def report_md(rec: Recording, objects: list[dict[str, Any]]) -> str:
         "## Which pod receives which secret",
         "",
         _md_table(["secret", "store", "Kubernetes Secret", "workload", "as", "name / path"], rows)
-        if rows else "No workload receives a secret.",
+        if rows
+        else "No workload receives a secret.",
         "",
         "## Restart triggers",
         "",
         "A workload rolls when, and only when, its trigger changes.",
         "",
         _md_table(["workload", "trigger (secret=version)"], [[w, f"`{t}`"] for w, t in trig.items()])
-        if trig else "No Deployment.",
+        if trig
+        else "No Deployment.",
         "",
         "## Flow",
         "",

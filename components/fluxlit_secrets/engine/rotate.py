@@ -30,8 +30,9 @@ def _resources(project_dir: str | Path, stack: str, **kwargs: object) -> list[di
     return render.resources_json(run_stack(project_dir, stack, **kwargs))  # type: ignore[arg-type]
 
 
-def rotate(project_dir: str | Path, stack: str, secrets: list[str], *, dry_run: bool,
-           today: _dt.date | None = None) -> RotateResult:
+def rotate(
+    project_dir: str | Path, stack: str, secrets: list[str], *, dry_run: bool, today: _dt.date | None = None
+) -> RotateResult:
     """Bump generated secrets (one write), plan config-sourced ones, and say what restarts."""
     today = today or _dt.date.today()
     project = load_project(project_dir)
@@ -44,8 +45,11 @@ def rotate(project_dir: str | Path, stack: str, secrets: list[str], *, dry_run: 
     declared = [s.name for s in spec.secrets]
     for name in secrets:
         if name not in declared:
-            raise ConfigError(f"{NAMESPACE}:secrets.{name}", f"is not declared{did_you_mean(name, declared)}",
-                              "declared secrets: " + ", ".join(declared))
+            raise ConfigError(
+                f"{NAMESPACE}:secrets.{name}",
+                f"is not declared{did_you_mean(name, declared)}",
+                "declared secrets: " + ", ".join(declared),
+            )
     chosen = [spec.secret(n) for n in dict.fromkeys(secrets)]
     generated = [s.name for s in chosen if s.source == "generated"]
     configured = [s for s in chosen if s.source == "config"]
@@ -70,8 +74,9 @@ def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:
     try:
         before = json.loads(base_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ProjectError(f"{base_file}: not a synth output ({type(exc).__name__}); run synth --out {base} first") \
-            from None
+        raise ProjectError(
+            f"{base_file}: not a synth output ({type(exc).__name__}); run synth --out {base} first"
+        ) from None
     return plan(before, _resources(project_dir, stack))
 
 

@@ -19,7 +19,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from fluxlit_secrets.engine.mocks import ProviderMocks
-from fluxlit_secrets.engine.monitor import Registration, RecordingMonitor
+from fluxlit_secrets.engine.monitor import RecordingMonitor, Registration
 from fluxlit_secrets.engine.project import Project, StackConfig, load_project, load_stack_config
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, one_line
 

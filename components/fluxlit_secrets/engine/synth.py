@@ -20,8 +20,11 @@ class SynthResult:
 
 
 def synth(
-    project_dir: str | Path, stack: str, out_dir: str | Path | None = None,
-    *, mocks: ProviderMocks | None = None,
+    project_dir: str | Path,
+    stack: str,
+    out_dir: str | Path | None = None,
+    *,
+    mocks: ProviderMocks | None = None,
 ) -> SynthResult:
     """Evaluate `stack` of the project through mocks and write the three files under `out_dir`."""
     rec = run_stack(project_dir, stack, mocks=mocks)

@@ -16,15 +16,19 @@ def irsa_trust(settings: AwsSettings, namespace: str, service_account: str) -> d
     issuer = settings.oidc_issuer
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Federated": settings.oidc_provider_arn},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {
-                f"{issuer}:sub": subject(namespace, service_account),
-                f"{issuer}:aud": "sts.amazonaws.com",
-            }},
-        }],
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": settings.oidc_provider_arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{issuer}:sub": subject(namespace, service_account),
+                        f"{issuer}:aud": "sts.amazonaws.com",
+                    }
+                },
+            }
+        ],
     }
 
 
@@ -32,36 +36,44 @@ def pod_identity_trust(settings: AwsSettings, namespace: str, service_account: s
     """Trust the EKS Pod Identity agent, only for sessions tagged with this cluster and subject."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": "pods.eks.amazonaws.com"},
-            "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {"StringEquals": {
-                "aws:SourceAccount": settings.account,
-                "aws:RequestTag/eks-cluster-name": settings.cluster_name,
-                "aws:RequestTag/kubernetes-namespace": namespace,
-                "aws:RequestTag/kubernetes-service-account": service_account,
-            }},
-        }],
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {
+                    "StringEquals": {
+                        "aws:SourceAccount": settings.account,
+                        "aws:RequestTag/eks-cluster-name": settings.cluster_name,
+                        "aws:RequestTag/kubernetes-namespace": namespace,
+                        "aws:RequestTag/kubernetes-service-account": service_account,
+                    }
+                },
+            }
+        ],
     }
 
 
 def read_policy(settings: AwsSettings, secret_arns: list[str]) -> dict[str, Any]:
     """GetSecretValue and DescribeSecret on exactly these secrets (plus kms:Decrypt via Secrets Manager)."""
-    statements: list[dict[str, Any]] = [{
-        "Sid": "ReadOwnSecrets",
-        "Effect": "Allow",
-        "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        "Resource": sorted(secret_arns),
-    }]
-    if settings.kms_key_arn:
-        statements.append({
-            "Sid": "DecryptThroughSecretsManager",
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "ReadOwnSecrets",
             "Effect": "Allow",
-            "Action": "kms:Decrypt",
-            "Resource": settings.kms_key_arn,
-            "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{settings.region}.amazonaws.com"}},
-        })
+            "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "Resource": sorted(secret_arns),
+        }
+    ]
+    if settings.kms_key_arn:
+        statements.append(
+            {
+                "Sid": "DecryptThroughSecretsManager",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": settings.kms_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{settings.region}.amazonaws.com"}},
+            }
+        )
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -72,7 +84,8 @@ class AwsIdentity:
         """Role, inline read policy, and the annotation (IRSA) or association (Pod Identity)."""
         s: AwsSettings = request.settings
         trust = (irsa_trust if s.identity == "irsa" else pod_identity_trust)(
-            s, request.namespace, request.service_account)
+            s, request.namespace, request.service_account
+        )
         base = f"{request.app}-{request.workload}"
         role = aws.iam.Role(
             f"{base}-role",
@@ -86,7 +99,9 @@ class AwsIdentity:
         aws.iam.RolePolicy(
             f"{base}-read",
             role=role.id,
-            policy=pulumi.Output.all(*request.secret_refs.values()).apply(lambda arns: json.dumps(read_policy(s, list(arns)))),
+            policy=pulumi.Output.all(*request.secret_refs.values()).apply(
+                lambda arns: json.dumps(read_policy(s, list(arns)))
+            ),
             opts=pulumi.ResourceOptions(parent=parent),
         )
         if s.identity == "pod-identity":

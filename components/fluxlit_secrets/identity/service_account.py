@@ -53,9 +53,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
     cloud_identity: pulumi.Output[Optional[str]]
     """The role ARN, Google principal or service account, or managed identity client id."""
 
-    def __init__(
-        self, name: str, args: WorkloadIdentityArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: WorkloadIdentityArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(token("WorkloadIdentity"), name, {}, opts)
         app, workload = args["app"], args["workload"]
         sa_name = workload_name(app, workload)
@@ -67,8 +65,13 @@ class WorkloadIdentity(pulumi.ComponentResource):
             namespace = args["namespace"]
             settings = settings_from_args(store, dict(args), disposable=True)
             request = IdentityRequest(
-                app=app, environment=args.get("environment", pulumi.get_stack()), workload=workload,
-                namespace=namespace, service_account=sa_name, settings=settings, secret_refs=refs,
+                app=app,
+                environment=args.get("environment", pulumi.get_stack()),
+                workload=workload,
+                namespace=namespace,
+                service_account=sa_name,
+                settings=settings,
+                secret_refs=refs,
             )
             binding = getattr(load_module(module, extra, "fluxlit-secrets:store"), cls)().bind(request, self)
         annotations = {**(args.get("annotations") or {}), **(binding.annotations if binding else {})}
@@ -87,8 +90,10 @@ class WorkloadIdentity(pulumi.ComponentResource):
         self.service_account_name = sa.metadata.apply(lambda m: m.name)
         self.pod_labels = pulumi.Output.from_input(dict(binding.pod_labels) if binding else {})
         self.cloud_identity = binding.identity if binding else pulumi.Output.from_input(None)
-        self.register_outputs({
-            "serviceAccountName": self.service_account_name,
-            "podLabels": self.pod_labels,
-            "cloudIdentity": self.cloud_identity,
-        })
+        self.register_outputs(
+            {
+                "serviceAccountName": self.service_account_name,
+                "podLabels": self.pod_labels,
+                "cloudIdentity": self.cloud_identity,
+            }
+        )

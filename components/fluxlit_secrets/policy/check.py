@@ -24,9 +24,16 @@ class Violation:
 def resources_of(rec: Recording) -> list[Res]:
     """The custom resources of a recording as the rules see them."""
     return [
-        Res(type=r.type, name=r.name, urn=r.urn, props=unwrap(r.inputs),
-            protect=bool(r.options.get("protect")), retain_on_delete=bool(r.options.get("retainOnDelete")))
-        for r in rec.registrations if r.custom
+        Res(
+            type=r.type,
+            name=r.name,
+            urn=r.urn,
+            props=unwrap(r.inputs),
+            protect=bool(r.options.get("protect")),
+            retain_on_delete=bool(r.options.get("retainOnDelete")),
+        )
+        for r in rec.registrations
+        if r.custom
     ]
 
 

@@ -29,19 +29,22 @@ def _resource_policy(rule: Rule) -> ResourceValidationPolicy:
         for message in rule.resource_check(res):  # type: ignore[misc]
             report(message, args.urn)
 
-    return ResourceValidationPolicy(name=rule.name, description=rule.description, validate=validate,
-                                    enforcement_level=LEVELS[rule.level])
+    return ResourceValidationPolicy(
+        name=rule.name, description=rule.description, validate=validate, enforcement_level=LEVELS[rule.level]
+    )
 
 
 def _stack_policy(rule: Rule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        resources = [_res(r.resource_type, r.name, r.urn, r.props, bool(r.opts and r.opts.protect))
-                     for r in args.resources]
+        resources = [
+            _res(r.resource_type, r.name, r.urn, r.props, bool(r.opts and r.opts.protect)) for r in args.resources
+        ]
         for res, message in rule.stack_check(resources):  # type: ignore[misc]
             report(message, res.urn)
 
-    return StackValidationPolicy(name=rule.name, description=rule.description, validate=validate,
-                                 enforcement_level=LEVELS[rule.level])
+    return StackValidationPolicy(
+        name=rule.name, description=rule.description, validate=validate, enforcement_level=LEVELS[rule.level]
+    )
 
 
 def policies() -> list[ResourceValidationPolicy | StackValidationPolicy]:

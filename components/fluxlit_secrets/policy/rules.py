@@ -23,13 +23,36 @@ TOKEN_OPT_IN = "fluxlit-secrets/api-token"  # annotation value "required": a tok
 SUBJECT = re.compile(r"^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
 KSA_MEMBER = re.compile(r"^serviceAccount:[a-z0-9.-]+\.svc\.id\.goog\[[a-z0-9-]+/[a-z0-9.-]+\]$")
 #: Azure built-in roles that read secrets: Key Vault Secrets User, Secrets Officer, Administrator.
-AZURE_SECRET_ROLES = ("4633458b-17de-408a-b874-0445c86b69e6", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-                      "00482a5a-887f-4fb3-b363-3b7fe8e74483")
-GCP_SECRET_ROLES = ("roles/secretmanager.secretAccessor", "roles/secretmanager.admin",
-                    "roles/secretmanager.secretVersionManager", "roles/owner", "roles/editor")
-CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-                  "PersistentVolume", "StorageClass", "PriorityClass", "IngressClass",
-                  "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}
+AZURE_SECRET_ROLES = (
+    "4633458b-17de-408a-b874-0445c86b69e6",
+    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+)
+GCP_SECRET_ROLES = (
+    "roles/secretmanager.secretAccessor",
+    "roles/secretmanager.admin",
+    "roles/secretmanager.secretVersionManager",
+    "roles/owner",
+    "roles/editor",
+)
+GCP_WIDE_GRANTS = (
+    "gcp:projects/iAMMember:IAMMember",
+    "gcp:projects/iAMBinding:IAMBinding",
+    "gcp:organizations/iAMMember:IAMMember",
+    "gcp:folder/iAMMember:IAMMember",
+)
+CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+    "IngressClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,7 @@ def _workload(meta: Any) -> str:
 
 # ---------------------------------------------------------------- pods and Secrets
 
+
 def no_secret_literal_in_env(res: Res) -> Iterator[str]:
     """Containers carry no secret-looking literal in env `value`."""
     pod = pod_template(res)
@@ -58,8 +82,10 @@ def no_secret_literal_in_env(res: Res) -> Iterator[str]:
     for c in containers(pod[1]):
         for e in c.get("env") or []:
             if "value" in e and secret_literal(str(e.get("name", "")), e.get("value")):
-                yield f"container {c.get('name')!r}: env {e.get('name')!r} holds a secret-looking literal; " \
-                      "deliver it from a Secret (file or secretKeyRef)"
+                yield (
+                    f"container {c.get('name')!r}: env {e.get('name')!r} holds a secret-looking literal; "
+                    "deliver it from a Secret (file or secretKeyRef)"
+                )
 
 
 def secret_volumes_read_only(res: Res) -> Iterator[str]:
@@ -83,7 +109,8 @@ def secret_volumes_read_only(res: Res) -> Iterator[str]:
         for src in sources:
             for item in src.get("items") or []:
                 if item.get("mode") is not None and int(item["mode"]) & ~0o400:
-                    yield f"volume {v.get('name')!r}: item {item.get('key')!r} mode {oct(int(item['mode']))} is wider than 0400"
+                    mode = oct(int(item["mode"]))
+                    yield f"volume {v.get('name')!r}: item {item.get('key')!r} mode {mode} is wider than 0400"
     for c in containers(spec):
         for m in c.get("volumeMounts") or []:
             if m.get("name") not in secret_volumes:
@@ -104,20 +131,27 @@ def automount_token_off(res: Res) -> Iterator[str]:
     pod = pod_template(res)
     if pod is None:
         return
-    opted = ((pod[0].get("annotations") or {}).get(TOKEN_OPT_IN) == "required")
+    opted = (pod[0].get("annotations") or {}).get(TOKEN_OPT_IN) == "required"
     if pod[1].get("automountServiceAccountToken") is not False and not opted:
         yield "pod spec automountServiceAccountToken is not false"
 
 
 def no_default_namespace(res: Res) -> Iterator[str]:
     """Namespaced Kubernetes objects name a namespace of their own, never `default`."""
-    if not res.kind or res.kind in CLUSTER_SCOPED or res.type.startswith("kubernetes:helm") or \
-            res.type.startswith("kubernetes:yaml") or res.type == "pulumi:providers:kubernetes":
+    if (
+        not res.kind
+        or res.kind in CLUSTER_SCOPED
+        or res.type.startswith("kubernetes:helm")
+        or res.type.startswith("kubernetes:yaml")
+        or res.type == "pulumi:providers:kubernetes"
+    ):
         return
     ns = res.meta.get("namespace")
     if ns in (None, "", "default"):
-        yield f"{res.kind} is in the {'default' if ns == 'default' else 'provider default'} namespace; " \
-              "give the app a namespace of its own"
+        yield (
+            f"{res.kind} is in the {'default' if ns == 'default' else 'provider default'} namespace; "
+            "give the app a namespace of its own"
+        )
 
 
 def _secrets_by_name(resources: list[Res]) -> dict[tuple[Any, Any], Res]:
@@ -163,7 +197,9 @@ def _gateway_material(resources: list[Res], workloads: tuple[str, ...]) -> Itera
         pod = pod_template(res)
         if pod is None or _workload(pod[0]) not in workloads:
             continue
-        seen = sorted({key for _, key in _references(res, secrets) if key.removesuffix("_PREVIOUS") in GATEWAY_ONLY_NAMES})
+        seen = sorted(
+            {key for _, key in _references(res, secrets) if key.removesuffix("_PREVIOUS") in GATEWAY_ONLY_NAMES}
+        )
         for key in seen:
             yield res, key
 
@@ -177,8 +213,13 @@ def streamlit_no_gateway_secrets(resources: list[Res]) -> Iterator[tuple[Res, st
 def unified_streamlit_sees_gateway_secrets(resources: list[Res]) -> Iterator[tuple[Res, str]]:
     """In the unified topology the Streamlit child sees the gateway's secrets."""
     for res, key in _gateway_material(resources, ("app",)):
-        yield res, (f"{key} reaches Streamlit code too: in the unified topology FluxLit's Streamlit child "
-                    "inherits the gateway's env and files; use the split topology to keep it out")
+        yield (
+            res,
+            (
+                f"{key} reaches Streamlit code too: in the unified topology FluxLit's Streamlit child "
+                "inherits the gateway's env and files; use the split topology to keep it out"
+            ),
+        )
 
 
 def no_envfrom_unless_all_keys_declared(resources: list[Res]) -> Iterator[tuple[Res, str]]:
@@ -197,8 +238,13 @@ def no_envfrom_unless_all_keys_declared(resources: list[Res]) -> Iterator[tuple[
                 secret = secrets.get((res.meta.get("namespace"), ref.get("name")))
                 owner = _workload(secret.meta) if secret is not None else ""
                 if secret is None or not workload or owner != workload:
-                    yield res, (f"container {c.get('name')!r} takes every key of Secret {ref.get('name')!r} "
-                                "(envFrom), which is not declared for this workload; use one secretKeyRef per key")
+                    yield (
+                        res,
+                        (
+                            f"container {c.get('name')!r} takes every key of Secret {ref.get('name')!r} "
+                            "(envFrom), which is not declared for this workload; use one secretKeyRef per key"
+                        ),
+                    )
 
 
 def restart_annotation_not_a_hash(resources: list[Res]) -> Iterator[tuple[Res, str]]:
@@ -224,14 +270,15 @@ def restart_annotation_not_a_hash(resources: list[Res]) -> Iterator[tuple[Res, s
         annotated = [("", res.meta.get("annotations") or {})]
         if pod is not None:
             annotated.append(("pod template ", pod[0].get("annotations") or {}))
-        for where, annotations in annotated:
-            for key, value in annotations.items():
+        for where, found in annotated:
+            for key, value in found.items():
                 text = str(value).lower()
                 if any(d in text for d in digests):
                     yield res, f"{where}annotation {key!r} is a plain hash of a secret value; use version ids"
 
 
 # ---------------------------------------------------------------- clouds
+
 
 def _statements(doc: Any) -> list[dict[str, Any]]:
     return [s for s in as_list(policy_document(doc).get("Statement")) if isinstance(s, dict)]
@@ -255,16 +302,23 @@ def identity_trust_one_subject(res: Res) -> Iterator[str]:
     elif res.type == "azure-native:managedidentity:FederatedIdentityCredential":
         if not SUBJECT.match(str(res.props.get("subject", ""))):
             yield "federated credential subject is not exactly one system:serviceaccount:<ns>:<sa>"
-    elif res.type == "gcp:serviceaccount/iAMMember:IAMMember" and res.props.get("role") == "roles/iam.workloadIdentityUser":
+    elif (
+        res.type == "gcp:serviceaccount/iAMMember:IAMMember"
+        and res.props.get("role") == "roles/iam.workloadIdentityUser"
+    ):
         if not KSA_MEMBER.match(str(res.props.get("member", ""))):
             yield "workloadIdentityUser member is not exactly one <project>.svc.id.goog[<ns>/<ksa>]"
-    elif res.type == "gcp:serviceaccount/iAMBinding:IAMBinding" and res.props.get("role") == "roles/iam.workloadIdentityUser":
+    elif (
+        res.type == "gcp:serviceaccount/iAMBinding:IAMBinding"
+        and res.props.get("role") == "roles/iam.workloadIdentityUser"
+    ):
         members = as_list(res.props.get("members"))
         if len(members) != 1 or not KSA_MEMBER.match(str(members[0])):
             yield "workloadIdentityUser binding must name exactly one Kubernetes ServiceAccount"
-    elif res.type == "gcp:secretmanager/secretIamMember:SecretIamMember":
-        if str(res.props.get("member", "")).startswith("principalSet://"):
-            yield "secret access granted to a principalSet (many identities), not one ServiceAccount"
+    elif res.type == "gcp:secretmanager/secretIamMember:SecretIamMember" and str(
+        res.props.get("member", "")
+    ).startswith("principalSet://"):
+        yield "secret access granted to a principalSet (many identities), not one ServiceAccount"
 
 
 def secret_grants_name_secrets(res: Res) -> Iterator[str]:
@@ -286,19 +340,21 @@ def secret_grants_name_secrets(res: Res) -> Iterator[str]:
                 for r in as_list(st.get("Resource")):
                     if str(r) == "*" or str(r).endswith(":secret:*") or str(r).endswith(":*"):
                         yield f"secret read allowed on {r!r}: name each secret's ARN"
-    if res.type in ("gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding",
-                    "gcp:organizations/iAMMember:IAMMember", "gcp:folder/iAMMember:IAMMember"):
-        if res.props.get("role") in GCP_SECRET_ROLES:
-            yield f"{res.props.get('role')} granted project-wide (or wider): grant it on each secret"
+    if res.type in GCP_WIDE_GRANTS and res.props.get("role") in GCP_SECRET_ROLES:
+        yield f"{res.props.get('role')} granted project-wide (or wider): grant it on each secret"
     if res.type == "azure-native:authorization:RoleAssignment":
         role = str(res.props.get("roleDefinitionId", ""))
         scope = str(res.props.get("scope", ""))
         if role.rsplit("/", 1)[-1] in AZURE_SECRET_ROLES and "/secrets/" not in scope:
-            yield "a Key Vault secrets role is assigned on a vault, resource group or subscription: scope it to one secret"
+            yield "a Key Vault secrets role is assigned on a vault, group or subscription: scope it to one secret"
 
 
-CONTAINERS = ("aws:secretsmanager/secret:Secret", "gcp:secretmanager/secret:Secret",
-              "azure-native:keyvault:Vault", "azure-native:keyvault:Secret")
+CONTAINERS = (
+    "aws:secretsmanager/secret:Secret",
+    "gcp:secretmanager/secret:Secret",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Secret",
+)
 
 
 def secret_containers_protected(res: Res) -> Iterator[str]:
@@ -331,29 +387,76 @@ def no_secret_build_args(res: Res) -> Iterator[str]:
 
 
 RULES: list[Rule] = [
-    Rule("no-secret-literal-in-env", "No secret-looking literal in a container env value.", MANDATORY,
-         resource_check=no_secret_literal_in_env),
-    Rule("no-envfrom-undeclared-secret", "No envFrom secretRef unless every key of that Secret is declared for the container.",
-         MANDATORY, stack_check=no_envfrom_unless_all_keys_declared),
-    Rule("secret-volumes-read-only", "Secret volumes are read-only, mode 0400 or stricter, never mounted with subPath.",
-         MANDATORY, resource_check=secret_volumes_read_only),
-    Rule("streamlit-no-gateway-secrets", "Streamlit pods reference no gateway-only secret (JWT, BFF, OIDC client).",
-         MANDATORY, stack_check=streamlit_no_gateway_secrets),
-    Rule("unified-streamlit-sees-gateway-secrets",
-         "Unified topology: FluxLit's Streamlit child inherits the gateway's env and files.", ADVISORY,
-         stack_check=unified_streamlit_sees_gateway_secrets),
-    Rule("automount-token-off", "automountServiceAccountToken is false where no identity needs the API token.",
-         MANDATORY, resource_check=automount_token_off),
-    Rule("no-default-namespace", "No workload, Secret or ServiceAccount in the default namespace.", MANDATORY,
-         resource_check=no_default_namespace),
-    Rule("identity-trust-one-subject", "Workload-identity trust or federation is scoped to exactly one ServiceAccount.",
-         MANDATORY, resource_check=identity_trust_one_subject),
-    Rule("secret-grants-name-secrets", "Secret-read grants name specific secrets: no *, no project, resource-group or "
-         "subscription scope.", MANDATORY, resource_check=secret_grants_name_secrets),
-    Rule("secret-containers-protected", "Cloud secret containers are protected or retained.", MANDATORY,
-         resource_check=secret_containers_protected),
-    Rule("no-secret-build-args", "No secret-looking build args or Dockerfile ENV on image builds.", MANDATORY,
-         resource_check=no_secret_build_args),
-    Rule("restart-annotation-not-a-hash", "Restart annotations are not a plain hash of any secret value.", MANDATORY,
-         stack_check=restart_annotation_not_a_hash),
+    Rule(
+        "no-secret-literal-in-env",
+        "No secret-looking literal in a container env value.",
+        MANDATORY,
+        resource_check=no_secret_literal_in_env,
+    ),
+    Rule(
+        "no-envfrom-undeclared-secret",
+        "No envFrom secretRef unless every key of that Secret is declared for the container.",
+        MANDATORY,
+        stack_check=no_envfrom_unless_all_keys_declared,
+    ),
+    Rule(
+        "secret-volumes-read-only",
+        "Secret volumes are read-only, mode 0400 or stricter, never mounted with subPath.",
+        MANDATORY,
+        resource_check=secret_volumes_read_only,
+    ),
+    Rule(
+        "streamlit-no-gateway-secrets",
+        "Streamlit pods reference no gateway-only secret (JWT, BFF, OIDC client).",
+        MANDATORY,
+        stack_check=streamlit_no_gateway_secrets,
+    ),
+    Rule(
+        "unified-streamlit-sees-gateway-secrets",
+        "Unified topology: FluxLit's Streamlit child inherits the gateway's env and files.",
+        ADVISORY,
+        stack_check=unified_streamlit_sees_gateway_secrets,
+    ),
+    Rule(
+        "automount-token-off",
+        "automountServiceAccountToken is false where no identity needs the API token.",
+        MANDATORY,
+        resource_check=automount_token_off,
+    ),
+    Rule(
+        "no-default-namespace",
+        "No workload, Secret or ServiceAccount in the default namespace.",
+        MANDATORY,
+        resource_check=no_default_namespace,
+    ),
+    Rule(
+        "identity-trust-one-subject",
+        "Workload-identity trust or federation is scoped to exactly one ServiceAccount.",
+        MANDATORY,
+        resource_check=identity_trust_one_subject,
+    ),
+    Rule(
+        "secret-grants-name-secrets",
+        "Secret-read grants name specific secrets: no *, no project, resource-group or subscription scope.",
+        MANDATORY,
+        resource_check=secret_grants_name_secrets,
+    ),
+    Rule(
+        "secret-containers-protected",
+        "Cloud secret containers are protected or retained.",
+        MANDATORY,
+        resource_check=secret_containers_protected,
+    ),
+    Rule(
+        "no-secret-build-args",
+        "No secret-looking build args or Dockerfile ENV on image builds.",
+        MANDATORY,
+        resource_check=no_secret_build_args,
+    ),
+    Rule(
+        "restart-annotation-not-a-hash",
+        "Restart annotations are not a plain hash of any secret value.",
+        MANDATORY,
+        stack_check=restart_annotation_not_a_hash,
+    ),
 ]

@@ -11,13 +11,13 @@ SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 SECRET_VALUE = re.compile(
-    r"(AKIA|ASIA)[0-9A-Z]{16}"                       # AWS access key id
-    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"           # PEM private key
-    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\." # JWT
+    r"(AKIA|ASIA)[0-9A-Z]{16}"  # AWS access key id
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"  # PEM private key
+    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\."  # JWT
     r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}"
-    r"|xox[abposr]-[A-Za-z0-9-]{10,}"                # Slack
-    r"|sk_live_[A-Za-z0-9]{16,}"                     # Stripe
-    r"|AIza[0-9A-Za-z_-]{35}"                        # Google API key
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}"  # Slack
+    r"|sk_live_[A-Za-z0-9]{16,}"  # Stripe
+    r"|AIza[0-9A-Za-z_-]{35}"  # Google API key
 )
 NOT_SECRET_VALUE = re.compile(r"^(true|false|yes|no|on|off|\d+(\.\d+)?|)$|://|^/|\s", re.IGNORECASE)
 
@@ -30,9 +30,14 @@ def entropy(text: str) -> float:
 
 def looks_random(value: str) -> bool:
     """A long, high-entropy token (a generated key), not prose, a path or a URL."""
-    return (len(value) >= 24 and not NOT_SECRET_VALUE.search(value)
-            and re.fullmatch(r"[A-Za-z0-9+/=_.~-]+", value) is not None and entropy(value) >= 4.0
-            and sum(c.isdigit() for c in value) >= 2 and any(c.isalpha() for c in value))
+    return (
+        len(value) >= 24
+        and not NOT_SECRET_VALUE.search(value)
+        and re.fullmatch(r"[A-Za-z0-9+/=_.~-]+", value) is not None
+        and entropy(value) >= 4.0
+        and sum(c.isdigit() for c in value) >= 2
+        and any(c.isalpha() for c in value)
+    )
 
 
 def secret_literal(name: str, value: object) -> bool:

@@ -24,15 +24,17 @@ def age_findings(spec: AppSpec, today: _dt.date) -> list[AgeFinding]:
     for s in spec.secrets:
         if s.rotated_at is None:
             limit = f" (maxAgeDays {s.max_age_days})" if s.max_age_days else ""
-            found.append(AgeFinding(s.name, "never-rotated", f"{s.name}: never rotated{limit}",
-                                    mandatory=False))
+            found.append(AgeFinding(s.name, "never-rotated", f"{s.name}: never rotated{limit}", mandatory=False))
             continue
         age = (today - _dt.date.fromisoformat(s.rotated_at)).days
         if s.max_age_days is not None and age > s.max_age_days:
-            found.append(AgeFinding(
-                s.name, "overdue",
-                f"{s.name}: last rotated {s.rotated_at}, {age} days ago, more than maxAgeDays {s.max_age_days}; "
-                f"run `fluxlit-secrets rotate --stack {spec.environment} {s.name}`",
-                mandatory=True,
-            ))
+            found.append(
+                AgeFinding(
+                    s.name,
+                    "overdue",
+                    f"{s.name}: last rotated {s.rotated_at}, {age} days ago, more than maxAgeDays {s.max_age_days}; "
+                    f"run `fluxlit-secrets rotate --stack {spec.environment} {s.name}`",
+                    mandatory=True,
+                )
+            )
     return found

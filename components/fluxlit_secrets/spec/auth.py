@@ -46,7 +46,9 @@ class NetworkPolicySettings:
 def _known(raw: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> None:
     for k in raw:
         if k not in allowed:
-            raise ConfigError(f"{key}.{k}", f"unknown key{did_you_mean(k, allowed)}", "valid keys are " + ", ".join(allowed))
+            raise ConfigError(
+                f"{key}.{k}", f"unknown key{did_you_mean(k, allowed)}", "valid keys are " + ", ".join(allowed)
+            )
 
 
 def parse_auth(raw: Any) -> AuthSettings:
@@ -60,9 +62,15 @@ def parse_auth(raw: Any) -> AuthSettings:
         raise ConfigError(f"{key}.jwksUrl", f"{shown(url)} is not an https URL", "give the IdP's JWKS URL, https://...")
     for field in ("issuer", "audience"):
         value = raw.get(field)
-        if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 2048
-                                  or any(not c.isprintable() for c in value)):
-            raise ConfigError(f"{key}.{field}", f"{shown(value)} is not a printable string", f"give the token's {field}")
+        if value is not None and (
+            not isinstance(value, str)
+            or not value.strip()
+            or len(value) > 2048
+            or any(not c.isprintable() for c in value)
+        ):
+            raise ConfigError(
+                f"{key}.{field}", f"{shown(value)} is not a printable string", f"give the token's {field}"
+            )
     leeway = raw.get("leewaySeconds")
     if leeway is not None and (isinstance(leeway, bool) or not isinstance(leeway, int) or not 0 <= leeway <= 300):
         raise ConfigError(f"{key}.leewaySeconds", f"must be 0 to 300, got {shown(leeway)}", "omit it for 0")
@@ -84,8 +92,11 @@ def parse_network_policy(raw: Any) -> NetworkPolicySettings:
         try:
             ipaddress.ip_network(cidr, strict=True)
         except (TypeError, ValueError):
-            raise ConfigError(f"{key}.idpCidrs", f"{shown(cidr)} is not a network CIDR",
-                              "give networks such as 203.0.113.0/24 (no host bits)") from None
+            raise ConfigError(
+                f"{key}.idpCidrs",
+                f"{shown(cidr)} is not a network CIDR",
+                "give networks such as 203.0.113.0/24 (no host bits)",
+            ) from None
     if len(set(cidrs)) != len(cidrs):
         raise ConfigError(f"{key}.idpCidrs", "lists a CIDR twice", "list each network once")
     return NetworkPolicySettings(idp_cidrs=tuple(cidrs))

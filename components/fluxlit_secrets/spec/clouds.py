@@ -12,7 +12,9 @@ from fluxlit_secrets.errors import ConfigError, did_you_mean, shown
 AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$")
 AWS_PARTITION = r"aws(?:-cn|-us-gov|-iso|-iso-b)?"
 OIDC_PROVIDER_ARN = re.compile(rf"^arn:{AWS_PARTITION}:iam::(\d{{12}}):oidc-provider/([A-Za-z0-9.\-_/]+)$")
-KMS_KEY_ARN = re.compile(rf"^arn:{AWS_PARTITION}:kms:([a-z0-9-]+):(\d{{12}}):(key/[a-f0-9-]{{36}}|key/mrk-[a-f0-9]{{32}}|alias/[A-Za-z0-9/_-]+)$")
+KMS_KEY_ARN = re.compile(
+    rf"^arn:{AWS_PARTITION}:kms:([a-z0-9-]+):(\d{{12}}):(key/[a-f0-9-]{{36}}|key/mrk-[a-f0-9]{{32}}|alias/[A-Za-z0-9/_-]+)$"
+)
 EKS_CLUSTER = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
 AWS_NAME_CHARS = re.compile(r"^[A-Za-z0-9/_+=.@-]*$")
 GCP_PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
@@ -86,12 +88,21 @@ def _key(cloud: str, field: str) -> str:
 def _known(raw: Mapping[str, Any], cloud: str, allowed: tuple[str, ...]) -> None:
     for k in raw:
         if k not in allowed:
-            raise ConfigError(_key(cloud, str(k)), f"unknown key{did_you_mean(k, allowed)}",
-                              "valid keys are " + ", ".join(allowed))
+            raise ConfigError(
+                _key(cloud, str(k)), f"unknown key{did_you_mean(k, allowed)}", "valid keys are " + ", ".join(allowed)
+            )
 
 
-def _str(raw: Mapping[str, Any], cloud: str, field: str, pattern: re.Pattern[str], fix: str,
-         *, required: bool = True, default: str | None = None) -> str | None:
+def _str(
+    raw: Mapping[str, Any],
+    cloud: str,
+    field: str,
+    pattern: re.Pattern[str],
+    fix: str,
+    *,
+    required: bool = True,
+    default: str | None = None,
+) -> str | None:
     value = raw.get(field, default)
     if value is None:
         if required:
@@ -109,59 +120,126 @@ def _int(raw: Mapping[str, Any], cloud: str, field: str, default: int, low: int,
     return value
 
 
-AWS_KEYS = ("region", "identity", "oidcProviderArn", "clusterName", "kmsKeyArn", "recoveryWindowInDays",
-            "namePrefix", "accountId")
+AWS_KEYS = (
+    "region",
+    "identity",
+    "oidcProviderArn",
+    "clusterName",
+    "kmsKeyArn",
+    "recoveryWindowInDays",
+    "namePrefix",
+    "accountId",
+)
 GCP_KEYS = ("project", "projectNumber", "identity", "replication")
-AZURE_KEYS = ("resourceGroup", "location", "tenantId", "oidcIssuerUrl", "vaultName", "vaultId",
-              "softDeleteRetentionDays")
+AZURE_KEYS = (
+    "resourceGroup",
+    "location",
+    "tenantId",
+    "oidcIssuerUrl",
+    "vaultName",
+    "vaultId",
+    "softDeleteRetentionDays",
+)
 
 
 def parse_aws(raw: Any, *, disposable: bool) -> AwsSettings:
     """Validate `fluxlit-secrets:aws`."""
     if not isinstance(raw, Mapping):
-        raise ConfigError("fluxlit-secrets:aws", "must be a mapping", "give region, identity and the cluster's OIDC provider ARN")
+        raise ConfigError(
+            "fluxlit-secrets:aws", "must be a mapping", "give region, identity and the cluster's OIDC provider ARN"
+        )
     _known(raw, "aws", AWS_KEYS)
     region = _str(raw, "aws", "region", AWS_REGION, "give an AWS region such as us-east-1")
     identity = raw.get("identity", "irsa")
     if identity not in ("irsa", "pod-identity"):
-        raise ConfigError(_key("aws", "identity"), f"unknown identity {shown(identity)}{did_you_mean(identity, ('irsa', 'pod-identity'))}",
-                          "use irsa or pod-identity")
-    arn = _str(raw, "aws", "oidcProviderArn", OIDC_PROVIDER_ARN,
-               "give the ARN of the cluster's IAM OIDC provider, arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>",
-               required=identity == "irsa")
-    cluster = _str(raw, "aws", "clusterName", EKS_CLUSTER, "give the EKS cluster name (letters, digits, '-', '_', at most 100)",
-                   required=identity == "pod-identity")
-    kms = _str(raw, "aws", "kmsKeyArn", KMS_KEY_ARN, "give a KMS key ARN arn:aws:kms:<region>:<account>:key/<id>, or omit it",
-               required=False)
+        raise ConfigError(
+            _key("aws", "identity"),
+            f"unknown identity {shown(identity)}{did_you_mean(identity, ('irsa', 'pod-identity'))}",
+            "use irsa or pod-identity",
+        )
+    arn = _str(
+        raw,
+        "aws",
+        "oidcProviderArn",
+        OIDC_PROVIDER_ARN,
+        "give the ARN of the cluster's IAM OIDC provider, "
+        "arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>",
+        required=identity == "irsa",
+    )
+    cluster = _str(
+        raw,
+        "aws",
+        "clusterName",
+        EKS_CLUSTER,
+        "give the EKS cluster name (letters, digits, '-', '_', at most 100)",
+        required=identity == "pod-identity",
+    )
+    kms = _str(
+        raw,
+        "aws",
+        "kmsKeyArn",
+        KMS_KEY_ARN,
+        "give a KMS key ARN arn:aws:kms:<region>:<account>:key/<id>, or omit it",
+        required=False,
+    )
     window = raw.get("recoveryWindowInDays", 30)
     if isinstance(window, bool) or not isinstance(window, int) or not (window == 0 or 7 <= window <= 30):
-        raise ConfigError(_key("aws", "recoveryWindowInDays"), f"must be 0 or from 7 to 30, got {shown(window)}", "omit it for 30 days")
+        raise ConfigError(
+            _key("aws", "recoveryWindowInDays"),
+            f"must be 0 or from 7 to 30, got {shown(window)}",
+            "omit it for 30 days",
+        )
     if window == 0 and not disposable:
-        raise ConfigError(_key("aws", "recoveryWindowInDays"), "0 deletes a secret at once, with no recovery",
-                          "use 7 to 30 days, or mark a throw-away stack disposable: true")
+        raise ConfigError(
+            _key("aws", "recoveryWindowInDays"),
+            "0 deletes a secret at once, with no recovery",
+            "use 7 to 30 days, or mark a throw-away stack disposable: true",
+        )
     prefix = raw.get("namePrefix", "fluxlit/")
     if not isinstance(prefix, str) or len(prefix) > 256 or not AWS_NAME_CHARS.match(prefix):
-        raise ConfigError(_key("aws", "namePrefix"), f"{shown(prefix)} is not valid in a secret name",
-                          "use letters, digits and /_+=.@-, at most 256 characters")
+        raise ConfigError(
+            _key("aws", "namePrefix"),
+            f"{shown(prefix)} is not valid in a secret name",
+            "use letters, digits and /_+=.@-, at most 256 characters",
+        )
     accounts = {m.group(1) for m in (OIDC_PROVIDER_ARN.match(arn or ""),) if m} | {
-        m.group(2) for m in (KMS_KEY_ARN.match(kms or ""),) if m}
+        m.group(2) for m in (KMS_KEY_ARN.match(kms or ""),) if m
+    }
     account = raw.get("accountId")
     if account is not None and (not isinstance(account, str) or not re.match(r"^\d{12}$", account)):
-        raise ConfigError(_key("aws", "accountId"), f"{shown(account)} is not a 12-digit account id", "quote it: \"123456789012\"")
+        raise ConfigError(
+            _key("aws", "accountId"), f"{shown(account)} is not a 12-digit account id", 'quote it: "123456789012"'
+        )
     if account:
         accounts.add(account)
     if len(accounts) > 1:
-        raise ConfigError("fluxlit-secrets:aws", f"names several accounts ({', '.join(sorted(accounts))})",
-                          "use the OIDC provider, KMS key and account of one account")
+        raise ConfigError(
+            "fluxlit-secrets:aws",
+            f"names several accounts ({', '.join(sorted(accounts))})",
+            "use the OIDC provider, KMS key and account of one account",
+        )
     if kms:
         kms_region = KMS_KEY_ARN.match(kms).group(1)
         if kms_region != region:
-            raise ConfigError(_key("aws", "kmsKeyArn"), f"is in {kms_region}, not in {region}", "use a key of the stack's region")
+            raise ConfigError(
+                _key("aws", "kmsKeyArn"), f"is in {kms_region}, not in {region}", "use a key of the stack's region"
+            )
     if not accounts:
-        raise ConfigError(_key("aws", "accountId"), "is missing (no OIDC provider or KMS key names the account)",
-                          "set accountId: \"<12-digit account>\"")
-    return AwsSettings(region=region, identity=identity, account=accounts.pop(), oidc_provider_arn=arn,
-                       cluster_name=cluster, kms_key_arn=kms, recovery_window_in_days=window, name_prefix=prefix)
+        raise ConfigError(
+            _key("aws", "accountId"),
+            "is missing (no OIDC provider or KMS key names the account)",
+            'set accountId: "<12-digit account>"',
+        )
+    return AwsSettings(
+        region=region,
+        identity=identity,
+        account=accounts.pop(),
+        oidc_provider_arn=arn,
+        cluster_name=cluster,
+        kms_key_arn=kms,
+        recovery_window_in_days=window,
+        name_prefix=prefix,
+    )
 
 
 def parse_gcp(raw: Any) -> GcpSettings:
@@ -172,44 +250,89 @@ def parse_gcp(raw: Any) -> GcpSettings:
     project = _str(raw, "gcp", "project", GCP_PROJECT, "give the project id: 6-30 lowercase letters, digits, '-'")
     number = raw.get("projectNumber")
     if isinstance(number, int) and not isinstance(number, bool):
-        raise ConfigError(_key("gcp", "projectNumber"), "is a number, and YAML may round it", "quote it: \"123456789012\"")
-    _str(raw, "gcp", "projectNumber", re.compile(r"^[1-9]\d{5,18}$"), "give the project number, quoted, e.g. \"123456789012\"")
+        raise ConfigError(
+            _key("gcp", "projectNumber"), "is a number, and YAML may round it", 'quote it: "123456789012"'
+        )
+    _str(
+        raw,
+        "gcp",
+        "projectNumber",
+        re.compile(r"^[1-9]\d{5,18}$"),
+        'give the project number, quoted, e.g. "123456789012"',
+    )
     identity = raw.get("identity", "direct")
     if identity not in ("direct", "service-account"):
-        raise ConfigError(_key("gcp", "identity"), f"unknown identity {shown(identity)}{did_you_mean(identity, ('direct', 'service-account'))}",
-                          "use direct or service-account")
+        raise ConfigError(
+            _key("gcp", "identity"),
+            f"unknown identity {shown(identity)}{did_you_mean(identity, ('direct', 'service-account'))}",
+            "use direct or service-account",
+        )
     replication = raw.get("replication", "auto")
     if replication == "auto":
         locations: tuple[str, ...] = ()
-    elif isinstance(replication, list) and replication and all(isinstance(x, str) and GCP_LOCATION.match(x) for x in replication):
+    elif (
+        isinstance(replication, list)
+        and replication
+        and all(isinstance(x, str) and GCP_LOCATION.match(x) for x in replication)
+    ):
         if len(set(replication)) != len(replication):
             raise ConfigError(_key("gcp", "replication"), "lists a location twice", "list each location once")
         locations = tuple(replication)
     else:
-        raise ConfigError(_key("gcp", "replication"), f"{shown(replication)} is not auto or a list of locations",
-                          "write auto, or a list such as [europe-west1, europe-west4]")
+        raise ConfigError(
+            _key("gcp", "replication"),
+            f"{shown(replication)} is not auto or a list of locations",
+            "write auto, or a list such as [europe-west1, europe-west4]",
+        )
     return GcpSettings(project=project, project_number=number, identity=identity, replication=locations)
 
 
 def parse_azure(raw: Any) -> AzureSettings:
     """Validate `fluxlit-secrets:azure`."""
     if not isinstance(raw, Mapping):
-        raise ConfigError("fluxlit-secrets:azure", "must be a mapping", "give resourceGroup, location, tenantId, oidcIssuerUrl and vaultName")
+        raise ConfigError(
+            "fluxlit-secrets:azure",
+            "must be a mapping",
+            "give resourceGroup, location, tenantId, oidcIssuerUrl and vaultName",
+        )
     _known(raw, "azure", AZURE_KEYS)
     group = _str(raw, "azure", "resourceGroup", AZ_RESOURCE_GROUP, "give the resource group name (1-90 characters)")
     location = _str(raw, "azure", "location", AZ_LOCATION, "give an Azure region such as westeurope")
     tenant = _str(raw, "azure", "tenantId", GUID, "give the tenant id, a GUID")
-    issuer = _str(raw, "azure", "oidcIssuerUrl", ISSUER_URL,
-                  "give the AKS OIDC issuer URL (az aks show --query oidcIssuerProfile.issuerUrl)")
-    vault_id = _str(raw, "azure", "vaultId", VAULT_ID,
-                    "give /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>", required=False)
+    issuer = _str(
+        raw,
+        "azure",
+        "oidcIssuerUrl",
+        ISSUER_URL,
+        "give the AKS OIDC issuer URL (az aks show --query oidcIssuerProfile.issuerUrl)",
+    )
+    vault_id = _str(
+        raw,
+        "azure",
+        "vaultId",
+        VAULT_ID,
+        "give /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
+        required=False,
+    )
     if vault_id:
         vault_name = VAULT_ID.match(vault_id).group(3)
         if "vaultName" in raw and raw["vaultName"] != vault_name:
             raise ConfigError(_key("azure", "vaultName"), "differs from the name in vaultId", "give one of the two")
     else:
-        vault_name = _str(raw, "azure", "vaultName", VAULT_NAME,
-                          "give 3-24 letters, digits and single hyphens, starting with a letter (or vaultId for an existing vault)")
+        vault_name = _str(
+            raw,
+            "azure",
+            "vaultName",
+            VAULT_NAME,
+            "give 3-24 letters, digits and single hyphens, starting with a letter (or vaultId for an existing vault)",
+        )
     retention = _int(raw, "azure", "softDeleteRetentionDays", 90, 7, 90, "omit it for 90 days")
-    return AzureSettings(resource_group=group, location=location, tenant_id=tenant, oidc_issuer_url=issuer,
-                         vault_name=vault_name, vault_id=vault_id, soft_delete_retention_days=retention)
+    return AzureSettings(
+        resource_group=group,
+        location=location,
+        tenant_id=tenant,
+        oidc_issuer_url=issuer,
+        vault_name=vault_name,
+        vault_id=vault_id,
+        soft_delete_retention_days=retention,
+    )

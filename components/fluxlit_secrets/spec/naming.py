@@ -32,7 +32,7 @@ def gcp_service_account_id(app: str, workload: str) -> str:
     if len(candidate) <= 30:
         return candidate
     digest = hashlib.sha256(candidate.encode()).hexdigest()[:6]
-    return f"{app[:30 - 7].rstrip('-')}-{digest}"
+    return f"{app[: 30 - 7].rstrip('-')}-{digest}"
 
 
 def azure_identity_name(app: str, environment: str, workload: str) -> str:

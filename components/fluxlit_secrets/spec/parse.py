@@ -28,19 +28,43 @@ NAMESPACE = "fluxlit-secrets"
 
 #: Top-level keys of the stack config that this model reads.
 TOP_KEYS = (
-    "app", "namespace", "topology", "store", "disposable", "secrets", "deployments", "aws", "gcp", "azure",
-    "auth", "networkPolicy",
+    "app",
+    "namespace",
+    "topology",
+    "store",
+    "disposable",
+    "secrets",
+    "deployments",
+    "aws",
+    "gcp",
+    "azure",
+    "auth",
+    "networkPolicy",
 )
 #: Top-level keys that other tools read; accepted here as they are.
 LATER_KEYS: tuple[str, ...] = ()
 SECRET_KEYS = (
-    "kind", "source", "generation", "length", "configKey", "consumers",
-    "overlap", "rotatedAt", "maxAgeDays", "renamedFrom",
+    "kind",
+    "source",
+    "generation",
+    "length",
+    "configKey",
+    "consumers",
+    "overlap",
+    "rotatedAt",
+    "maxAgeDays",
+    "renamedFrom",
 )
 CONSUMER_KEYS = ("as", "name")
 DEPLOYMENT_KEYS = (
-    "image", "target", "apiPrefix", "gatewayReplicas", "streamlitReplicas",
-    "streamlitScript", "imagePullPolicy", "runAsUser",
+    "image",
+    "target",
+    "apiPrefix",
+    "gatewayReplicas",
+    "streamlitReplicas",
+    "streamlitScript",
+    "imagePullPolicy",
+    "runAsUser",
 )
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 GENERATION_MAX = 1_000_000
@@ -67,14 +91,12 @@ def decode_config(key: str, raw: str) -> Any:
         return raw  # kept as a string: the spec says what type it wanted
 
 
-def spec_from_config(
-    values: Mapping[str, str], secret_keys: Collection[str], *, environment: str
-) -> AppSpec | None:
+def spec_from_config(values: Mapping[str, str], secret_keys: Collection[str], *, environment: str) -> AppSpec | None:
     """The AppSpec of a stack's config as the runtime sees it (None when it has no `app` key)."""
     prefix = f"{NAMESPACE}:"
     if f"{prefix}app" not in values:
         return None
-    present = tuple(k[len(prefix):] for k in values if k.startswith(prefix))
+    present = tuple(k[len(prefix) :] for k in values if k.startswith(prefix))
     decoded = {k: decode_config(k, values[prefix + k]) for k in (*TOP_KEYS, *LATER_KEYS) if prefix + k in values}
 
     def secret_state(key: str) -> bool | None:
@@ -173,11 +195,14 @@ def parse_app(
     )
     _check_unique_names(secrets, topology)
     # Any other key of the namespace must hold a secret's value (a typo of a key is caught here).
-    referenced = {s.config_key.split(":", 1)[1] for s in secrets if s.config_key and s.config_key.startswith(f"{NAMESPACE}:")}
+    referenced = {
+        s.config_key.split(":", 1)[1] for s in secrets if s.config_key and s.config_key.startswith(f"{NAMESPACE}:")
+    }
     for k in config_keys:
         if k not in known and k not in referenced:
             raise ConfigError(
-                _key(k), f"unknown key{did_you_mean(k, known)}",
+                _key(k),
+                f"unknown key{did_you_mean(k, known)}",
                 "valid keys are " + ", ".join(known) + ", or a key that a secret's configKey names",
             )
 
@@ -192,7 +217,8 @@ def parse_app(
     settings = {c: parse(values[c]) for c, parse in clouds.items() if values.get(c) is not None}
     if store in clouds and store not in settings:
         raise ConfigError(
-            _key(store), f"is missing for store: {store}",
+            _key(store),
+            f"is missing for store: {store}",
             f"add the {store} settings block (README: the {store} section)",
         )
     auth = parse_auth(values["auth"]) if values.get("auth") is not None else None
@@ -200,12 +226,11 @@ def parse_app(
         hs256 = [s.name for s in secrets if s.kind == "jwt-hs256"]
         if hs256:
             raise ConfigError(
-                _key("secrets", hs256[0]), "is an HS256 key, but auth.jwksUrl is set: FluxLit refuses both",
+                _key("secrets", hs256[0]),
+                "is an HS256 key, but auth.jwksUrl is set: FluxLit refuses both",
                 "remove the jwt-hs256 secret, or remove auth.jwksUrl",
             )
-    network_policy = (
-        parse_network_policy(values["networkPolicy"]) if values.get("networkPolicy") is not None else None
-    )
+    network_policy = parse_network_policy(values["networkPolicy"]) if values.get("networkPolicy") is not None else None
     spec = AppSpec(
         auth=auth,
         network_policy=network_policy,
@@ -226,8 +251,9 @@ def parse_app(
 def _check_physical_names(spec: AppSpec) -> None:
     """Each store's own name rules, for every secret (the longest name decides)."""
     if not re.match(r"^[A-Za-z0-9_.-]{1,100}$", spec.environment):
-        raise ConfigError("stack", f"{shown(spec.environment)} is not a usable stack name",
-                          "use letters, digits, '-', '_' and '.'")
+        raise ConfigError(
+            "stack", f"{shown(spec.environment)} is not a usable stack name", "use letters, digits, '-', '_' and '.'"
+        )
     for s in spec.secrets:
         key = _key("secrets", s.name)
         physical = s.renamed_from or s.name
@@ -235,21 +261,33 @@ def _check_physical_names(spec: AppSpec) -> None:
             assert spec.aws is not None
             name = naming.aws_secret_name(spec.aws.name_prefix, spec.app, spec.environment, physical)
             if len(name) > 512 or not re.match(r"^[A-Za-z0-9/_+=.@-]+$", name):
-                raise ConfigError(key, f"its AWS name {shown(name, 80)} is too long or has invalid characters",
-                                  "shorten namePrefix, the app or the secret name (at most 512)")
+                raise ConfigError(
+                    key,
+                    f"its AWS name {shown(name, 80)} is too long or has invalid characters",
+                    "shorten namePrefix, the app or the secret name (at most 512)",
+                )
             if re.search(r"-[A-Za-z0-9]{6}$", name):
-                raise ConfigError(key, "its AWS name ends in '-' and six characters, like an ARN suffix",
-                                  "choose a secret name whose last part is not six characters after '-'")
+                raise ConfigError(
+                    key,
+                    "its AWS name ends in '-' and six characters, like an ARN suffix",
+                    "choose a secret name whose last part is not six characters after '-'",
+                )
         if spec.store == "gcp":
             sid = naming.gcp_secret_id(spec.app, spec.environment, physical)
             if len(sid) > 255 or not re.match(r"^[A-Za-z0-9_-]+$", sid):
-                raise ConfigError(key, f"its Secret Manager id {shown(sid, 80)} is longer than 255 characters",
-                                  "shorten the app, stack or secret name")
+                raise ConfigError(
+                    key,
+                    f"its Secret Manager id {shown(sid, 80)} is longer than 255 characters",
+                    "shorten the app, stack or secret name",
+                )
         if spec.store == "azure":
             name = naming.azure_secret_name(spec.app, spec.environment, physical)
             if len(name) > 127 or not re.match(r"^[A-Za-z][0-9A-Za-z-]*$", name):
-                raise ConfigError(key, f"its Key Vault name {shown(name, 80)} is longer than 127 characters",
-                                  "shorten the app, stack or secret name")
+                raise ConfigError(
+                    key,
+                    f"its Key Vault name {shown(name, 80)} is longer than 127 characters",
+                    "shorten the app, stack or secret name",
+                )
 
 
 def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None) -> SecretSpec:
@@ -263,7 +301,9 @@ def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None)
     source = raw.get("source", kind.default_source)
     source = _one_of(source, SOURCES, f"{key}.source", "source")
     generation = _positive_int(
-        raw.get("generation", 1), f"{key}.generation", GENERATION_MAX,
+        raw.get("generation", 1),
+        f"{key}.generation",
+        GENERATION_MAX,
         "start at 1 and add 1 for each rotation (`fluxlit-secrets rotate` does it)",
     )
     length = raw.get("length", 64)
@@ -281,16 +321,19 @@ def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None)
     overlap = _bool(raw.get("overlap", False), f"{key}.overlap")
     if overlap and source != "generated":
         raise ConfigError(
-            f"{key}.overlap", "needs a generated secret: the previous value of a config secret is not kept by the program",
+            f"{key}.overlap",
+            "needs a generated secret: the previous value of a config secret is not kept by the program",
             "declare the old value as a secret of its own for the switch, or remove overlap",
         )
     if overlap:
         for d in deliveries:
             longest = names.ENV_NAME_MAX if d.mode == "env" else names.SECRET_KEY_MAX
             if len(d.name) + len(PREVIOUS_SUFFIX) > longest:
-                raise ConfigError(f"{key}.consumers.{d.workload}.name",
-                                  f"with overlap {d.name}{PREVIOUS_SUFFIX} is longer than {longest} characters",
-                                  "shorten the name")
+                raise ConfigError(
+                    f"{key}.consumers.{d.workload}.name",
+                    f"with overlap {d.name}{PREVIOUS_SUFFIX} is longer than {longest} characters",
+                    "shorten the name",
+                )
     rotated_at = raw.get("rotatedAt")
     if rotated_at is not None:
         rotated_at = _parse_date(rotated_at, f"{key}.rotatedAt")
@@ -338,22 +381,27 @@ def _parse_config_key(
         if secret_config is None:
             return None  # component args carry the value itself
         raise ConfigError(
-            f"{key}.configKey", "is missing for a config-sourced secret",
+            f"{key}.configKey",
+            "is missing for a config-sourced secret",
             "name the secret config key that holds the value, e.g. configKey: oidcClientSecret",
         )
     if not isinstance(ck, str) or not names.CONFIG_KEY.match(ck):
-        raise ConfigError(f"{key}.configKey", f"{shown(ck)} is not a config key name", "use letters, digits, '_', '.', '-'")
+        raise ConfigError(
+            f"{key}.configKey", f"{shown(ck)} is not a config key name", "use letters, digits, '_', '.', '-'"
+        )
     full = ck if ":" in ck else f"{NAMESPACE}:{ck}"
     if secret_config is not None:
         state = secret_config(full)
         if state is None:
             raise ConfigError(
-                full, "is missing (the secret's value)",
+                full,
+                "is missing (the secret's value)",
                 f"set it with `pulumi config set --secret {full} <value>`",
             )
         if state is False:
             raise ConfigError(
-                full, "holds a plaintext value, not a secret",
+                full,
+                "holds a plaintext value, not a secret",
                 f"remove it and set it again with `pulumi config set --secret {full} <value>`",
             )
     return full
@@ -365,7 +413,8 @@ def _parse_consumers(raw: Any, key: str, kind_name: str) -> tuple[Delivery, ...]
     if raw is None:
         if kind.default_name is None:
             raise ConfigError(
-                ckey, "is missing: an opaque secret has no default consumer",
+                ckey,
+                "is missing: an opaque secret has no default consumer",
                 "add consumers, e.g. {gateway: {as: file, name: API_TOKEN}}",
             )
         return (Delivery(workload="gateway", mode="file", name=kind.default_name),)
@@ -378,13 +427,14 @@ def _parse_consumers(raw: Any, key: str, kind_name: str) -> tuple[Delivery, ...]
         _one_of(workload, WORKLOADS, wkey, "workload")
         if kind.gateway_only and workload == "streamlit":
             raise ConfigError(
-                wkey, f"a {kind_name} secret is gateway-only ({kind.description})",
+                wkey,
+                f"a {kind_name} secret is gateway-only ({kind.description})",
                 "remove the streamlit consumer; only the gateway may hold it",
             )
-        spec = {} if spec is None else _mapping(spec, wkey, "{as: file, name: API_TOKEN}")
-        _known_keys(spec, CONSUMER_KEYS, wkey)
-        mode = _one_of(spec.get("as", "file"), DELIVERY_MODES, f"{wkey}.as", "delivery")
-        name = spec.get("name", kind.default_name)
+        entry = {} if spec is None else _mapping(spec, wkey, "{as: file, name: API_TOKEN}")
+        _known_keys(entry, CONSUMER_KEYS, wkey)
+        mode = _one_of(entry.get("as", "file"), DELIVERY_MODES, f"{wkey}.as", "delivery")
+        name = entry.get("name", kind.default_name)
         if name is None:
             raise ConfigError(f"{wkey}.name", "is missing", "give the file or env var name, e.g. API_TOKEN")
         _check_delivery_name(name, mode, f"{wkey}.name", workload, kind_name)
@@ -395,12 +445,14 @@ def _parse_consumers(raw: Any, key: str, kind_name: str) -> tuple[Delivery, ...]
 def _check_delivery_name(name: Any, mode: str, key: str, workload: str, kind_name: str) -> None:
     if mode == "env" and not names.is_env_name(name):
         raise ConfigError(
-            key, f"{shown(name)} is not a valid environment variable name",
+            key,
+            f"{shown(name)} is not a valid environment variable name",
             "use letters, digits and '_', not starting with a digit, e.g. API_TOKEN",
         )
     if mode == "file" and not names.is_secret_key(name):
         raise ConfigError(
-            key, f"{shown(name)} is not a valid Secret key / file name",
+            key,
+            f"{shown(name)} is not a valid Secret key / file name",
             "use letters, digits, '-', '_' and '.', at most 253 characters, not starting with '..'",
         )
     if name.endswith(PREVIOUS_SUFFIX):
@@ -409,14 +461,16 @@ def _check_delivery_name(name: Any, mode: str, key: str, workload: str, kind_nam
         raise ConfigError(key, f"{name} is set by the workload itself, not by a secret", "choose another name")
     if workload == "streamlit" and name in GATEWAY_ONLY_NAMES:
         raise ConfigError(
-            key, f"{name} is gateway-only FluxLit material and must not reach Streamlit",
+            key,
+            f"{name} is gateway-only FluxLit material and must not reach Streamlit",
             "choose a name FluxLit does not read as gateway auth material",
         )
     if kind_name != "opaque" and KINDS[kind_name].default_name != name and name in GATEWAY_ONLY_NAMES:
         raise ConfigError(key, f"{name} is where FluxLit reads another kind of secret", "keep the kind's default name")
     if kind_name == "opaque" and name in GATEWAY_ONLY_NAMES:
         raise ConfigError(
-            key, f"{name} is FluxLit's own setting",
+            key,
+            f"{name} is FluxLit's own setting",
             f"declare the secret with its kind ({', '.join(k for k in KINDS if k != 'opaque')}) instead of opaque",
         )
 
@@ -447,7 +501,8 @@ def _parse_deployments(raw: Any) -> DeploymentsSpec:
     image = raw.get("image")
     if not isinstance(image, str) or len(image) > 512 or not IMAGE.match(image):
         raise ConfigError(
-            f"{key}.image", f"{shown(image)} is not an image reference",
+            f"{key}.image",
+            f"{shown(image)} is not an image reference",
             "give a registry/repository:tag (or @sha256 digest), e.g. ghcr.io/acme/app:1.4.2",
         )
     target = raw.get("target", "app:app")
@@ -459,11 +514,16 @@ def _parse_deployments(raw: Any) -> DeploymentsSpec:
     script = raw.get("streamlitScript")
     if script is not None and (not isinstance(script, str) or not re.match(r"^/[A-Za-z0-9._/-]+\.py$", script)):
         raise ConfigError(
-            f"{key}.streamlitScript", f"{shown(script)} is not an absolute path to a .py file",
+            f"{key}.streamlitScript",
+            f"{shown(script)} is not an absolute path to a .py file",
             "omit it to locate fluxlit/streamlit/main.py in the image at start",
         )
-    pull = _one_of(raw.get("imagePullPolicy", "Always"), ("Always", "IfNotPresent", "Never"),
-                   f"{key}.imagePullPolicy", "pull policy")
+    pull = _one_of(
+        raw.get("imagePullPolicy", "Always"),
+        ("Always", "IfNotPresent", "Never"),
+        f"{key}.imagePullPolicy",
+        "pull policy",
+    )
     return DeploymentsSpec(
         image=image,
         target=target,
@@ -472,6 +532,10 @@ def _parse_deployments(raw: Any) -> DeploymentsSpec:
         streamlit_replicas=_positive_int(raw.get("streamlitReplicas", 1), f"{key}.streamlitReplicas", 100, "e.g. 1"),
         streamlit_script=script,
         image_pull_policy=pull,
-        run_as_user=_positive_int(raw.get("runAsUser", 10001), f"{key}.runAsUser", 2**31 - 1,
-                                  "give a non-root uid, e.g. 10001 (or 1000, the uid of `fluxlit build` images)"),
+        run_as_user=_positive_int(
+            raw.get("runAsUser", 10001),
+            f"{key}.runAsUser",
+            2**31 - 1,
+            "give a non-root uid, e.g. 10001 (or 1000, the uid of `fluxlit build` images)",
+        ),
     )

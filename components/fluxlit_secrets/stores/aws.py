@@ -36,9 +36,16 @@ class AwsStore(VersionedStore):
         )
         return secret.arn, secret
 
-    def version(self, request: StoreRequest, handle: Any, logical: str, source: SourceVersion,
-                parent: pulumi.Resource, state: str,
-                after: Sequence[pulumi.Resource]) -> tuple[pulumi.Output[str], pulumi.Resource]:
+    def version(
+        self,
+        request: StoreRequest,
+        handle: Any,
+        logical: str,
+        source: SourceVersion,
+        parent: pulumi.Resource,
+        state: str,
+        after: Sequence[pulumi.Resource],
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """A SecretVersion, retained on delete (AWS keeps it: AWSPREVIOUS, then unlabelled)."""
         version = aws.secretsmanager.SecretVersion(
             logical,

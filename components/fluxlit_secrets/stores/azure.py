@@ -25,13 +25,17 @@ from fluxlit_secrets.stores.sources import (
 )
 
 
-def create_vault(name: str, settings: AzureSettings, *, disposable: bool, parent: pulumi.Resource,
-                 tags: dict[str, str]) -> dict[str, Any]:
+def create_vault(
+    name: str, settings: AzureSettings, *, disposable: bool, parent: pulumi.Resource, tags: dict[str, str]
+) -> dict[str, Any]:
     """The vault (RBAC, soft delete, purge protection) or the existing one: its name and group."""
     if settings.vault_id:
         group = settings.vault_id.split("/resourceGroups/", 1)[1].split("/", 1)[0]
-        return {"vault_name": pulumi.Output.from_input(settings.vault_name), "resource_group": group,
-                "vault_id": pulumi.Output.from_input(settings.vault_id)}
+        return {
+            "vault_name": pulumi.Output.from_input(settings.vault_name),
+            "resource_group": group,
+            "vault_id": pulumi.Output.from_input(settings.vault_id),
+        }
     vault = azure.keyvault.Vault(
         f"{name}-vault",
         resource_group_name=settings.resource_group,

@@ -33,7 +33,8 @@ class GcpStore(VersionedStore):
         base = base_name(request)
         replication = (
             {"user_managed": {"replicas": [{"location": loc} for loc in settings.replication]}}
-            if settings.replication else {"auto": {}}
+            if settings.replication
+            else {"auto": {}}
         )
         secret = gcp.secretmanager.Secret(
             base,
@@ -45,9 +46,16 @@ class GcpStore(VersionedStore):
         )
         return secret.id, secret
 
-    def version(self, request: StoreRequest, handle: Any, logical: str, source: SourceVersion,
-                parent: pulumi.Resource, state: str,
-                after: Sequence[pulumi.Resource]) -> tuple[pulumi.Output[str], pulumi.Resource]:
+    def version(
+        self,
+        request: StoreRequest,
+        handle: Any,
+        logical: str,
+        source: SourceVersion,
+        parent: pulumi.Resource,
+        state: str,
+        after: Sequence[pulumi.Resource],
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """A SecretVersion; the retiring one is disabled (after its consumers rolled), none destroyed."""
         version = gcp.secretmanager.SecretVersion(
             logical,

@@ -28,16 +28,24 @@ class KubernetesStore(VersionedStore):
         """No container: the namespace holds the versions."""
         return None, request.context.get("namespace")
 
-    def version(self, request: StoreRequest, handle: Any, logical: str, source: SourceVersion,
-                parent: pulumi.Resource, state: str,
-                after: Sequence[pulumi.Resource]) -> tuple[pulumi.Output[str], pulumi.Resource]:
+    def version(
+        self,
+        request: StoreRequest,
+        handle: Any,
+        logical: str,
+        source: SourceVersion,
+        parent: pulumi.Resource,
+        state: str,
+        after: Sequence[pulumi.Resource],
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """An immutable Secret `<app>-<secret>-v<generation>` (or `-<version id>` for config values)."""
         if request.source == "config":
             version = config_version(request, source.value, parent)
         else:
             version = pulumi.Output.from_input(str(source.generation))
         physical = version.apply(
-            lambda v: f"{request.app}-{request.store_name}-{'v' if request.source == 'generated' else ''}{v}")
+            lambda v: f"{request.app}-{request.store_name}-{'v' if request.source == 'generated' else ''}{v}"
+        )
         secret = k8s.core.v1.Secret(
             logical,
             metadata={
@@ -49,10 +57,15 @@ class KubernetesStore(VersionedStore):
             type="Opaque",
             immutable=True,
             string_data={"value": source.value},
-            opts=child_options(request, logical, parent, retain_on_delete=True, depends_on=list(after),
-                               # A config value's record is the config itself; its version Secret
-                               # is replaced by the next value, so only generated values are protected.
-                               protect=state == CURRENT and request.source == "generated"
-                               and not request.disposable),
+            opts=child_options(
+                request,
+                logical,
+                parent,
+                retain_on_delete=True,
+                depends_on=list(after),
+                # A config value's record is the config itself; its version Secret
+                # is replaced by the next value, so only generated values are protected.
+                protect=state == CURRENT and request.source == "generated" and not request.disposable,
+            ),
         )
         return version, secret

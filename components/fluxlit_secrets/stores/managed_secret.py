@@ -62,9 +62,7 @@ class ManagedSecret(pulumi.ComponentResource):
     ref: pulumi.Output[Optional[str]]
     """What identity grants name: the secret's ARN, Secret Manager id or Key Vault resource id."""
 
-    def __init__(
-        self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         old = args.get("renamed_from")
         if old:
             # The component and (by name prefix) every child keep their state under the new name.
@@ -82,9 +80,7 @@ class ManagedSecret(pulumi.ComponentResource):
             stored.previous_value if stored.previous_value is not None else pulumi.Output.from_input(None)
         )
         self.previous_version = (
-            stored.previous_version
-            if stored.previous_version is not None
-            else pulumi.Output.from_input(None)
+            stored.previous_version if stored.previous_version is not None else pulumi.Output.from_input(None)
         )
         self.ref = stored.ref if stored.ref is not None else pulumi.Output.from_input(None)
         self.register_outputs(
@@ -125,13 +121,19 @@ def _request(args: ManagedSecretArgs) -> StoreRequest:
     context: dict = {}
     if args["store"] == "kubernetes":
         if args.get("namespace") is None:
-            raise ConfigError("ManagedSecret.namespace", "is missing for the kubernetes store",
-                              "pass the app's namespace: its versions are kept there")
+            raise ConfigError(
+                "ManagedSecret.namespace",
+                "is missing for the kubernetes store",
+                "pass the app's namespace: its versions are kept there",
+            )
         context = {"namespace": args["namespace"]}
     if args["store"] == "azure":
         vault = settings.vault_id.rsplit("/", 1)[-1] if settings.vault_id else settings.vault_name
-        group = settings.vault_id.split("/resourceGroups/", 1)[1].split("/", 1)[0] if settings.vault_id \
+        group = (
+            settings.vault_id.split("/resourceGroups/", 1)[1].split("/", 1)[0]
+            if settings.vault_id
             else settings.resource_group
+        )
         context = {"vault_name": args.get("vault_name", vault), "resource_group": group}
     return StoreRequest(
         settings=settings,

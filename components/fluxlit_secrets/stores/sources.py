@@ -27,18 +27,20 @@ def base_name(request: StoreRequest) -> str:
     return f"{request.app}-{request.secret}"
 
 
-def child_options(request: StoreRequest, logical: str, parent: pulumi.Resource,
-                  **options: object) -> pulumi.ResourceOptions:
+def child_options(
+    request: StoreRequest, logical: str, parent: pulumi.Resource, **options: object
+) -> pulumi.ResourceOptions:
     """Options of a store child; after a rename it keeps its state through an alias of its old name."""
     aliases = []
     if request.physical and request.physical != request.secret:
-        old = f"{request.app}-{request.physical}" + logical[len(base_name(request)):]
+        old = f"{request.app}-{request.physical}" + logical[len(base_name(request)) :]
         aliases.append(pulumi.Alias(name=old))
     return pulumi.ResourceOptions(parent=parent, aliases=aliases, **options)  # type: ignore[arg-type]
 
 
-def generated(request: StoreRequest, generation: int, parent: pulumi.Resource, state: str,
-              after: Sequence[pulumi.Resource] = ()) -> SourceVersion:
+def generated(
+    request: StoreRequest, generation: int, parent: pulumi.Resource, state: str, after: Sequence[pulumi.Resource] = ()
+) -> SourceVersion:
     """One generation's RandomPassword (keepers hold the generation): a rotation adds a resource.
 
     The current one is the value of record and is protected on a real stack.
@@ -49,8 +51,9 @@ def generated(request: StoreRequest, generation: int, parent: pulumi.Resource, s
         length=request.length,
         special=False,
         keepers={"generation": str(generation)},
-        opts=child_options(request, logical, parent, protect=state == CURRENT and not request.disposable,
-                           depends_on=list(after)),
+        opts=child_options(
+            request, logical, parent, protect=state == CURRENT and not request.disposable, depends_on=list(after)
+        ),
     )
     return SourceVersion(generation, pulumi.Output.secret(password.result))
 
@@ -99,9 +102,16 @@ class VersionedStore(ABC):
         """Create the secret's container: (reference for identity grants, handle for versions)."""
 
     @abstractmethod
-    def version(self, request: StoreRequest, handle: Any, logical: str, source: SourceVersion,
-                parent: pulumi.Resource, state: str,
-                after: Sequence[pulumi.Resource]) -> tuple[pulumi.Output[str], pulumi.Resource]:
+    def version(
+        self,
+        request: StoreRequest,
+        handle: Any,
+        logical: str,
+        source: SourceVersion,
+        parent: pulumi.Resource,
+        state: str,
+        after: Sequence[pulumi.Resource],
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """Write one version after `after`; return its version id and resource."""
 
     def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
@@ -117,8 +127,9 @@ class VersionedStore(ABC):
         after: list[pulumi.Resource] = []
         if n > 1:
             previous = generated(request, n - 1, parent, PREVIOUS)
-            previous_version, written = self.version(request, handle, f"{base}-v{n - 1}", previous, parent,
-                                                     PREVIOUS, ())
+            previous_version, written = self.version(
+                request, handle, f"{base}-v{n - 1}", previous, parent, PREVIOUS, ()
+            )
             previous_value, after = previous.value, [written]
         current = generated(request, n, parent, CURRENT)
         # The current version is written last, so it is the one the store marks current.
@@ -129,5 +140,11 @@ class VersionedStore(ABC):
                 old = generated(request, n - 2, parent, RETIRING, consumers)
                 self.version(request, handle, f"{base}-v{n - 2}", old, parent, RETIRING, consumers)
 
-        return StoredSecret(value=current.value, version=version, previous_value=previous_value,
-                            previous_version=previous_version, ref=ref, retire=retire)
+        return StoredSecret(
+            value=current.value,
+            version=version,
+            previous_value=previous_value,
+            previous_version=previous_version,
+            ref=ref,
+            retire=retire,
+        )

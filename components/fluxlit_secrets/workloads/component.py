@@ -66,9 +66,7 @@ class FluxLitWorkloads(pulumi.ComponentResource):
     service_names: pulumi.Output[dict[str, str]]
     """Service name per workload."""
 
-    def __init__(
-        self, name: str, args: FluxLitWorkloadsArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: FluxLitWorkloadsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(token("FluxLitWorkloads"), name, {}, opts)
         app, namespace = args["app"], args["namespace"]
         fields = DeploymentsSpec.__dataclass_fields__
@@ -89,21 +87,34 @@ class FluxLitWorkloads(pulumi.ComponentResource):
                 pod.get("pod_labels") or {},
             ).apply(
                 lambda v, w=workload: deployment_spec(
-                    w, d, app, namespace,
+                    w,
+                    d,
+                    app,
+                    namespace,
                     PodSecrets(
-                        service_account_name=v[0], volumes=v[1], volume_mounts=v[2],
-                        env=v[3], pod_annotations=v[4], pod_labels=v[5],
+                        service_account_name=v[0],
+                        volumes=v[1],
+                        volume_mounts=v[2],
+                        env=v[3],
+                        pod_annotations=v[4],
+                        pod_labels=v[5],
                     ),
                 )
             )
-            meta = {"name": workload_name(app, workload), "namespace": namespace,
-                    "labels": object_labels(app, workload)}
+            meta = {
+                "name": workload_name(app, workload),
+                "namespace": namespace,
+                "labels": object_labels(app, workload),
+            }
             dep = k8s.apps.v1.Deployment(
-                f"{name}-{workload}", metadata=meta, spec=spec,
+                f"{name}-{workload}",
+                metadata=meta,
+                spec=spec,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             svc = k8s.core.v1.Service(
-                f"{name}-{workload}", metadata=meta,
+                f"{name}-{workload}",
+                metadata=meta,
                 spec=service_spec(workload, app, session_affinity=bool(args.get("session_affinity"))),
                 opts=pulumi.ResourceOptions(parent=self),
             )

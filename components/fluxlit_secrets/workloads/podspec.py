@@ -14,17 +14,21 @@ STREAMLIT_PORT = 8501
 HOME = "/home/appuser"
 STREAMLIT_HOME = f"{HOME}/.streamlit"
 STREAMLIT_FLAGS = (
-    "--server.headless", "true",
-    "--server.port", str(STREAMLIT_PORT),
-    "--server.address", "0.0.0.0",
-    "--server.enableXsrfProtection", "false",
-    "--server.enableCORS", "false",
-    "--browser.gatherUsageStats", "false",
+    "--server.headless",
+    "true",
+    "--server.port",
+    str(STREAMLIT_PORT),
+    "--server.address",
+    "0.0.0.0",
+    "--server.enableXsrfProtection",
+    "false",
+    "--server.enableCORS",
+    "false",
+    "--browser.gatherUsageStats",
+    "false",
 )
 #: Finds FluxLit's Streamlit entry script inside the image, wherever Python keeps site-packages.
-FIND_STREAMLIT_MAIN = (
-    'python -c "import importlib.util as u; print(u.find_spec(\'fluxlit.streamlit.main\').origin)"'
-)
+FIND_STREAMLIT_MAIN = "python -c \"import importlib.util as u; print(u.find_spec('fluxlit.streamlit.main').origin)\""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,8 +52,13 @@ def command(workload: str, d: DeploymentsSpec) -> list[str]:
     """The container command FluxLit documents for each process."""
     if workload == "gateway":
         return [
-            "uvicorn", "fluxlit.runtime:create_gateway_app", "--factory",
-            "--host", "0.0.0.0", "--port", str(GATEWAY_PORT),
+            "uvicorn",
+            "fluxlit.runtime:create_gateway_app",
+            "--factory",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(GATEWAY_PORT),
         ]
     if workload == "streamlit":
         if d.streamlit_script:
@@ -67,9 +76,7 @@ def runtime_env(workload: str, d: DeploymentsSpec, app: str, namespace: str) -> 
         env["FLUXLIT_STREAMLIT_UPSTREAM"] = service_url(app, namespace, "streamlit", STREAMLIT_PORT)
     elif workload == "streamlit":
         env["FLUXLIT_API_PREFIX"] = d.api_prefix
-        env["FLUXLIT_INTERNAL_API_BASE"] = (
-            service_url(app, namespace, "gateway", GATEWAY_PORT) + d.api_prefix
-        )
+        env["FLUXLIT_INTERNAL_API_BASE"] = service_url(app, namespace, "gateway", GATEWAY_PORT) + d.api_prefix
     else:
         env["FLUXLIT_API_MOUNT_PATH"] = d.api_prefix
     return [{"name": k, "value": v} for k, v in env.items()]
