@@ -4,7 +4,6 @@ Putting a new version moves AWSCURRENT to it and AWSPREVIOUS to the one before; 
 resources are retained on delete, so a rotation never removes a version from AWS.
 """
 
-from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -13,7 +12,7 @@ import pulumi_aws as aws
 from fluxlit_secrets.spec.clouds import AwsSettings
 from fluxlit_secrets.spec.naming import aws_secret_name
 from fluxlit_secrets.stores.base import StoreRequest
-from fluxlit_secrets.stores.sources import SourceVersion, VersionedStore, base_name, child_options, secret_tags
+from fluxlit_secrets.stores.sources import VersionedStore, VersionSlot, base_name, child_options, secret_tags
 
 
 class AwsStore(VersionedStore):
@@ -37,20 +36,13 @@ class AwsStore(VersionedStore):
         return secret.arn, secret
 
     def version(
-        self,
-        request: StoreRequest,
-        handle: Any,
-        logical: str,
-        source: SourceVersion,
-        parent: pulumi.Resource,
-        state: str,
-        after: Sequence[pulumi.Resource],
+        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
     ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """A SecretVersion, retained on delete (AWS keeps it: AWSPREVIOUS, then unlabelled)."""
         version = aws.secretsmanager.SecretVersion(
-            logical,
+            slot.logical,
             secret_id=handle.id,
-            secret_string=source.value,
-            opts=child_options(request, logical, parent, retain_on_delete=True, depends_on=list(after)),
+            secret_string=slot.source.value,
+            opts=child_options(request, slot.logical, parent, retain_on_delete=True, depends_on=list(slot.after)),
         )
         return version.version_id.apply(lambda v: v[:8]), version

@@ -3,7 +3,6 @@
 Versions use deletion_policy DISABLE: one that leaves the program is disabled, never destroyed.
 """
 
-from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -14,8 +13,8 @@ from fluxlit_secrets.spec.naming import gcp_secret_id
 from fluxlit_secrets.stores.base import StoreRequest
 from fluxlit_secrets.stores.sources import (
     RETIRING,
-    SourceVersion,
     VersionedStore,
+    VersionSlot,
     base_name,
     child_options,
     secret_tags,
@@ -47,22 +46,15 @@ class GcpStore(VersionedStore):
         return secret.id, secret
 
     def version(
-        self,
-        request: StoreRequest,
-        handle: Any,
-        logical: str,
-        source: SourceVersion,
-        parent: pulumi.Resource,
-        state: str,
-        after: Sequence[pulumi.Resource],
+        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
     ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """A SecretVersion; the retiring one is disabled (after its consumers rolled), none destroyed."""
         version = gcp.secretmanager.SecretVersion(
-            logical,
+            slot.logical,
             secret=handle.id,
-            secret_data=source.value,
-            enabled=state != RETIRING,
+            secret_data=slot.source.value,
+            enabled=slot.state != RETIRING,
             deletion_policy="DISABLE",
-            opts=child_options(request, logical, parent, depends_on=list(after)),
+            opts=child_options(request, slot.logical, parent, depends_on=list(slot.after)),
         )
         return version.version, version

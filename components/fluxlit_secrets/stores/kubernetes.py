@@ -5,14 +5,13 @@ when they leave the program, so a rotation never destroys a value. Versions are 
 of a generated value, or a RandomId whose keepers hold a config value (never a hash of it).
 """
 
-from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.stores.base import StoreRequest
-from fluxlit_secrets.stores.sources import CURRENT, SourceVersion, VersionedStore, child_options, config_version
+from fluxlit_secrets.stores.sources import CURRENT, VersionedStore, VersionSlot, child_options, config_version
 from fluxlit_secrets.tokens import MANAGED_BY
 
 #: Label of the store's own Secrets (never mounted).
@@ -29,43 +28,36 @@ class KubernetesStore(VersionedStore):
         return None, request.context.get("namespace")
 
     def version(
-        self,
-        request: StoreRequest,
-        handle: Any,
-        logical: str,
-        source: SourceVersion,
-        parent: pulumi.Resource,
-        state: str,
-        after: Sequence[pulumi.Resource],
+        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
     ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """An immutable Secret `<app>-<secret>-v<generation>` (or `-<version id>` for config values)."""
         if request.source == "config":
-            version = config_version(request, source.value, parent)
+            version = config_version(request, slot.source.value, parent)
         else:
-            version = pulumi.Output.from_input(str(source.generation))
+            version = pulumi.Output.from_input(str(slot.source.generation))
         physical = version.apply(
             lambda v: f"{request.app}-{request.store_name}-{'v' if request.source == 'generated' else ''}{v}"
         )
         secret = k8s.core.v1.Secret(
-            logical,
+            slot.logical,
             metadata={
                 "name": physical,
                 "namespace": handle,
                 "labels": {**MANAGED_BY, "app.kubernetes.io/name": request.app, STORE_LABEL: request.store_name},
-                "annotations": {"fluxlit-secrets/version": version, "fluxlit-secrets/state": state},
+                "annotations": {"fluxlit-secrets/version": version, "fluxlit-secrets/state": slot.state},
             },
             type="Opaque",
             immutable=True,
-            string_data={"value": source.value},
+            string_data={"value": slot.source.value},
             opts=child_options(
                 request,
-                logical,
+                slot.logical,
                 parent,
                 retain_on_delete=True,
-                depends_on=list(after),
+                depends_on=list(slot.after),
                 # A config value's record is the config itself; its version Secret
                 # is replaced by the next value, so only generated values are protected.
-                protect=state == CURRENT and request.source == "generated" and not request.disposable,
+                protect=slot.state == CURRENT and request.source == "generated" and not request.disposable,
             ),
         )
         return version, secret

@@ -22,6 +22,16 @@ class SourceVersion:
     value: pulumi.Output[str]
 
 
+@dataclass(frozen=True)
+class VersionSlot:
+    """A version for a store to write: its logical name, value, state, and what it waits for."""
+
+    logical: str
+    source: SourceVersion
+    state: str  # CURRENT | PREVIOUS | RETIRING
+    after: Sequence[pulumi.Resource] = ()
+
+
 def base_name(request: StoreRequest) -> str:
     """Logical-name prefix of a secret's resources: `<app>-<secret>` (the ManagedSecret's name)."""
     return f"{request.app}-{request.secret}"
@@ -103,16 +113,9 @@ class VersionedStore(ABC):
 
     @abstractmethod
     def version(
-        self,
-        request: StoreRequest,
-        handle: Any,
-        logical: str,
-        source: SourceVersion,
-        parent: pulumi.Resource,
-        state: str,
-        after: Sequence[pulumi.Resource],
+        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
     ) -> tuple[pulumi.Output[str], pulumi.Resource]:
-        """Write one version after `after`; return its version id and resource."""
+        """Write one version (after `slot.after`); return its version id and resource."""
 
     def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
         """Container, previous and current versions now; the retiring one when `retire` is called."""
@@ -120,25 +123,24 @@ class VersionedStore(ABC):
         base = base_name(request)
         if request.source == "config":
             current = configured(request)
-            version, _ = self.version(request, handle, f"{base}-version", current, parent, CURRENT, ())
+            version, _ = self.version(request, handle, VersionSlot(f"{base}-version", current, CURRENT), parent)
             return StoredSecret(value=current.value, version=version, ref=ref)
         n = request.generation
         previous_value = previous_version = None
         after: list[pulumi.Resource] = []
         if n > 1:
             previous = generated(request, n - 1, parent, PREVIOUS)
-            previous_version, written = self.version(
-                request, handle, f"{base}-v{n - 1}", previous, parent, PREVIOUS, ()
-            )
+            slot = VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS)
+            previous_version, written = self.version(request, handle, slot, parent)
             previous_value, after = previous.value, [written]
         current = generated(request, n, parent, CURRENT)
         # The current version is written last, so it is the one the store marks current.
-        version, _ = self.version(request, handle, f"{base}-v{n}", current, parent, CURRENT, after)
+        version, _ = self.version(request, handle, VersionSlot(f"{base}-v{n}", current, CURRENT, after), parent)
 
         def retire(consumers: Sequence[pulumi.Resource]) -> None:
             if n > 2:
                 old = generated(request, n - 2, parent, RETIRING, consumers)
-                self.version(request, handle, f"{base}-v{n - 2}", old, parent, RETIRING, consumers)
+                self.version(request, handle, VersionSlot(f"{base}-v{n - 2}", old, RETIRING, consumers), parent)
 
         return StoredSecret(
             value=current.value,
