@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,22 @@ def synth_config(
     values.update({f"fluxlit-secrets:{k}": v for k, v in secure.items()})
     secret_keys = [f"fluxlit-secrets:{k}" for k in secure]
     return run_program(project, stack, values, secret_keys, mocks=ProviderMocks(generated=KNOWN))
+
+
+def copy_project(tmp_path: Path) -> Path:
+    """A copy of the project (program, Pulumi.yaml, stacks) that a test may edit."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "stacks", dest / "stacks")
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project in a temporary folder."""
+    return copy_project(tmp_path)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import kubernetes_validate
@@ -13,18 +12,9 @@ from ruamel.yaml import YAML
 from fluxlit_secrets.cli import main
 from fluxlit_secrets.engine import ProviderMocks
 from fluxlit_secrets.engine.synth import synth
-from tests.conftest import KNOWN, ROOT
+from tests.conftest import KNOWN, ROOT, copy_project
 
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
-
-
-def copy_project(tmp_path: Path) -> Path:
-    dest = tmp_path / "project"
-    dest.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, dest / name)
-    shutil.copytree(ROOT / "stacks", dest / "stacks")
-    return dest
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,16 +19,6 @@ from tests.conftest import ROOT, base_config
 
 STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
 TODAY = dt.date(2026, 11, 27)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    dest = tmp_path / "project"
-    dest.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, dest / name)
-    shutil.copytree(ROOT / "stacks", dest / "stacks")
-    return dest
 
 
 def test_dry_run_names_exactly_the_consumers_and_writes_nothing(project: Path, capsys) -> None:
