@@ -48,6 +48,7 @@ CLASSES = {{
     "kubernetes:core/v1:Secret": k8s.core.v1.Secret,
     "kubernetes:core/v1:Service": k8s.core.v1.Service,
     "kubernetes:apps/v1:Deployment": k8s.apps.v1.Deployment,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": k8s.networking.v1.NetworkPolicy,
     "random:index/randomPassword:RandomPassword": random.RandomPassword,
     "random:index/randomId:RandomId": random.RandomId,
 }}

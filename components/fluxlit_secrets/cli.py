@@ -175,5 +175,13 @@ def _stack_file(args: argparse.Namespace) -> str:
     return f"{path}: "
 
 
+def entry() -> None:
+    """Console-script entry: run, flush, and leave without the interpreter's slow teardown."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 import os
 import runpy
 import sys
@@ -58,13 +59,31 @@ def _program_context(root: Path) -> Iterator[None]:
         sys.path[:] = old_path
 
 
-def _close(loop: asyncio.AbstractEventLoop) -> None:
-    """Join the mock monitor's worker threads (and their loops) and close this run's loop."""
-    try:
-        loop.run_until_complete(loop.shutdown_default_executor())
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
+class _RunLoop:
+    """This run's event loop, and the loops its worker threads use (the mock monitor runs there).
+
+    Every loop is closed when the run ends, so none is left for the interpreter to collect at exit.
+    """
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread_loops: list[asyncio.AbstractEventLoop] = []
+        self.executor = ThreadPoolExecutor(thread_name_prefix="fluxlit-mock", initializer=self._thread_loop)
+        self.loop.set_default_executor(self.executor)
+        asyncio.set_event_loop(self.loop)
+
+    def _thread_loop(self) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self.thread_loops.append(loop)
+
+    def close(self) -> None:
+        try:
+            self.executor.shutdown(wait=True)
+        finally:
+            for loop in (*self.thread_loops, self.loop):
+                loop.close()
+            asyncio.set_event_loop(None)
 
 
 def run_stack(
@@ -99,8 +118,7 @@ def run_program(
     mocks = mocks or ProviderMocks()
     mocks.configure(values)
     monitor = RecordingMonitor(mocks)
-    loop = asyncio.new_event_loop()  # this run's own loop, closed when it ends
-    asyncio.set_event_loop(loop)
+    run_loop = _RunLoop()  # this run's own loops, closed when it ends
     _settings.ROOT.set(None)  # a new root Stack for every run
     pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(dict(values), list(secret_keys))
@@ -114,7 +132,7 @@ def run_program(
         raise ProgramError(one_line(str(exc))) from None
     finally:
         pulumi.runtime.set_all_config({}, [])
-        _close(loop)
+        run_loop.close()
     return Recording(
         project=project,
         stack=stack,
