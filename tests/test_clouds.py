@@ -340,6 +340,10 @@ def test_store_name_rules_are_checked_per_secret() -> None:
     config["secrets"]["x" * 63] = {"kind": "opaque", "consumers": {"gateway": {"name": "X"}}}
     with pytest.raises(ConfigError, match="longer than 127"):
         parse_app(config, environment="s" * 60)
+    config = cloud_config("azure", disposable=False)
+    config["app"] = "1portal"
+    with pytest.raises(ConfigError, match="Key Vault name '1portal-test-bff' has characters the store refuses"):
+        parse_app(config, environment="test")
     config = cloud_config("aws")
     config["secrets"]["api-key123"] = {"kind": "opaque", "consumers": {"gateway": {"name": "X"}}}
     with pytest.raises(ConfigError, match="like an ARN suffix"):

@@ -254,40 +254,54 @@ def _check_physical_names(spec: AppSpec) -> None:
         raise ConfigError(
             "stack", f"{shown(spec.environment)} is not a usable stack name", "use letters, digits, '-', '_' and '.'"
         )
+    rules = {
+        # store: (name of the secret there, most characters, allowed pattern, what it is, allowed characters)
+        "aws": (
+            lambda p: naming.aws_secret_name(spec.aws.name_prefix, spec.app, spec.environment, p),  # type: ignore[union-attr]
+            512,
+            r"^[A-Za-z0-9/_+=.@-]+$",
+            "AWS name",
+            "letters, digits and /_+=.@-",
+        ),
+        "gcp": (
+            lambda p: naming.gcp_secret_id(spec.app, spec.environment, p),
+            255,
+            r"^[A-Za-z0-9_-]+$",
+            "Secret Manager id",
+            "letters, digits, '-' and '_'",
+        ),
+        "azure": (
+            lambda p: naming.azure_secret_name(spec.app, spec.environment, p),
+            127,
+            r"^[A-Za-z][0-9A-Za-z-]*$",
+            "Key Vault name",
+            "a letter first, then letters, digits and '-'",
+        ),
+    }
+    if spec.store not in rules:
+        return
+    name_of, most, pattern, what, allowed = rules[spec.store]
     for s in spec.secrets:
         key = _key("secrets", s.name)
-        physical = s.renamed_from or s.name
-        if spec.store == "aws":
-            assert spec.aws is not None
-            name = naming.aws_secret_name(spec.aws.name_prefix, spec.app, spec.environment, physical)
-            if len(name) > 512 or not re.match(r"^[A-Za-z0-9/_+=.@-]+$", name):
-                raise ConfigError(
-                    key,
-                    f"its AWS name {shown(name, 80)} is too long or has invalid characters",
-                    "shorten namePrefix, the app or the secret name (at most 512)",
-                )
-            if re.search(r"-[A-Za-z0-9]{6}$", name):
-                raise ConfigError(
-                    key,
-                    "its AWS name ends in '-' and six characters, like an ARN suffix",
-                    "choose a secret name whose last part is not six characters after '-'",
-                )
-        if spec.store == "gcp":
-            sid = naming.gcp_secret_id(spec.app, spec.environment, physical)
-            if len(sid) > 255 or not re.match(r"^[A-Za-z0-9_-]+$", sid):
-                raise ConfigError(
-                    key,
-                    f"its Secret Manager id {shown(sid, 80)} is longer than 255 characters",
-                    "shorten the app, stack or secret name",
-                )
-        if spec.store == "azure":
-            name = naming.azure_secret_name(spec.app, spec.environment, physical)
-            if len(name) > 127 or not re.match(r"^[A-Za-z][0-9A-Za-z-]*$", name):
-                raise ConfigError(
-                    key,
-                    f"its Key Vault name {shown(name, 80)} is longer than 127 characters",
-                    "shorten the app, stack or secret name",
-                )
+        name = name_of(s.renamed_from or s.name)
+        if len(name) > most:
+            raise ConfigError(
+                key,
+                f"its {what} {shown(name, 80)} is longer than {most} characters",
+                "shorten the app, stack or secret name",
+            )
+        if not re.match(pattern, name):
+            raise ConfigError(
+                key,
+                f"its {what} {shown(name, 80)} has characters the store refuses",
+                f"use {allowed} in the app, stack and secret names",
+            )
+        if spec.store == "aws" and re.search(r"-[A-Za-z0-9]{6}$", name):
+            raise ConfigError(
+                key,
+                "its AWS name ends in '-' and six characters, like an ARN suffix",
+                "choose a secret name whose last part is not six characters after '-'",
+            )
 
 
 def _parse_secret(name: str, raw: Any, secret_config: SecretConfigLookup | None) -> SecretSpec:
