@@ -241,3 +241,19 @@ def test_config_mistake_in_a_stack_surfaces_as_one_line(tmp_path: Path) -> None:
         synth_config(config)
     assert "fluxlit-secrets:secrets.jwt.generation" in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_config_secret_without_its_value_names_the_component_key(tmp_path: Path) -> None:
+    from fluxlit_secrets.engine.project import load_project
+    from fluxlit_secrets.engine.run import run_program
+    from fluxlit_secrets.errors import ConfigError
+
+    (tmp_path / "Pulumi.yaml").write_text("name: app\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "from fluxlit_secrets import SecretLifecycle\n"
+        "SecretLifecycle('shop', {'app': 'shop', 'environment': 'dev', 'secrets': {\n"
+        "    'token': {'kind': 'opaque', 'source': 'config', 'consumers': {'gateway': {'name': 'TOKEN'}}}}})\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        run_program(load_project(tmp_path), "dev", {}, [])
+    assert str(info.value).startswith("secrets.token.value: is missing for a config-sourced secret")

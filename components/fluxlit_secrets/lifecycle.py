@@ -7,6 +7,7 @@ import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs, camel, settings_to_args
 from fluxlit_secrets.delivery import DeliveredSecretArgs, WorkloadDelivery
+from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.identity import WorkloadIdentity
 from fluxlit_secrets.spec import AppSpec, parse_app
 from fluxlit_secrets.spec.parse import PREVIOUS_SUFFIX
@@ -201,6 +202,14 @@ class SecretLifecycle(pulumi.ComponentResource):
                     **({"disposable": "true"} if spec.disposable else {}),
                 },
             )
+        # Checked before any secret exists, so the message names the component's own key.
+        missing = [s.name for s in spec.secrets if s.source == "config" and s.name not in values]
+        if missing:
+            raise ConfigError(
+                f"secrets.{missing[0]}.value",
+                "is missing for a config-sourced secret",
+                "pass the value (e.g. config.require_secret(...))",
+            )
         stored = {}
         for secret in spec.secrets:
             stored[secret.name] = ManagedSecret(
@@ -221,15 +230,6 @@ class SecretLifecycle(pulumi.ComponentResource):
                     **({"value": values[secret.name]} if secret.name in values else {}),
                 },
                 opts=child,
-            )
-        missing = [s.name for s in spec.secrets if s.source == "config" and s.name not in values]
-        if missing:
-            from fluxlit_secrets.errors import ConfigError
-
-            raise ConfigError(
-                f"secrets.{missing[0]}.value",
-                "is missing for a config-sourced secret",
-                "pass the value (e.g. config.require_secret(...))",
             )
 
         fragments: dict[str, Any] = {}

@@ -80,6 +80,12 @@ class AzureSettings:
     vault_id: str | None = None  # an existing vault; none: the vault is created
     soft_delete_retention_days: int = 90
 
+    @property
+    def vault_group(self) -> str:
+        """Resource group of the vault: the existing vault's own, else `resource_group`."""
+        match = VAULT_ID.match(self.vault_id or "")
+        return match.group(2) if match else self.resource_group
+
 
 def _key(cloud: str, field: str) -> str:
     return f"fluxlit-secrets:{cloud}.{field}"

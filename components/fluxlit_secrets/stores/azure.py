@@ -30,10 +30,9 @@ def create_vault(
 ) -> dict[str, Any]:
     """The vault (RBAC, soft delete, purge protection) or the existing one: its name and group."""
     if settings.vault_id:
-        group = settings.vault_id.split("/resourceGroups/", 1)[1].split("/", 1)[0]
         return {
             "vault_name": pulumi.Output.from_input(settings.vault_name),
-            "resource_group": group,
+            "resource_group": settings.vault_group,
             "vault_id": pulumi.Output.from_input(settings.vault_id),
         }
     vault = azure.keyvault.Vault(

@@ -128,13 +128,8 @@ def _request(args: ManagedSecretArgs) -> StoreRequest:
             )
         context = {"namespace": args["namespace"]}
     if args["store"] == "azure":
-        vault = settings.vault_id.rsplit("/", 1)[-1] if settings.vault_id else settings.vault_name
-        group = (
-            settings.vault_id.split("/resourceGroups/", 1)[1].split("/", 1)[0]
-            if settings.vault_id
-            else settings.resource_group
-        )
-        context = {"vault_name": args.get("vault_name", vault), "resource_group": group}
+        # vault_name is also the name in vaultId (parse_azure checks that they agree).
+        context = {"vault_name": args.get("vault_name", settings.vault_name), "resource_group": settings.vault_group}
     return StoreRequest(
         settings=settings,
         context=context,

@@ -9,6 +9,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_random as random
 
+from fluxlit_secrets.spec.naming import env_slug
 from fluxlit_secrets.stores.base import StoredSecret, StoreRequest
 
 CURRENT, PREVIOUS, RETIRING = "current", "previous", "retiring"
@@ -89,8 +90,6 @@ def config_version(request: StoreRequest, value: pulumi.Output[str], parent: pul
 
 def secret_tags(request: StoreRequest) -> dict[str, str]:
     """Tags / labels every cloud secret carries."""
-    from fluxlit_secrets.spec.naming import env_slug
-
     tags = {"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"}
     if request.disposable:
         tags["disposable"] = "true"  # says why the container is not protected (policy secret-containers-protected)
