@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from fluxlit_secrets.clouds import CLOUD_MODELS
 from fluxlit_secrets.engine import ProviderMocks, Recording
 from fluxlit_secrets.engine.project import _as_config_string, load_project
 from fluxlit_secrets.engine.run import run_program
+from fluxlit_secrets.model import AppModel, parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,3 +89,10 @@ def project(tmp_path: Path) -> Path:
 def dev_recording() -> Recording:
     """The dev-like config under mocks with known values."""
     return synth_config(base_config())
+
+
+def parse_app(
+    values: dict[str, Any], *, environment: str, secret_config: Any = None, where: str = "stacks/Pulumi.test.yaml"
+) -> AppModel:
+    """Parse stack-config values (keys without the namespace) as the stack program does."""
+    return parse_config(values, environment=environment, clouds=CLOUD_MODELS, where=where, secret_config=secret_config)

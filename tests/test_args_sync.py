@@ -1,84 +1,113 @@
-"""The component Args TypedDicts and the stack-config model stay one to one."""
+"""The component Args TypedDicts and the model's fields stay one to one, and both shapes parse alike."""
 
-from __future__ import annotations
+import pytest
 
-from fluxlit_secrets.cloud_args import AwsArgs, AzureArgs, GcpArgs
-from fluxlit_secrets.lifecycle import (
+from fluxlit_secrets.clouds import CLOUD_MODELS
+from fluxlit_secrets.components import (
     AuthArgs,
+    AwsArgs,
+    AzureArgs,
     ConsumerArgs,
     DeploymentsArgs,
+    GcpArgs,
     NetworkPolicyArgs,
     SecretArgs,
     SecretLifecycleArgs,
-    args_to_config,
-    config_key_of,
 )
-from fluxlit_secrets.spec import parse_app
-from fluxlit_secrets.spec.auth import AUTH_KEYS, NETWORK_POLICY_KEYS
-from fluxlit_secrets.spec.clouds import AWS_KEYS, AZURE_KEYS, GCP_KEYS
-from fluxlit_secrets.spec.parse import CONSUMER_KEYS, DEPLOYMENT_KEYS, SECRET_KEYS, TOP_KEYS
+from fluxlit_secrets.errors import ConfigError
+from fluxlit_secrets.model.auth import AUTH_FIELDS, NETWORK_POLICY_FIELDS
+from fluxlit_secrets.model.deployments import DEPLOYMENT_FIELDS
+from fluxlit_secrets.model.parse import parse_args, top_fields
+from fluxlit_secrets.model.secrets import ARGS_FIELDS, CONSUMER_FIELDS
+from tests.conftest import parse_app
 
 
-def config_names(typed: type, *, only_in_args: set[str] = frozenset()) -> set[str]:
-    return {config_key_of(k) for k in typed.__annotations__} - only_in_args
+def fields(typed: type) -> set[str]:
+    return set(typed.__annotations__)
 
 
-def test_lifecycle_args_cover_the_top_level_keys() -> None:
-    assert config_names(SecretLifecycleArgs, only_in_args={"environment"}) == set(TOP_KEYS)
+def test_lifecycle_args_cover_the_top_level_fields() -> None:
+    assert fields(SecretLifecycleArgs) == {"environment", *top_fields(CLOUD_MODELS)}
 
 
-def test_secret_args_cover_the_secret_keys() -> None:
-    # configKey is stack-config only (the program reads it); value is component-only.
-    assert config_names(SecretArgs, only_in_args={"value"}) == set(SECRET_KEYS) - {"configKey"}
+def test_secret_consumer_and_deployment_args_cover_their_fields() -> None:
+    assert fields(SecretArgs) == set(ARGS_FIELDS)
+    assert fields(ConsumerArgs) == set(CONSUMER_FIELDS)
+    assert fields(DeploymentsArgs) == set(DEPLOYMENT_FIELDS)
+    assert fields(AuthArgs) == set(AUTH_FIELDS)
+    assert fields(NetworkPolicyArgs) == set(NETWORK_POLICY_FIELDS)
 
 
-def test_consumer_and_deployment_args_cover_their_keys() -> None:
-    assert config_names(ConsumerArgs) == set(CONSUMER_KEYS)
-    assert config_names(DeploymentsArgs) == set(DEPLOYMENT_KEYS)
+def test_cloud_args_cover_each_cloud_settings_fields() -> None:
+    assert fields(AwsArgs) == set(CLOUD_MODELS["aws"].fields)
+    assert fields(GcpArgs) == set(CLOUD_MODELS["gcp"].fields)
+    assert fields(AzureArgs) == set(CLOUD_MODELS["azure"].fields)
 
 
-def test_cloud_args_cover_the_cloud_keys() -> None:
-    assert config_names(AwsArgs) == set(AWS_KEYS)
-    assert config_names(GcpArgs) == set(GCP_KEYS)
-    assert config_names(AzureArgs) == set(AZURE_KEYS)
-
-
-def test_auth_and_network_policy_args_cover_their_keys() -> None:
-    assert config_names(AuthArgs) == set(AUTH_KEYS)
-    assert config_names(NetworkPolicyArgs) == set(NETWORK_POLICY_KEYS)
-
-
-def test_args_convert_to_the_same_spec_as_the_stack_config() -> None:
-    args: SecretLifecycleArgs = {
-        "app": "shop",
-        "environment": "prod",
-        "secrets": {
-            "jwt": {"kind": "jwt-hs256", "generation": 3, "rotated_at": "2026-11-01", "max_age_days": 90},
-            "token": {
-                "kind": "opaque",
-                "source": "config",
-                "value": "never-read-here",
-                "consumers": {"streamlit": {"mode": "env", "name": "TOKEN"}},
-            },
+ARGS: SecretLifecycleArgs = {
+    "app": "shop",
+    "environment": "prod",
+    "secrets": {
+        "jwt": {"kind": "jwt-hs256", "generation": 3, "rotated_at": "2026-11-01", "max_age_days": 90},
+        "token": {
+            "kind": "opaque",
+            "source": "config",
+            "value": "never-read-here",
+            "consumers": {"streamlit": {"mode": "env", "name": "TOKEN"}},
         },
-        "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gateway_replicas": 3},
-    }
-    config, values = args_to_config(args)
-    assert values == {"token": "never-read-here"}
-    from_args = parse_app(config, environment="prod")
-    from_config = parse_app(
-        {
-            "app": "shop",
-            "secrets": {
-                "jwt": {"kind": "jwt-hs256", "generation": 3, "rotatedAt": "2026-11-01", "maxAgeDays": 90},
-                "token": {
-                    "kind": "opaque",
-                    "source": "config",
-                    "consumers": {"streamlit": {"as": "env", "name": "TOKEN"}},
-                },
-            },
-            "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gatewayReplicas": 3},
+    },
+    "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gateway_replicas": 3},
+}
+CONFIG = {
+    "app": "shop",
+    "secrets": {
+        "jwt": {"kind": "jwt-hs256", "generation": 3, "rotatedAt": "2026-11-01", "maxAgeDays": 90},
+        "token": {
+            "kind": "opaque",
+            "source": "config",
+            "configKey": "token",
+            "consumers": {"streamlit": {"as": "env", "name": "TOKEN"}},
         },
-        environment="prod",
+    },
+    "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gatewayReplicas": 3},
+}
+
+
+def test_args_and_stack_config_parse_to_the_same_model() -> None:
+    from_args = parse_args(ARGS, component="SecretLifecycle", name="shop", clouds=CLOUD_MODELS, default_environment="x")
+    from_config = parse_app(CONFIG, environment="prod")
+    # Only the stack config names the key that holds a config value; args carry the value itself.
+    token = from_config.secret("token")
+    assert token.config_key == "fluxlit-secrets:token"
+    assert from_args.secret("token").config_key is None
+    assert from_args.secrets[0] == from_config.secrets[0]
+    assert (from_args.app, from_args.environment, from_args.deployments) == (
+        from_config.app,
+        from_config.environment,
+        from_config.deployments,
     )
-    assert from_args == from_config
+
+
+@pytest.mark.parametrize(
+    ("secret", "wrong", "right"),
+    [({"kind": "jwt-hs256", "maxAgeDays": 9}, "maxAgeDays", "max_age_days")],
+)
+def test_args_refuse_the_stack_config_spelling_with_a_did_you_mean(secret: dict, wrong: str, right: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_args(
+            {"app": "shop", "secrets": {"jwt": secret}},
+            component="SecretLifecycle",
+            name="shop",
+            clouds=CLOUD_MODELS,
+            default_environment="dev",
+        )
+    assert str(caught.value).startswith(f'SecretLifecycle "shop": secrets.jwt.{wrong}: unknown key')
+    assert f"did you mean {right!r}" in str(caught.value)
+
+
+def test_stack_config_refuses_the_args_spelling_with_a_did_you_mean() -> None:
+    config = {"app": "shop", "secrets": {"jwt": {"kind": "jwt-hs256", "max_age_days": 9}}}
+    with pytest.raises(
+        ConfigError, match=r"fluxlit-secrets:secrets\.jwt\.max_age_days: unknown key \(did you mean 'maxAgeDays'"
+    ):
+        parse_app(config, environment="dev")

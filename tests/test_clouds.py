@@ -10,8 +10,7 @@ import pytest
 from fluxlit_secrets.engine import Recording
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.spec import parse_app
-from tests.conftest import base_config, synth_config
+from tests.conftest import base_config, parse_app, synth_config
 
 OIDC_ARN = (
     "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"

@@ -13,7 +13,7 @@ from fluxlit.runtime import streamlit_proc, upstream_state
 
 from fluxlit_secrets.engine import Recording, run_stack
 from fluxlit_secrets.engine.mocks import ProviderMocks, unwrap
-from fluxlit_secrets.spec.model import SECRETS_DIR
+from fluxlit_secrets.model.labels import SECRETS_DIR
 from tests.conftest import KNOWN, OIDC_VALUE, ROOT, base_config, synth_config
 
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))

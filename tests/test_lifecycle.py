@@ -10,7 +10,7 @@ import pytest
 
 from fluxlit_secrets.engine import Recording, run_stack
 from fluxlit_secrets.engine.mocks import is_secret, unwrap
-from fluxlit_secrets.spec.kinds import GATEWAY_ONLY_NAMES
+from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
 from tests.conftest import KNOWN, OIDC_VALUE, ROOT, base_config, synth_config
 
 SECRET = "kubernetes:core/v1:Secret"
@@ -256,4 +256,6 @@ def test_a_config_secret_without_its_value_names_the_component_key(tmp_path: Pat
     )
     with pytest.raises(ConfigError) as info:
         run_program(load_project(tmp_path), "dev", {}, [])
-    assert str(info.value).startswith("secrets.token.value: is missing for a config-sourced secret")
+    assert str(info.value).startswith(
+        'SecretLifecycle "shop": secrets.token.value: is missing for a config-sourced secret'
+    )

@@ -13,9 +13,8 @@ from fluxlit_secrets.cli import main
 from fluxlit_secrets.engine.plan import plan
 from fluxlit_secrets.engine.rotate import rotate
 from fluxlit_secrets.engine.stackfile import bump_generations
-from fluxlit_secrets.spec.age import age_findings
-from fluxlit_secrets.spec.parse import parse_app
-from tests.conftest import ROOT, base_config
+from fluxlit_secrets.model.age import age_findings
+from tests.conftest import ROOT, base_config, parse_app
 
 STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
 TODAY = dt.date(2026, 11, 27)

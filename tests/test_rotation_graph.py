@@ -9,8 +9,7 @@ import pytest
 from fluxlit_secrets.engine import Recording
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.spec import parse_app
-from tests.conftest import KNOWN, base_config, synth_config
+from tests.conftest import KNOWN, base_config, parse_app, synth_config
 from tests.test_clouds import cloud_config
 
 

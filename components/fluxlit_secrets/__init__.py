@@ -1,23 +1,37 @@
 """fluxlit-secrets: Pulumi components for the whole lifecycle of a FluxLit app's secrets."""
 
-from fluxlit_secrets.delivery import DeliveredSecretArgs, WorkloadDelivery, WorkloadDeliveryArgs
-from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError
-from fluxlit_secrets.identity import WorkloadIdentity, WorkloadIdentityArgs
-from fluxlit_secrets.lifecycle import (
+from fluxlit_secrets.components import (
+    COMPONENTS,
+    AuthArgs,
+    AwsArgs,
+    AzureArgs,
     ConsumerArgs,
+    DeliveredSecretArgs,
     DeploymentsArgs,
+    FluxLitWorkloads,
+    FluxLitWorkloadsArgs,
+    GcpArgs,
+    ManagedSecret,
+    ManagedSecretArgs,
+    NetworkPolicyArgs,
+    RetiringVersion,
+    RetiringVersionArgs,
     SecretArgs,
     SecretLifecycle,
     SecretLifecycleArgs,
+    WorkloadDelivery,
+    WorkloadDeliveryArgs,
+    WorkloadIdentity,
+    WorkloadIdentityArgs,
+    WorkloadPodArgs,
 )
-from fluxlit_secrets.stores.managed_secret import ManagedSecret, ManagedSecretArgs
-from fluxlit_secrets.workloads import FluxLitWorkloads, FluxLitWorkloadsArgs, WorkloadPodArgs
-
-#: The components hosted by the multi-language package (components/__main__.py).
-COMPONENTS = [SecretLifecycle, ManagedSecret, WorkloadIdentity, WorkloadDelivery, FluxLitWorkloads]
+from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError
 
 __all__ = [
     "COMPONENTS",
+    "AuthArgs",
+    "AwsArgs",
+    "AzureArgs",
     "ConfigError",
     "ConsumerArgs",
     "DeliveredSecretArgs",
@@ -25,8 +39,12 @@ __all__ = [
     "FluxLitWorkloads",
     "FluxLitWorkloadsArgs",
     "FluxlitSecretsError",
+    "GcpArgs",
     "ManagedSecret",
     "ManagedSecretArgs",
+    "NetworkPolicyArgs",
+    "RetiringVersion",
+    "RetiringVersionArgs",
     "SecretArgs",
     "SecretLifecycle",
     "SecretLifecycleArgs",

@@ -68,23 +68,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _synth(args: argparse.Namespace) -> int:
+    from fluxlit_secrets.engine.check import ages
     from fluxlit_secrets.engine.synth import synth
 
     result = synth(args.project_dir, args.stack, args.out)
     print(result.summary)
-    for finding in _ages(result.recording):
+    for finding in ages(result.recording, _dt.date.today()):
         print(f"  age: {finding.message}")
     print(f"wrote {result.out_dir}/resources.json, manifests.yaml, report.md")
     return OK
-
-
-def _ages(recording: object) -> list:
-    from fluxlit_secrets.spec.age import age_findings
-    from fluxlit_secrets.spec.parse import spec_from_config
-
-    config = recording.config  # type: ignore[attr-defined]
-    spec = spec_from_config(config.values, config.secret_keys, environment=recording.stack)  # type: ignore[attr-defined]
-    return age_findings(spec, _dt.date.today()) if spec else []
 
 
 def _rotate(args: argparse.Namespace) -> int:
@@ -115,14 +107,14 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from fluxlit_secrets.engine.check import ages, evaluate, resources_of
     from fluxlit_secrets.engine.run import run_stack
-    from fluxlit_secrets.policy.check import evaluate, resources_of
 
     recording = run_stack(args.project_dir, args.stack)
     lines: list[tuple[str, str]] = []
     for v in evaluate(resources_of(recording)):
         lines.append((v.level, f"{v.level}  {v.rule}  {v.type} {v.resource}: {v.message}"))
-    for f in _ages(recording):
+    for f in ages(recording, _dt.date.today()):
         level = "mandatory" if f.mandatory else "advisory"
         lines.append((level, f"{level}  secret-age  {f.message}"))
     for _, line in sorted(lines, key=lambda item: item[0] != "mandatory"):
@@ -144,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except FluxlitSecretsError as exc:
-        print(f"error: {_stack_file(args)}{one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:
         return FAILED
@@ -160,19 +152,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-def _stack_file(args: argparse.Namespace) -> str:
-    stack = getattr(args, "stack", None)
-    if not stack:
-        return ""
-    try:
-        from fluxlit_secrets.engine.project import load_project
-
-        path = load_project(args.project_dir).stack_file(stack)
-    except FluxlitSecretsError:
-        return ""
-    return f"{path}: "
 
 
 def entry() -> None:

@@ -1,7 +1,5 @@
 """The package's exceptions: the library raises them, only the CLI turns them into exit codes."""
 
-from __future__ import annotations
-
 import difflib
 from collections.abc import Iterable
 
@@ -13,15 +11,27 @@ class FluxlitSecretsError(Exception):
 class ConfigError(FluxlitSecretsError):
     """A stack-config or component-args value is invalid.
 
-    The message is one line: the key, what is wrong, and how to fix it. It never holds a
-    secret value (callers pass only key names and non-secret values).
+    The message is one line: where the user wrote it (a stack file or a component), the key,
+    what is wrong, and how to fix it. It never holds a secret value (callers pass only key names
+    and values run through `model.secretish.shown`).
     """
 
-    def __init__(self, key: str, problem: str, fix: str) -> None:
+    def __init__(self, key: str, problem: str, fix: str, *, where: str = "") -> None:
         self.key = key
         self.problem = problem
         self.fix = fix
-        super().__init__(one_line(f"{key}: {problem}; {fix}"))
+        self.where = where
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return one_line(f"{prefix}{self.key}: {self.problem}; {self.fix}")
+
+    def at(self, where: str) -> "ConfigError":
+        """The same error, placed in `where` (a stack file or a component), unless it has a place."""
+        if self.where or not where:
+            return self
+        return ConfigError(self.key, self.problem, self.fix, where=where)
 
 
 def one_line(text: str) -> str:
@@ -29,21 +39,7 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
-def shown(value: object, limit: int = 40) -> str:
-    """A short, printable rendering of a received value for an error message.
-
-    A value that looks like a secret (pasted into the wrong key) is not shown: error lines end up
-    in CI logs.
-    """
-    from fluxlit_secrets.policy.secretish import secret_literal
-
-    if isinstance(value, str) and secret_literal("", value):
-        return "(a secret-looking value, not shown)"
-    text = one_line(repr(value))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """' (did you mean X?)' for a likely typo, else ''."""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
-from fluxlit_secrets.delivery.restart import delivery_secret_name, restart_trigger, workloads_to_restart
+from fluxlit_secrets.delivery.restart import delivery_secret_name, restart_trigger
+from fluxlit_secrets.engine.mocks import unwrap
+from fluxlit_secrets.engine.plan import plan
+from tests.conftest import base_config
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,24 @@ def test_trigger_refuses_ambiguous_names(bad: dict[str, str]) -> None:
         restart_trigger(bad)
 
 
+def deployment(workload: str, trigger: str, image: str = "img:1") -> dict:
+    template = {
+        "metadata": {
+            "labels": {"fluxlit-secrets/workload": workload},
+            "annotations": {"fluxlit-secrets/versions": trigger},
+        },
+        "spec": {"containers": [{"name": workload, "image": image}]},
+    }
+    return {
+        "urn": f"urn:pulumi:s::p::kubernetes:apps/v1:Deployment::{workload}",
+        "type": "kubernetes:apps/v1:Deployment",
+        "name": workload,
+        "custom": True,
+        "id": workload,
+        "inputs": {"metadata": {"name": workload}, "spec": {"template": template}},
+    }
+
+
 @pytest.mark.parametrize(
     ("before", "after", "restart"),
     [
@@ -41,8 +60,10 @@ def test_trigger_refuses_ambiguous_names(bad: dict[str, str]) -> None:
         ({"gateway": "jwt=1"}, {"gateway": "jwt=1", "streamlit": "x=1"}, ["streamlit"]),
     ],
 )
-def test_only_workloads_whose_trigger_changed_restart(before, after, restart) -> None:
-    assert workloads_to_restart(before, after) == restart
+def test_only_deployments_whose_template_changed_restart(before, after, restart) -> None:
+    result = plan([deployment(w, t) for w, t in before.items()], [deployment(w, t) for w, t in after.items()])
+    assert [w for w, _, _ in result.restart] == restart
+    assert sorted(result.stay) == sorted(set(after) - set(restart))
 
 
 def test_secret_name_follows_versions_and_keys_but_not_values() -> None:
@@ -54,8 +75,23 @@ def test_secret_name_follows_versions_and_keys_but_not_values() -> None:
     assert a != delivery_secret_name("app", "streamlit", "jwt=1", ["FLUXLIT_JWT_HS256_SECRET"])
 
 
-def test_secret_name_is_no_plain_hash_of_a_value() -> None:
-    value = "s3cr3t-value"
-    name = delivery_secret_name("app", "gateway", "jwt=1", ["K"])
-    for digest in (hashlib.sha256(value.encode()).hexdigest(), hashlib.md5(value.encode()).hexdigest()):
-        assert digest[:10] not in name
+def test_names_and_annotations_do_not_depend_on_values() -> None:
+    """Two synths whose generated values differ, at the same generations: every name and
+    annotation is the same, so none of them can carry (or hash) a value."""
+
+    def visible(generated: dict[str, str]) -> dict[str, dict]:
+        from fluxlit_secrets.engine import ProviderMocks
+        from tests.conftest import ROOT, _as_config_string, load_project, run_program
+
+        project = load_project(ROOT)
+        values = {f"fluxlit-secrets:{k}": _as_config_string(v) for k, v in base_config().items()}
+        values["fluxlit-secrets:oidcClientSecret"] = "same-oidc-value-0000"
+        rec = run_program(
+            project, "t", values, ["fluxlit-secrets:oidcClientSecret"], mocks=ProviderMocks(generated=generated)
+        )
+        return {r.urn: unwrap(r.inputs).get("metadata") or {} for r in rec.registrations if r.custom}
+
+    a = visible({"admin-portal-jwt-g1": "A" * 64, "admin-portal-bff-g1": "B" * 64})
+    b = visible({"admin-portal-jwt-g1": "C" * 64, "admin-portal-bff-g1": "D" * 64})
+    assert a == b
+    assert any("fluxlit-secrets/versions" in (m.get("annotations") or {}) for m in a.values())

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.spec import parse_app
-from tests.conftest import base_config
+from tests.conftest import base_config, parse_app
 
 PLAINTEXT_VALUE = "plain-text-oidc-secret-value"
 

@@ -1,12 +1,6 @@
 """Delivery layer: per workload, an immutable Secret mounted as files and/or mapped to env."""
 
-from fluxlit_secrets.delivery.component import DeliveredSecretArgs, WorkloadDelivery, WorkloadDeliveryArgs
-from fluxlit_secrets.delivery.restart import RESTART_ANNOTATION, restart_trigger
+from fluxlit_secrets.delivery.restart import delivery_secret_name, restart_trigger
+from fluxlit_secrets.delivery.secret import DeliveredSecret, Delivery, deliver
 
-__all__ = [
-    "RESTART_ANNOTATION",
-    "DeliveredSecretArgs",
-    "WorkloadDelivery",
-    "WorkloadDeliveryArgs",
-    "restart_trigger",
-]
+__all__ = ["DeliveredSecret", "Delivery", "deliver", "delivery_secret_name", "restart_trigger"]

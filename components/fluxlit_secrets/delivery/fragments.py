@@ -1,11 +1,9 @@
 """Pod-spec fragments (camelCase Kubernetes JSON) for one workload's delivered secrets."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any
 
-from fluxlit_secrets.spec.model import SECRETS_DIR
+from fluxlit_secrets.model.labels import SECRETS_DIR
 
 SECRET_VOLUME = "fluxlit-secrets"
 #: 0400 as Kubernetes stores it (decimal in JSON).

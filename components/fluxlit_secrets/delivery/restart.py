@@ -6,17 +6,8 @@ changes and only its Deployment rolls. Versions are generation numbers or store 
 never a value or a hash of one.
 """
 
-from __future__ import annotations
-
 import hashlib
 from collections.abc import Iterable, Mapping
-
-#: Pod-template annotation holding the restart trigger.
-RESTART_ANNOTATION = "fluxlit-secrets/versions"
-#: Secret annotation: which declared secret each data key holds (`KEY=secret,...`).
-KEYS_ANNOTATION = "fluxlit-secrets/keys"
-#: Secret annotation: the store of record of the values.
-STORE_ANNOTATION = "fluxlit-secrets/store"
 
 
 def restart_trigger(versions: Mapping[str, str]) -> str:
@@ -36,8 +27,3 @@ def delivery_secret_name(app: str, workload: str, trigger: str, layout: Iterable
     material = trigger + "|" + ",".join(sorted(layout))
     digest = hashlib.sha256(material.encode()).hexdigest()[:10]
     return f"{app}-{workload}-{digest}"
-
-
-def workloads_to_restart(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
-    """The workloads whose trigger differs between two plans (`workload -> trigger`)."""
-    return sorted(w for w in set(before) | set(after) if before.get(w) != after.get(w))

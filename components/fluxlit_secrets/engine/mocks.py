@@ -6,8 +6,6 @@ and a changed input (a new generation, a new config value) gives a changed answe
 provider's replacement would.
 """
 
-from __future__ import annotations
-
 import base64
 import hashlib
 import json
@@ -16,7 +14,7 @@ from typing import Any
 
 import pulumi
 
-from fluxlit_secrets.engine.cloud_mocks import FAKES, CloudContext
+from fluxlit_secrets.engine.clouds import FAKES, cloud_context
 
 #: The wire marker of a secret value (pulumi.runtime.rpc's signature pair).
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -79,11 +77,11 @@ class ProviderMocks(pulumi.runtime.Mocks):
         #: Every generated value handed out, by logical name (tests read it; nothing prints it).
         self.handed_out: dict[str, str] = {}
         #: Account, region, project, subscription the cloud fakes answer with.
-        self.cloud = CloudContext()
+        self.cloud: dict[str, str] = cloud_context({})
 
     def configure(self, config: dict[str, str]) -> None:
         """Take the cloud identifiers from the stack's config before a run."""
-        self.cloud = CloudContext.from_config(config)
+        self.cloud = cloud_context(config)
 
     # -- dispatch ---------------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:

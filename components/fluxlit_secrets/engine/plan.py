@@ -6,29 +6,11 @@ provider cannot update in place (a name, an immutable Secret's data, a version's
 replacement.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Properties whose change makes the provider replace the resource (besides metadata.name/namespace).
-FORCE_NEW: dict[str, tuple[str, ...]] = {
-    "random:index/randomPassword:RandomPassword": ("*",),
-    "random:index/randomId:RandomId": ("*",),
-    "aws:secretsmanager/secret:Secret": ("name",),
-    "aws:secretsmanager/secretVersion:SecretVersion": ("secretId", "secretString"),
-    "aws:iam/role:Role": ("name",),
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation": ("clusterName", "namespace", "serviceAccount"),
-    "gcp:secretmanager/secret:Secret": ("secretId", "project", "replication"),
-    "gcp:secretmanager/secretVersion:SecretVersion": ("secret", "secretData"),
-    "gcp:secretmanager/secretIamMember:SecretIamMember": ("*",),
-    "gcp:serviceaccount/account:Account": ("accountId", "project"),
-    "gcp:serviceaccount/iAMMember:IAMMember": ("*",),
-    "azure-native:keyvault:Vault": ("vaultName", "resourceGroupName"),
-    "azure-native:keyvault:Secret": ("secretName", "vaultName", "resourceGroupName"),
-    "azure-native:managedidentity:FederatedIdentityCredential": ("issuer", "subject"),
-    "azure-native:authorization:RoleAssignment": ("*",),
-}
+from fluxlit_secrets.engine.clouds import FORCE_NEW
+
 ACTIONS = ("create", "replace", "update", "delete")
 
 

@@ -1,7 +1,5 @@
 """Render a recording: resources.json, manifests.yaml and report.md, with every secret redacted."""
 
-from __future__ import annotations
-
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -9,11 +7,10 @@ from typing import Any
 
 import yaml
 
-from fluxlit_secrets.delivery.restart import KEYS_ANNOTATION, STORE_ANNOTATION
-from fluxlit_secrets.delivery.restart import RESTART_ANNOTATION as VERSIONS_ANNOTATION
 from fluxlit_secrets.engine.mocks import is_secret
 from fluxlit_secrets.engine.run import Recording
-from fluxlit_secrets.tokens import WORKLOAD_LABEL
+from fluxlit_secrets.model.labels import KEYS_ANNOTATION, STORE_ANNOTATION, WORKLOAD_LABEL
+from fluxlit_secrets.model.labels import RESTART_ANNOTATION as VERSIONS_ANNOTATION
 
 REDACTED = "[secret]"
 

@@ -1,19 +1,19 @@
 """`rotate` and `diff`: a rotation's restart plan, computed by synthesizing before and after."""
 
-from __future__ import annotations
-
 import datetime as _dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fluxlit_secrets.engine import render
 from fluxlit_secrets.engine.plan import Plan, format_plan, plan
 from fluxlit_secrets.engine.project import ProjectError, load_project, load_stack_config
 from fluxlit_secrets.engine.run import run_stack
 from fluxlit_secrets.engine.stackfile import bump_generations
+from fluxlit_secrets.engine.stackmodel import model_of
 from fluxlit_secrets.errors import ConfigError, did_you_mean
-from fluxlit_secrets.spec.parse import NAMESPACE, spec_from_config
+from fluxlit_secrets.model.shape import NAMESPACE
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,10 @@ class RotateResult:
     commands: list[str]
 
 
-def _resources(project_dir: str | Path, stack: str, **kwargs: object) -> list[dict]:
-    return render.resources_json(run_stack(project_dir, stack, **kwargs))  # type: ignore[arg-type]
+def _resources(
+    project_dir: str | Path, stack: str, *, stack_text: str | None = None, overrides: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    return render.resources_json(run_stack(project_dir, stack, stack_text=stack_text, config_overrides=overrides))
 
 
 def rotate(
@@ -39,7 +41,7 @@ def rotate(
     path = project.stack_file(stack)
     text = path.read_text(encoding="utf-8")
     config = load_stack_config(project, stack)
-    spec = spec_from_config(config.values, config.secret_keys, environment=stack)
+    spec = model_of(config, stack, str(path))
     if spec is None:
         raise ProjectError(f"{path}: no {NAMESPACE}:app here; rotate works on stacks of the SecretLifecycle program")
     declared = [s.name for s in spec.secrets]
@@ -56,7 +58,7 @@ def rotate(
     new_text = bump_generations(text, generated, today) if generated else text
     overrides = {s.config_key: f"(a new value for {s.config_key})" for s in configured if s.config_key}
     before = _resources(project_dir, stack)
-    after = _resources(project_dir, stack, stack_text=new_text, config_overrides=overrides)
+    after = _resources(project_dir, stack, stack_text=new_text, overrides=overrides)
     commands = []
     for s in configured:
         key = s.config_key or ""

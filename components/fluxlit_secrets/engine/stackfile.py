@@ -1,7 +1,5 @@
 """Edit a stack file in place, round trip: comments, order, quoting and layout stay as they were."""
 
-from __future__ import annotations
-
 import datetime as _dt
 import difflib
 import io
@@ -11,7 +9,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from fluxlit_secrets.errors import FluxlitSecretsError
-from fluxlit_secrets.spec.parse import NAMESPACE
+from fluxlit_secrets.model.shape import NAMESPACE
 
 SECRETS_KEYS = (f"{NAMESPACE}:secrets", "secrets")
 

@@ -4,8 +4,6 @@ A resource rule takes one `Res` and yields violation messages; a stack rule take
 the stack and yields (resource, message) pairs. Messages name what is wrong, never a value.
 """
 
-from __future__ import annotations
-
 import base64
 import hashlib
 import re
@@ -13,9 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
+from fluxlit_secrets.model.secretish import SECRET_NAME, secret_literal
 from fluxlit_secrets.policy.model import Res, as_list, containers, dig, pod_template, policy_document
-from fluxlit_secrets.policy.secretish import SECRET_NAME, secret_literal
-from fluxlit_secrets.spec.kinds import GATEWAY_ONLY_NAMES
 
 MANDATORY, ADVISORY = "mandatory", "advisory"
 WORKLOAD_LABEL = "fluxlit-secrets/workload"

@@ -1,5 +1,5 @@
-"""Workloads layer: optional FluxLit Deployments and Services, split or unified."""
+"""Workloads layer: FluxLit Deployments and Services (split or unified), and NetworkPolicies."""
 
-from fluxlit_secrets.workloads.component import FluxLitWorkloads, FluxLitWorkloadsArgs, WorkloadPodArgs
+from fluxlit_secrets.workloads.deployments import PodInputs, fluxlit_workloads
 
-__all__ = ["FluxLitWorkloads", "FluxLitWorkloadsArgs", "WorkloadPodArgs"]
+__all__ = ["PodInputs", "fluxlit_workloads"]

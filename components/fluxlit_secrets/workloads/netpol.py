@@ -2,12 +2,10 @@
 from the gateway. With `networkPolicy` settings, egress too: the gateway reaches only the IdP on
 443, DNS and Streamlit; Streamlit reaches only the gateway and DNS."""
 
-from __future__ import annotations
-
 from typing import Any
 
-from fluxlit_secrets.spec.auth import NetworkPolicySettings
-from fluxlit_secrets.tokens import MANAGED_BY, workload_labels, workload_name
+from fluxlit_secrets.model.auth import NetworkPolicySettings
+from fluxlit_secrets.model.labels import MANAGED_BY, workload_labels, workload_name
 from fluxlit_secrets.workloads.podspec import GATEWAY_PORT, STREAMLIT_PORT
 
 DNS = {

@@ -1,12 +1,10 @@
 """FluxLit Deployments, Services and pod templates as plain Kubernetes JSON (pure functions)."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from fluxlit_secrets.spec.model import DeploymentsSpec
-from fluxlit_secrets.tokens import MANAGED_BY, workload_labels, workload_name
+from fluxlit_secrets.model.app import DeploymentsModel
+from fluxlit_secrets.model.labels import MANAGED_BY, workload_labels, workload_name
 
 GATEWAY_PORT = 8000
 STREAMLIT_PORT = 8501
@@ -32,15 +30,16 @@ FIND_STREAMLIT_MAIN = "python -c \"import importlib.util as u; print(u.find_spec
 
 
 @dataclass(frozen=True, kw_only=True)
-class PodSecrets:
-    """The resolved delivery fragments of one workload (see `delivery.fragments`)."""
+class PodParts:
+    """What a pod template takes from delivery and identity, each possibly still unknown (an
+    Output in a preview): placed as they are, so only the fields that depend on them are unknown."""
 
-    service_account_name: str
-    volumes: list[dict[str, Any]] = field(default_factory=list)
-    volume_mounts: list[dict[str, Any]] = field(default_factory=list)
-    env: list[dict[str, Any]] = field(default_factory=list)
-    pod_annotations: dict[str, str] = field(default_factory=dict)
-    pod_labels: dict[str, str] = field(default_factory=dict)
+    service_account_name: Any
+    labels: Any
+    annotations: Any
+    env: Any
+    volume_mounts: Any
+    volumes: Any
 
 
 def service_url(app: str, namespace: str, workload: str, port: int) -> str:
@@ -48,7 +47,7 @@ def service_url(app: str, namespace: str, workload: str, port: int) -> str:
     return f"http://{workload_name(app, workload)}.{namespace}.svc:{port}"
 
 
-def command(workload: str, d: DeploymentsSpec) -> list[str]:
+def command(workload: str, d: DeploymentsModel) -> list[str]:
     """The container command FluxLit documents for each process."""
     if workload == "gateway":
         return [
@@ -68,7 +67,7 @@ def command(workload: str, d: DeploymentsSpec) -> list[str]:
     return ["fluxlit", "run", d.target, "--host", "0.0.0.0", "--port", str(GATEWAY_PORT), "--no-pidfile"]
 
 
-def runtime_env(workload: str, d: DeploymentsSpec, app: str, namespace: str) -> list[dict[str, str]]:
+def runtime_env(workload: str, d: DeploymentsModel, app: str, namespace: str) -> list[dict[str, str]]:
     """Plain (non-secret) env each process needs to find the other."""
     env = {"FLUXLIT_APP": d.target, "HOME": HOME}
     if workload == "gateway":
@@ -82,7 +81,7 @@ def runtime_env(workload: str, d: DeploymentsSpec, app: str, namespace: str) -> 
     return [{"name": k, "value": v} for k, v in env.items()]
 
 
-def _probes(workload: str, d: DeploymentsSpec) -> dict[str, Any]:
+def _probes(workload: str, d: DeploymentsModel) -> dict[str, Any]:
     if workload == "streamlit":
         health = {"httpGet": {"path": "/_stcore/health", "port": "http"}}
         return {
@@ -101,22 +100,27 @@ def _probes(workload: str, d: DeploymentsSpec) -> dict[str, Any]:
     }
 
 
-def pod_template(workload: str, d: DeploymentsSpec, app: str, namespace: str, pod: PodSecrets) -> dict[str, Any]:
-    """A hardened pod template: non-root uid 1000, read-only root, no token, secrets as delivered."""
-    port = STREAMLIT_PORT if workload == "streamlit" else GATEWAY_PORT
-    writable = [{"name": "tmp", "mountPath": "/tmp"}]
+def writable_volumes(workload: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(mounts, volumes) of the scratch space each process needs on a read-only root."""
+    mounts = [{"name": "tmp", "mountPath": "/tmp"}]
     volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}]
     if workload in ("streamlit", "app"):
-        writable.append({"name": "streamlit-home", "mountPath": STREAMLIT_HOME})
+        mounts.append({"name": "streamlit-home", "mountPath": STREAMLIT_HOME})
         volumes.append({"name": "streamlit-home", "emptyDir": {"sizeLimit": "64Mi"}})
-    container = {
+    return mounts, volumes
+
+
+def container(workload: str, d: DeploymentsModel, pod: PodParts) -> dict[str, Any]:
+    """The FluxLit container: its command, probes, limits, and a non-root read-only context."""
+    port = STREAMLIT_PORT if workload == "streamlit" else GATEWAY_PORT
+    return {
         "name": workload,
         "image": d.image,
         "imagePullPolicy": d.image_pull_policy,
         "command": command(workload, d),
         "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
-        "env": runtime_env(workload, d, app, namespace) + list(pod.env),
-        "volumeMounts": writable + list(pod.volume_mounts),
+        "env": pod.env,
+        "volumeMounts": pod.volume_mounts,
         "resources": {
             "requests": {"cpu": "250m", "memory": "512Mi"},
             "limits": {"cpu": "1", "memory": "2Gi"},
@@ -133,31 +137,36 @@ def pod_template(workload: str, d: DeploymentsSpec, app: str, namespace: str, po
         "lifecycle": {"preStop": {"exec": {"command": ["sleep", "5"]}}},
         **_probes(workload, d),
     }
+
+
+def pod_security_context(uid: int) -> dict[str, Any]:
+    """Non-root uid/gid; fsGroup makes the kubelet give the 0400 secret files to that group."""
     return {
-        "metadata": {
-            "labels": {**workload_labels(app, workload), **pod.pod_labels},
-            "annotations": dict(pod.pod_annotations),
-        },
+        "runAsNonRoot": True,
+        "runAsUser": uid,
+        "runAsGroup": uid,
+        "fsGroup": uid,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def pod_template(workload: str, d: DeploymentsModel, pod: PodParts) -> dict[str, Any]:
+    """A hardened pod template: non-root uid, read-only root, no token, secrets as delivered."""
+    return {
+        "metadata": {"labels": pod.labels, "annotations": pod.annotations},
         "spec": {
             "serviceAccountName": pod.service_account_name,
             "automountServiceAccountToken": False,
             "enableServiceLinks": False,
             "terminationGracePeriodSeconds": 60,
-            "securityContext": {
-                "runAsNonRoot": True,
-                "runAsUser": d.run_as_user,
-                "runAsGroup": d.run_as_user,
-                # Secret files are 0400; the kubelet makes them readable to this group only.
-                "fsGroup": d.run_as_user,
-                "seccompProfile": {"type": "RuntimeDefault"},
-            },
-            "containers": [container],
-            "volumes": volumes + list(pod.volumes),
+            "securityContext": pod_security_context(d.run_as_user),
+            "containers": [container(workload, d, pod)],
+            "volumes": pod.volumes,
         },
     }
 
 
-def deployment_spec(workload: str, d: DeploymentsSpec, app: str, namespace: str, pod: PodSecrets) -> dict[str, Any]:
+def deployment_spec(workload: str, d: DeploymentsModel, app: str, pod: PodParts) -> dict[str, Any]:
     """Deployment spec that rolls with no unavailable pod (maxUnavailable 0, maxSurge 1)."""
     replicas = d.streamlit_replicas if workload == "streamlit" else d.gateway_replicas
     return {
@@ -165,7 +174,7 @@ def deployment_spec(workload: str, d: DeploymentsSpec, app: str, namespace: str,
         "revisionHistoryLimit": 5,
         "selector": {"matchLabels": workload_labels(app, workload)},
         "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-        "template": pod_template(workload, d, app, namespace, pod),
+        "template": pod_template(workload, d, pod),
     }
 
 

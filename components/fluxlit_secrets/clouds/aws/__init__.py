@@ -1,0 +1,17 @@
+"""The aws cloud: AWS Secrets Manager with IRSA or EKS Pod Identity."""
+
+from fluxlit_secrets.clouds.aws.names import check_names
+from fluxlit_secrets.clouds.aws.settings import FIELDS, AwsSettings, parse_aws
+from fluxlit_secrets.clouds.base import Cloud
+from fluxlit_secrets.model.cloud import CloudModel
+
+CLOUD = Cloud(
+    name="aws",
+    model=CloudModel(fields=FIELDS, parse=parse_aws, check_names=check_names),
+    store="fluxlit_secrets.clouds.aws.store:AwsStore",
+    identity="fluxlit_secrets.clouds.aws.identity:AwsIdentity",
+    fakes="fluxlit_secrets.clouds.aws.fakes",
+    extra="aws",
+)
+
+__all__ = ["CLOUD", "AwsSettings"]

@@ -1,0 +1,52 @@
+"""AWS Secrets Manager: one secret per declared secret, one SecretVersion per version.
+
+Putting a new version moves AWSCURRENT to it and AWSPREVIOUS to the one before; version
+resources are retained on delete, so a rotation never removes a version from AWS.
+"""
+
+from typing import Any, Optional, cast
+
+import pulumi
+import pulumi_aws as aws
+
+from fluxlit_secrets.clouds.aws.names import secret_name
+from fluxlit_secrets.clouds.aws.settings import AwsSettings
+from fluxlit_secrets.clouds.base import StoreRequest
+from fluxlit_secrets.clouds.versions import VersionedStore, VersionSlot, base_name, child_options, secret_tags
+
+
+class AwsStore(VersionedStore):
+    """Secrets Manager as the store of record."""
+
+    def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[Optional[pulumi.Output[str]], Any]:
+        """The secret, protected unless the stack is disposable; versions name it by ARN."""
+        settings = cast(AwsSettings, request.settings)
+        base = base_name(request)
+        secret = aws.secretsmanager.Secret(
+            base,
+            name=secret_name(settings.name_prefix, request.app, request.environment, request.store_name),
+            description=f"{request.secret} of {request.app} ({request.environment}), managed by fluxlit-secrets",
+            kms_key_id=settings.kms_key_arn,
+            recovery_window_in_days=settings.recovery_window_in_days,
+            tags=secret_tags(request),
+            opts=child_options(request, base, parent, protect=not request.disposable),
+        )
+        return secret.arn, secret.id
+
+    def handle(self, request: StoreRequest) -> Any:
+        """The secret's ARN (its id)."""
+        return request.context["container"]
+
+    def version(
+        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        """A SecretVersion, retained on delete (AWS keeps it: AWSPREVIOUS, then unlabelled)."""
+        version = aws.secretsmanager.SecretVersion(
+            slot.logical,
+            secret_id=handle,
+            secret_string=slot.source.value,
+            opts=child_options(
+                request, slot.logical, parent, retain_on_delete=True, depends_on=slot.after, aliases=slot.aliases
+            ),
+        )
+        return version.version_id.apply(lambda v: v[:8]), version

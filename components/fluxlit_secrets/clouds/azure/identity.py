@@ -1,0 +1,63 @@
+"""Azure: a user-assigned identity federated with one ServiceAccount, reading only its secrets."""
+
+from typing import cast
+
+import pulumi
+import pulumi_azure_native as azure
+
+from fluxlit_secrets.clouds.azure.names import identity_name
+from fluxlit_secrets.clouds.azure.settings import AzureSettings
+from fluxlit_secrets.clouds.base import Binding, CloudIdentity, IdentityRequest, subject
+
+#: Built-in role "Key Vault Secrets User".
+SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+AUDIENCE = "api://AzureADTokenExchange"
+
+
+def role_definition(scope: str) -> str:
+    """The role's definition id in the subscription of `scope`."""
+    subscription = scope.split("/")[2]
+    return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{SECRETS_USER}"
+
+
+class AzureIdentity(CloudIdentity):
+    """AKS workload identity: managed identity, federated credential, per-secret role assignments."""
+
+    def bind(self, request: IdentityRequest, parent: pulumi.Resource) -> Binding:
+        """Identity, its one federated credential, and "Key Vault Secrets User" on each consumed secret."""
+        s = cast(AzureSettings, request.settings)
+        base = f"{request.app}-{request.workload}"
+        identity = azure.managedidentity.UserAssignedIdentity(
+            f"{base}-identity",
+            resource_group_name=s.resource_group,
+            resource_name_=identity_name(request.app, request.environment, request.workload),
+            location=s.location,
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        azure.managedidentity.FederatedIdentityCredential(
+            f"{base}-federation",
+            resource_group_name=s.resource_group,
+            resource_name_=identity.name,
+            federated_identity_credential_resource_name=f"{request.namespace}-{request.service_account}"[:120],
+            issuer=s.oidc_issuer_url,
+            subject=subject(request.namespace, request.service_account),
+            audiences=[AUDIENCE],
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        for secret, ref in sorted(request.secret_refs.items()):
+            azure.authorization.RoleAssignment(
+                f"{base}-reads-{secret}",
+                principal_id=identity.principal_id,
+                principal_type="ServicePrincipal",
+                role_definition_id=pulumi.Output.from_input(ref).apply(role_definition),
+                scope=ref,
+                opts=pulumi.ResourceOptions(parent=parent),
+            )
+        return Binding(
+            identity=identity.client_id,
+            annotations={
+                "azure.workload.identity/client-id": identity.client_id,
+                "azure.workload.identity/tenant-id": s.tenant_id,
+            },
+            pod_labels={"azure.workload.identity/use": "true"},
+        )

@@ -1,0 +1,139 @@
+"""The clouds' one interface: a store that holds versions, an identity that reads them.
+
+Each cloud folder (`clouds/<cloud>/`) registers a `Cloud` in `clouds.registry`: its model part
+(settings and name checks, pure), and where its store, identity and mock fakes live (imported
+only when that cloud is used, so each cloud SDK stays an optional extra).
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import pulumi
+
+from fluxlit_secrets.model.app import CloudSettings
+from fluxlit_secrets.model.cloud import CloudModel
+
+
+@dataclass(frozen=True)
+class StoreRequest:
+    """What a store needs to hold one secret (no value for generated secrets)."""
+
+    app: str
+    environment: str
+    secret: str
+    source: str
+    generation: int
+    length: int
+    value: Optional[pulumi.Input[str]]
+    disposable: bool
+    #: The store's validated cloud settings (None for the kubernetes store).
+    settings: Optional[CloudSettings] = None
+    #: Per-app resources the store prepared (the kubernetes namespace, the Key Vault's name).
+    context: dict[str, Any] = field(default_factory=dict)
+    #: The name the store knows the secret by (its former name after a rename).
+    physical: str = ""
+
+    @property
+    def store_name(self) -> str:
+        """The secret's name in the store."""
+        return self.physical or self.secret
+
+
+@dataclass(frozen=True)
+class StoredSecret:
+    """A secret as the store holds it: the current value and version, and the previous ones."""
+
+    value: pulumi.Output[str]
+    version: pulumi.Output[str]
+    previous_value: Optional[pulumi.Output[str]] = None
+    previous_version: Optional[pulumi.Output[str]] = None
+    #: What an identity grant names: the secret's ARN, Secret Manager id or Key Vault resource id.
+    ref: Optional[pulumi.Output[str]] = None
+
+
+class SecretStore(ABC):
+    """A place of record for secret values (Kubernetes alone, or a cloud secret manager)."""
+
+    def prepare(
+        self,
+        name: str,
+        settings: Optional[CloudSettings],
+        *,
+        disposable: bool,
+        tags: dict[str, str],
+        parent: pulumi.Resource,
+    ) -> dict[str, Any]:
+        """Per-app resources every secret of the app shares (default: none)."""
+        return {}
+
+    @abstractmethod
+    def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
+        """Create the secret's container, current and previous versions as children of `parent`."""
+
+    @abstractmethod
+    def retire(
+        self,
+        request: StoreRequest,
+        parent: pulumi.Resource,
+        after: Sequence[pulumi.Resource],
+        aliases: Sequence[pulumi.Alias] = (),
+    ) -> None:
+        """Keep the version before the previous one until `after` (its consumers) are done.
+
+        `aliases` say where those resources were registered before (under the ManagedSecret).
+        """
+
+
+@dataclass(frozen=True)
+class IdentityRequest:
+    """One workload's ServiceAccount and exactly the secrets it consumes."""
+
+    app: str
+    environment: str
+    workload: str
+    namespace: str
+    service_account: str
+    settings: CloudSettings
+    #: Declared secret name -> ARN / id of exactly the secrets this workload consumes.
+    secret_refs: dict[str, pulumi.Input[str]]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What the ServiceAccount and pods need to carry for the binding to work."""
+
+    identity: pulumi.Output[str]
+    annotations: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    pod_labels: dict[str, str] = field(default_factory=dict)
+
+
+class CloudIdentity(ABC):
+    """A cloud's workload identity: trust one ServiceAccount subject, grant read on named secrets."""
+
+    @abstractmethod
+    def bind(self, request: IdentityRequest, parent: pulumi.Resource) -> Binding:
+        """Create the cloud identity, its trust and its grants as children of `parent`."""
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """One cloud folder's entry in the dispatch table."""
+
+    name: str
+    #: Settings and name checks (pure: the model layer receives it).
+    model: CloudModel
+    #: `module:Class` of its SecretStore.
+    store: str
+    #: `module:Class` of its CloudIdentity (None: no cloud identity, the kubernetes store).
+    identity: Optional[str] = None
+    #: Module with the mocks' FAKES and FORCE_NEW for its resource types.
+    fakes: Optional[str] = None
+    #: pip extra that installs its SDK (None: always installed).
+    extra: Optional[str] = None
+
+
+def subject(namespace: str, service_account: str) -> str:
+    """The Kubernetes token subject of one ServiceAccount."""
+    return f"system:serviceaccount:{namespace}:{service_account}"

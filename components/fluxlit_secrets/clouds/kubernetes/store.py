@@ -1,0 +1,61 @@
+"""The Kubernetes-only store: each version is an immutable Secret of record in the app's namespace.
+
+Those Secrets are mounted by no pod (the per-workload delivery Secrets are); they are retained
+when they leave the program, so a rotation never destroys a value. Versions are the generation
+of a generated value, or a RandomId whose keepers hold a config value (never a hash of it).
+"""
+
+from typing import Any, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from fluxlit_secrets.clouds.base import StoreRequest
+from fluxlit_secrets.clouds.versions import CURRENT, VersionedStore, VersionSlot, child_options, config_version
+from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL
+
+
+class KubernetesStore(VersionedStore):
+    """Store of record for local clusters: nothing outside Kubernetes and Pulumi state."""
+
+    def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[Optional[pulumi.Output[str]], Any]:
+        """No container: the namespace holds the versions."""
+        return None, self.handle(request)
+
+    def handle(self, request: StoreRequest) -> Any:
+        """The app's namespace."""
+        return request.context["namespace"]
+
+    def version(
+        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        """An immutable Secret `<app>-<secret>-v<generation>` (or `-<version id>` for config values)."""
+        if request.source == "config":
+            version = config_version(request, slot.source.value, parent)
+        else:
+            version = pulumi.Output.from_input(str(slot.source.generation))
+        prefix = f"{request.app}-{request.store_name}-{'v' if request.source == 'generated' else ''}"
+        secret = k8s.core.v1.Secret(
+            slot.logical,
+            metadata={
+                "name": version.apply(lambda v: prefix + v),
+                "namespace": handle,
+                "labels": {**MANAGED_BY, "app.kubernetes.io/name": request.app, STORE_LABEL: request.store_name},
+                "annotations": {"fluxlit-secrets/version": version, "fluxlit-secrets/state": slot.state},
+            },
+            type="Opaque",
+            immutable=True,
+            string_data={"value": slot.source.value},
+            opts=child_options(
+                request,
+                slot.logical,
+                parent,
+                retain_on_delete=True,
+                depends_on=slot.after,
+                aliases=slot.aliases,
+                # A config value's record is the config itself; its version Secret
+                # is replaced by the next value, so only generated values are protected.
+                protect=slot.state == CURRENT and request.source == "generated" and not request.disposable,
+            ),
+        )
+        return version, secret

@@ -1,0 +1,38 @@
+"""The one check every store's physical names go through: length and characters, per secret."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fluxlit_secrets.model.app import AppModel, SecretModel
+from fluxlit_secrets.model.secretish import shown
+from fluxlit_secrets.model.shape import Node
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """A store's rule for the name a secret gets there."""
+
+    what: str  # "AWS name"
+    most: int
+    pattern: re.Pattern[str]
+    allowed: str  # the allowed characters, as the fix says them
+
+
+def check_secret_names(
+    model: AppModel, secrets: Node, rule: NameRule, name_of: Callable[[AppModel, SecretModel], str]
+) -> None:
+    """Refuse a secret whose store name is too long or has characters the store refuses."""
+    for s in model.secrets:
+        name = name_of(model, s)
+        node = secrets.child_raw(s.name)
+        if len(name) > rule.most:
+            node.fail(
+                f"its {rule.what} {shown(name, 80)} is longer than {rule.most} characters",
+                "shorten the app, stack or secret name",
+            )
+        if not rule.pattern.fullmatch(name):
+            node.fail(
+                f"its {rule.what} {shown(name, 80)} has characters the store refuses",
+                f"use {rule.allowed} in the app, stack and secret names",
+            )

@@ -1,0 +1,186 @@
+"""Where a value comes from (a RandomPassword per generation, or a secret config value), and the
+version life cycle every store shares: current, previous, retiring."""
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pulumi
+import pulumi_random as random
+
+from fluxlit_secrets.clouds.base import SecretStore, StoredSecret, StoreRequest
+from fluxlit_secrets.model.names import env_slug
+
+CURRENT, PREVIOUS, RETIRING = "current", "previous", "retiring"
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    """One version of a value as its source produced it."""
+
+    generation: int
+    value: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class VersionSlot:
+    """A version for a store to write: its logical name, value, state, and what it waits for."""
+
+    logical: str
+    source: SourceVersion
+    state: str  # CURRENT | PREVIOUS | RETIRING
+    after: Sequence[pulumi.Resource] = ()
+    #: Where the version was registered before (the retiring one moved from its ManagedSecret).
+    aliases: Sequence[pulumi.Alias] = ()
+
+
+def base_name(request: StoreRequest) -> str:
+    """Logical-name prefix of a secret's resources: `<app>-<secret>` (the ManagedSecret's name)."""
+    return f"{request.app}-{request.secret}"
+
+
+def child_options(
+    request: StoreRequest,
+    logical: str,
+    parent: pulumi.Resource,
+    *,
+    protect: bool = False,
+    retain_on_delete: bool = False,
+    depends_on: Sequence[pulumi.Resource] = (),
+    aliases: Sequence[pulumi.Alias] = (),
+) -> pulumi.ResourceOptions:
+    """Options of a store child; after a rename it keeps its state through an alias of its old name."""
+    every = list(aliases)
+    if request.physical and request.physical != request.secret:
+        old = f"{request.app}-{request.physical}" + logical[len(base_name(request)) :]
+        every.append(pulumi.Alias(name=old))
+    return pulumi.ResourceOptions(
+        parent=parent,
+        aliases=every,
+        protect=protect,
+        retain_on_delete=retain_on_delete,
+        depends_on=list(depends_on),
+    )
+
+
+def generated(
+    request: StoreRequest,
+    generation: int,
+    parent: pulumi.Resource,
+    state: str,
+    after: Sequence[pulumi.Resource] = (),
+    aliases: Sequence[pulumi.Alias] = (),
+) -> SourceVersion:
+    """One generation's RandomPassword (keepers hold the generation): a rotation adds a resource.
+
+    The current one is the value of record and is protected on a real stack.
+    """
+    logical = f"{base_name(request)}-g{generation}"
+    password = random.RandomPassword(
+        logical,
+        length=request.length,
+        special=False,
+        keepers={"generation": str(generation)},
+        opts=child_options(
+            request,
+            logical,
+            parent,
+            protect=state == CURRENT and not request.disposable,
+            depends_on=after,
+            aliases=aliases,
+        ),
+    )
+    return SourceVersion(generation, pulumi.Output.secret(password.result))
+
+
+def configured(request: StoreRequest) -> SourceVersion:
+    """A config-sourced value (kept secret); the model guarantees it was given."""
+    return SourceVersion(request.generation, pulumi.Output.secret(request.value))
+
+
+def config_version(request: StoreRequest, value: pulumi.Output[str], parent: pulumi.Resource) -> pulumi.Output[str]:
+    """A version id for a config value: a RandomId whose keepers hold the value (never a hash)."""
+    logical = f"{base_name(request)}-version"
+    marker = random.RandomId(
+        logical,
+        byte_length=4,
+        keepers={"value": value, "generation": str(request.generation)},
+        opts=child_options(request, logical, parent),
+    )
+    return marker.hex
+
+
+def secret_tags(request: StoreRequest) -> dict[str, str]:
+    """Tags / labels every cloud secret carries."""
+    tags = {"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"}
+    if request.disposable:
+        tags["disposable"] = "true"  # says why the container is not protected (policy secret-containers-protected)
+    return tags
+
+
+class VersionedStore(SecretStore):
+    """A store with one container per secret and one resource per version (kubernetes, AWS, GCP).
+
+    Generated secrets keep three versions in the program: current, previous (for overlap) and
+    retiring (the one before, disabled or released only after its consumers have rolled). Older
+    versions leave the program retained: the store keeps them, nothing is destroyed.
+    """
+
+    @abstractmethod
+    def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[Optional[pulumi.Output[str]], Any]:
+        """Create the secret's container: (reference for identity grants, handle for versions)."""
+
+    @abstractmethod
+    def handle(self, request: StoreRequest) -> Any:
+        """The container's handle for a version written outside `provision` (the retiring one),
+        from `request.context["container"]` (the ManagedSecret's `ref` or namespace)."""
+
+    @abstractmethod
+    def version(
+        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        """Write one version (after `slot.after`); return its version id and resource."""
+
+    def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
+        """Container, previous and current versions."""
+        ref, handle = self.container(request, parent)
+        base = base_name(request)
+        if request.source == "config":
+            current = configured(request)
+            version, _ = self.version(request, handle, VersionSlot(f"{base}-version", current, CURRENT), parent)
+            return StoredSecret(value=current.value, version=version, ref=ref)
+        n = request.generation
+        previous_value = previous_version = None
+        after: list[pulumi.Resource] = []
+        if n > 1:
+            previous = generated(request, n - 1, parent, PREVIOUS)
+            slot = VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS)
+            previous_version, written = self.version(request, handle, slot, parent)
+            previous_value, after = previous.value, [written]
+        current = generated(request, n, parent, CURRENT)
+        # The current version is written last, so it is the one the store marks current.
+        version, _ = self.version(request, handle, VersionSlot(f"{base}-v{n}", current, CURRENT, after), parent)
+        return StoredSecret(
+            value=current.value,
+            version=version,
+            previous_value=previous_value,
+            previous_version=previous_version,
+            ref=ref,
+        )
+
+    def retire(
+        self,
+        request: StoreRequest,
+        parent: pulumi.Resource,
+        after: Sequence[pulumi.Resource],
+        aliases: Sequence[pulumi.Alias] = (),
+    ) -> None:
+        """The version two generations back, disabled or released only after `after`."""
+        n = request.generation
+        if request.source != "generated" or n <= 2:
+            return
+        base = base_name(request)
+        old = generated(request, n - 2, parent, RETIRING, after, aliases=aliases)
+        slot = VersionSlot(f"{base}-v{n - 2}", old, RETIRING, after, aliases)
+        self.version(request, self.handle(request), slot, parent)

@@ -1,0 +1,40 @@
+"""What every component adapter shares: its type token and one place that parses its args."""
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from fluxlit_secrets.clouds import CLOUD_MODELS, CLOUDS
+from fluxlit_secrets.errors import ConfigError
+from fluxlit_secrets.model.labels import PACKAGE
+from fluxlit_secrets.model.shape import Node, Shape
+
+T = TypeVar("T")
+
+
+def token(name: str) -> str:
+    """`fluxlit-secrets:index:<Name>` (a token rename changes URNs: add aliases when it happens)."""
+    return f"{PACKAGE}:index:{name}"
+
+
+def parse_component_args(component: str, name: str, args: object, parse: Callable[[Node], T]) -> T:
+    """Parse a component's args (snake_case) once; every error names the component and the arg path."""
+    shape = Shape.component(component, name)
+    if not isinstance(args, Mapping):
+        shape.fail(("args",), f"must be a mapping, got {type(args).__name__}", "pass a dict of the documented args")
+    try:
+        return parse(shape.root(args, "{...}"))
+    except ConfigError as exc:
+        raise exc.at(shape.where) from None
+
+
+def cloud_settings(node: Node, store: str, disposable: bool) -> Any:
+    """The store's settings block parsed by its cloud (None for the kubernetes store)."""
+    if store == "kubernetes":
+        return None
+    block = node.field(store)
+    if block.value is None:
+        block.fail(f"is missing for store: {store}", f"pass the {store} settings")
+    return CLOUD_MODELS[store].parse(block, disposable)
+
+
+STORES = tuple(CLOUDS)

@@ -1,0 +1,173 @@
+"""WorkloadDelivery: one workload's immutable Secret, its pod-spec fragments and restart trigger."""
+
+from typing import Any, NotRequired, Optional, TypedDict
+
+import pulumi
+
+from fluxlit_secrets.components.base import parse_component_args, token
+from fluxlit_secrets.components.identity import PHYSICAL_WORKLOADS
+from fluxlit_secrets.delivery import DeliveredSecret, Delivery, deliver
+from fluxlit_secrets.model import names
+from fluxlit_secrets.model.kinds import DELIVERY_MODES, KINDS
+from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX, check_delivery_name, label
+from fluxlit_secrets.model.shape import Node
+
+
+class DeliveredSecretArgs(TypedDict):
+    """One secret as one workload receives it."""
+
+    secret: str
+    """The declared secret's name (its version is tracked under this name)."""
+    mode: str
+    """`file` (a file in /var/run/secrets/fluxlit) or `env` (one secretKeyRef)."""
+    name: str
+    """The file name or environment variable name."""
+    value: pulumi.Input[str]
+    """The value (kept secret)."""
+    version: pulumi.Input[str]
+    """The version identifier; a new one restarts this workload only."""
+
+
+class WorkloadDeliveryArgs(TypedDict):
+    """Inputs of a WorkloadDelivery."""
+
+    app: str
+    """The app's DNS-1123 name."""
+    namespace: pulumi.Input[str]
+    """The namespace of the Secret."""
+    workload: str
+    """`gateway`, `streamlit`, or `app` (unified topology)."""
+    secrets: list[DeliveredSecretArgs]
+    """Exactly the secrets this workload consumes."""
+    labels: NotRequired[dict[str, str]]
+    """Extra labels for the Secret."""
+    store: NotRequired[str]
+    """Name of the store of record, shown on the Secret (default `kubernetes`)."""
+
+
+def _entry(node: Node, workload: str) -> DeliveredSecret:
+    node = node.mapping("{secret: ..., mode: file, name: ..., value: ..., version: ...}")
+    node.known(tuple(DeliveredSecretArgs.__annotations__))
+    secret = node.field("secret").required("name the declared secret")
+    if not isinstance(secret.value, str) or not names.is_dns_label(secret.value.removesuffix(".previous")):
+        secret.fail("is not a secret name", "use the declared secret's DNS-1123 name")
+    mode = node.field("mode", "file").one_of(DELIVERY_MODES, "delivery")
+    name = node.field("name").required("give the file or env var name, e.g. API_TOKEN")
+    previous = secret.value.endswith(".previous")
+    base = name.value.removesuffix(PREVIOUS_SUFFIX) if previous and isinstance(name.value, str) else name.value
+    kind = next((k.name for k in KINDS.values() if k.default_name == base), "opaque")
+    check_delivery_name(
+        Node(name.shape, name.path, base), mode, "streamlit" if workload == "streamlit" else "gateway", kind
+    )
+    return DeliveredSecret(
+        secret=secret.value,
+        mode=mode,
+        name=name.value,
+        value=node.field("value").required("pass the value").value,
+        version=node.field("version").required("pass the version id").value,
+    )
+
+
+def parse_delivery(node: Node) -> tuple[str, Any, str, list[DeliveredSecret], str, dict[str, str]]:
+    """Validate WorkloadDelivery args: names the kubelet and FluxLit accept, each key once."""
+    node.known(tuple(WorkloadDeliveryArgs.__annotations__))
+    app = label(node.field("app").required("pass the app's DNS-1123 name"), names.APP_MAX, "app name")
+    workload = node.field("workload").required("gateway, streamlit or app").one_of(PHYSICAL_WORKLOADS, "workload")
+    listed = node.field("secrets").required("list the workload's secrets")
+    if not isinstance(listed.value, list):
+        listed.fail("must be a list", "list the workload's secrets")
+    entries = [_entry(Node(listed.shape, (*listed.path, str(i)), e), workload) for i, e in enumerate(listed.value)]
+    seen: dict[str, str] = {}
+    for i, e in enumerate(entries):
+        owner = seen.setdefault(e.name, e.secret)
+        if owner != e.secret:
+            Node(listed.shape, (*listed.path, str(i), "name"), e.name).fail(
+                f"{e.name} is already delivered by {owner!r}", "give each secret its own name"
+            )
+    labels = node.field("labels", {}).mapping("{key: value}").value
+    store = node.field("store", "kubernetes")
+    if not isinstance(store.value, str):
+        store.fail("must be a store name", "kubernetes, aws, gcp or azure")
+    namespace = node.field("namespace").required("pass the app's namespace").value
+    return app, namespace, workload, entries, store.value, dict(labels)
+
+
+class WorkloadDelivery(pulumi.ComponentResource):
+    """An immutable Secret with only this workload's keys, replaced under a new name on rotation."""
+
+    secret_name: pulumi.Output[Optional[str]]
+    """Name of the workload's Secret (absent when it consumes nothing)."""
+    restart_trigger: pulumi.Output[str]
+    """`secret=version,...`: changes exactly when one of this workload's versions changes."""
+    volumes: pulumi.Output[list[dict[str, Any]]]
+    """Pod volumes to add (the read-only Secret volume)."""
+    volume_mounts: pulumi.Output[list[dict[str, Any]]]
+    """Container volume mounts to add."""
+    env: pulumi.Output[list[dict[str, Any]]]
+    """Container env entries to add (one secretKeyRef each)."""
+    pod_annotations: pulumi.Output[dict[str, str]]
+    """Pod-template annotations to add (the restart trigger)."""
+
+    def __init__(self, name: str, args: WorkloadDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        app, namespace, workload, entries, store, labels = parse_component_args(
+            "WorkloadDelivery", name, args, parse_delivery
+        )
+        self._construct(name, app, namespace, workload, entries, store, labels, opts)
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        *,
+        app: str,
+        namespace: pulumi.Input[str],
+        workload: str,
+        entries: list[DeliveredSecret],
+        store: str,
+        opts: Optional[pulumi.ResourceOptions],
+    ) -> "WorkloadDelivery":
+        """A WorkloadDelivery from validated entries (SecretLifecycle's path: no re-parse)."""
+        self = cls.__new__(cls)
+        self._construct(name, app, namespace, workload, entries, store, {}, opts)
+        return self
+
+    def _construct(
+        self,
+        name: str,
+        app: str,
+        namespace: pulumi.Input[str],
+        workload: str,
+        entries: list[DeliveredSecret],
+        store: str,
+        labels: dict[str, str],
+        opts: Optional[pulumi.ResourceOptions],
+    ) -> None:
+        super().__init__(token("WorkloadDelivery"), name, {}, opts)
+        built: Delivery = deliver(
+            name,
+            app=app,
+            namespace=namespace,
+            workload=workload,
+            entries=entries,
+            store=store,
+            labels=labels,
+            parent=self,
+        )
+        #: The Kubernetes Secret resource (None when the workload consumes nothing).
+        self.secret = built.secret
+        self.secret_name = built.secret_name
+        self.restart_trigger = built.restart_trigger
+        self.volumes = built.volumes
+        self.volume_mounts = built.volume_mounts
+        self.env = built.env
+        self.pod_annotations = built.pod_annotations
+        self.register_outputs(
+            {
+                "secretName": self.secret_name,
+                "restartTrigger": self.restart_trigger,
+                "volumes": self.volumes,
+                "volumeMounts": self.volume_mounts,
+                "env": self.env,
+                "podAnnotations": self.pod_annotations,
+            }
+        )

@@ -1,0 +1,278 @@
+"""SecretLifecycle: the whole of one FluxLit app's secrets on one stack, from store to pod."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from fluxlit_secrets.clouds import CLOUD_MODELS, StoreRequest, store_of
+from fluxlit_secrets.components.base import token
+from fluxlit_secrets.components.delivery import WorkloadDelivery
+from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
+from fluxlit_secrets.components.lifecycle_args import SecretLifecycleArgs
+from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVersion
+from fluxlit_secrets.components.workloads import FluxLitWorkloads
+from fluxlit_secrets.delivery import DeliveredSecret
+from fluxlit_secrets.errors import ConfigError
+from fluxlit_secrets.model.app import AppModel, SecretModel
+from fluxlit_secrets.model.labels import MANAGED_BY, WORKLOAD_LABEL, workload_labels
+from fluxlit_secrets.model.parse import parse_args
+from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX
+from fluxlit_secrets.workloads import PodInputs
+from fluxlit_secrets.workloads.netpol import network_policies
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """A validated SecretLifecycle: the model, and the values of its config-sourced secrets."""
+
+    model: AppModel
+    values: Mapping[str, pulumi.Input[str]]
+
+
+def lifecycle_from_args(args: object, name: str) -> Lifecycle:
+    """Parse SecretLifecycle args once (errors name `SecretLifecycle "<name>"` and the arg path)."""
+    model = parse_args(
+        args, component="SecretLifecycle", name=name, clouds=CLOUD_MODELS, default_environment=pulumi.get_stack()
+    )
+    given = dict(args) if isinstance(args, Mapping) else {}
+    secrets = given.get("secrets") or {}
+    values = {s.name: secrets[s.name]["value"] for s in model.secrets if s.source == "config"}
+    return Lifecycle(model=model, values=values)
+
+
+class SecretLifecycle(pulumi.ComponentResource):
+    """Stores, identities, per-workload Secrets, restart triggers and (optionally) Deployments."""
+
+    namespace: pulumi.Output[str]
+    """The app's namespace."""
+    versions: pulumi.Output[dict[str, str]]
+    """Current version identifier per secret."""
+    secret_names: pulumi.Output[dict[str, Optional[str]]]
+    """Kubernetes Secret name per workload."""
+    restart_triggers: pulumi.Output[dict[str, str]]
+    """Restart trigger per workload; it changes only when that workload's secrets rotate."""
+    pod_fragments: pulumi.Output[dict[str, Any]]
+    """Per workload: serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels."""
+
+    def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        self._construct(name, lifecycle_from_args(args, name), opts)
+
+    @classmethod
+    def of(cls, name: str, lifecycle: Lifecycle, opts: Optional[pulumi.ResourceOptions] = None) -> "SecretLifecycle":
+        """A SecretLifecycle from an already parsed model (the stack program's path)."""
+        self = cls.__new__(cls)
+        self._construct(name, lifecycle, opts)
+        return self
+
+    def _construct(self, name: str, lifecycle: Lifecycle, opts: Optional[pulumi.ResourceOptions]) -> None:
+        super().__init__(token("SecretLifecycle"), name, {}, opts)
+        model = self.model = lifecycle.model
+        self._name = name
+        ns = self._namespace()
+        stored = self._secrets(lifecycle, ns)
+        identities = {w: self._identity(w, stored, ns) for w in model.workloads()}
+        deliveries = {w: self._delivery(w, stored, ns) for w in model.workloads()}
+        self._network_policies(ns)
+        rolled = self._workloads(identities, deliveries, ns)
+        self._retire(stored, rolled, ns)
+        self._outputs(ns, stored, identities, deliveries)
+
+    # -- steps -------------------------------------------------------------------------------
+    def _child(self, *depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
+
+    def _namespace(self) -> k8s.core.v1.Namespace:
+        model = self.model
+        labels = {
+            "app.kubernetes.io/name": model.app,
+            **MANAGED_BY,
+            # Every pod here meets the "restricted" Pod Security Standard.
+            "pod-security.kubernetes.io/enforce": "restricted",
+        }
+        return k8s.core.v1.Namespace(
+            f"{self._name}-namespace", metadata={"name": model.namespace, "labels": labels}, opts=self._child()
+        )
+
+    def _request(
+        self, secret: SecretModel, context: dict[str, Any], value: Optional[pulumi.Input[str]]
+    ) -> StoreRequest:
+        model = self.model
+        return StoreRequest(
+            app=model.app,
+            environment=model.environment,
+            secret=secret.name,
+            source=secret.source,
+            generation=secret.generation,
+            length=secret.length,
+            value=value,
+            disposable=model.disposable,
+            settings=model.cloud,
+            context=context,
+            physical=secret.store_name,
+        )
+
+    def _secrets(self, lifecycle: Lifecycle, ns: k8s.core.v1.Namespace) -> dict[str, ManagedSecret]:
+        model = self.model
+        tags = {
+            "app": model.app,
+            "managed-by": "fluxlit-secrets",
+            **({"disposable": "true"} if model.disposable else {}),
+        }
+        try:
+            shared = store_of(model.store).prepare(
+                self._name, model.cloud, disposable=model.disposable, tags=tags, parent=self
+            )
+        except ConfigError as exc:
+            raise exc.at(f'SecretLifecycle "{self._name}"') from None
+        context = {"namespace": ns.metadata.apply(lambda m: m.name), **shared}
+        return {
+            s.name: ManagedSecret.of(
+                f"{self._name}-{s.name}",
+                model.store,
+                self._request(s, context, lifecycle.values.get(s.name)),
+                self._child(),
+            )
+            for s in model.secrets
+        }
+
+    def _identity(self, workload: str, stored: dict[str, ManagedSecret], ns: k8s.core.v1.Namespace) -> WorkloadIdentity:
+        model = self.model
+        consumed = sorted({s.name for s, _ in model.deliveries_for(workload)})
+        spec = IdentitySpec(
+            app=model.app,
+            namespace=model.namespace,
+            workload=workload,
+            environment=model.environment,
+            store=model.store,
+            settings=model.cloud,
+            secret_refs={s: stored[s].ref for s in consumed},
+        )
+        return WorkloadIdentity.of(f"{self._name}-{workload}", spec, self._child(ns))
+
+    def _delivery(self, workload: str, stored: dict[str, ManagedSecret], ns: k8s.core.v1.Namespace) -> WorkloadDelivery:
+        entries: list[DeliveredSecret] = []
+        for s, d in self.model.deliveries_for(workload):
+            held = stored[s.name]
+            entries.append(DeliveredSecret(s.name, d.mode, d.name, held.value, held.version))
+            if s.overlap and held.has_previous:
+                # Overlap: the version before, under <name>_PREVIOUS (absent until one exists).
+                name = f"{d.name}{PREVIOUS_SUFFIX}"
+                entries.append(
+                    DeliveredSecret(f"{s.name}.previous", d.mode, name, held.previous_value, held.previous_version)
+                )
+        return WorkloadDelivery.of(
+            f"{self._name}-{workload}",
+            app=self.model.app,
+            namespace=ns.metadata.apply(lambda m: m.name),
+            workload=workload,
+            entries=entries,
+            store=self.model.store,
+            opts=self._child(),
+        )
+
+    def _network_policies(self, ns: k8s.core.v1.Namespace) -> None:
+        model = self.model
+        for policy in network_policies(model.app, model.namespace, model.topology, model.network_policy):
+            k8s.networking.v1.NetworkPolicy(
+                f"{self._name}-{policy['metadata']['labels'][WORKLOAD_LABEL]}-network",
+                metadata=policy["metadata"],
+                spec=policy["spec"],
+                opts=self._child(ns),
+            )
+
+    def _pod(self, workload: str, identity: WorkloadIdentity, delivery: WorkloadDelivery) -> PodInputs:
+        auth = self.model.auth
+        plain = (
+            [{"name": k, "value": v} for k, v in auth.env().items()]
+            if auth is not None and workload in ("gateway", "app")
+            else []
+        )
+        return PodInputs(
+            service_account_name=identity.service_account_name,
+            volumes=delivery.volumes,
+            volume_mounts=delivery.volume_mounts,
+            env=delivery.env.apply(lambda refs: [*plain, *refs]),
+            pod_annotations=delivery.pod_annotations,
+            pod_labels=identity.pod_labels,
+        )
+
+    def _workloads(
+        self,
+        identities: dict[str, WorkloadIdentity],
+        deliveries: dict[str, WorkloadDelivery],
+        ns: k8s.core.v1.Namespace,
+    ) -> dict[str, list[pulumi.Resource]]:
+        """The Deployments (when declared); what each workload's pods run from, for retirement."""
+        model = self.model
+        self._pods = {w: self._pod(w, identities[w], deliveries[w]) for w in model.workloads()}
+        d = model.deployments
+        if d is None:
+            return {w: [deliveries[w].secret] if deliveries[w].secret is not None else [] for w in deliveries}
+        workloads = FluxLitWorkloads.of(
+            f"{self._name}-workloads",
+            app=model.app,
+            namespace=model.namespace,
+            topology=model.topology,
+            deployments=d,
+            pods=self._pods,
+            session_affinity=d.gateway_replicas > 1 and any(s.kind == "oidc-bff" for s in model.secrets),
+            opts=self._child(ns),
+        )
+        return {w: [dep] for w, dep in workloads.deployments.items()}
+
+    def _retire(
+        self, stored: dict[str, ManagedSecret], rolled: dict[str, list[pulumi.Resource]], ns: k8s.core.v1.Namespace
+    ) -> None:
+        """Per generated secret past generation 2: its retiring version, after its consumers rolled."""
+        model = self.model
+        for s in model.secrets:
+            if s.source != "generated" or s.generation <= 2:
+                continue
+            after = [r for w in model.consumers_of(s) for r in rolled.get(w, [])]
+            held = stored[s.name]
+            context = {"namespace": ns.metadata.apply(lambda m: m.name), "container": held.ref}
+            RetiringVersion.of(
+                f"{self._name}-{s.name}-retiring",
+                model.store,
+                self._request(s, context, None),
+                held.urn,
+                self._child(*after),
+            )
+
+    def _outputs(
+        self,
+        ns: k8s.core.v1.Namespace,
+        stored: dict[str, ManagedSecret],
+        identities: dict[str, WorkloadIdentity],
+        deliveries: dict[str, WorkloadDelivery],
+    ) -> None:
+        model = self.model
+        fragments = {
+            w: pulumi.Output.all(
+                serviceAccountName=pod.service_account_name,
+                volumes=pod.volumes,
+                volumeMounts=pod.volume_mounts,
+                env=pod.env,
+                podAnnotations=pod.pod_annotations,
+                # The workload's labels select it in the NetworkPolicies; identity labels bind it.
+                podLabels=identities[w].pod_labels.apply(lambda extra, w=w: {**workload_labels(model.app, w), **extra}),
+            )
+            for w, pod in self._pods.items()
+        }
+        self.namespace = ns.metadata.apply(lambda m: m.name)
+        self.versions = pulumi.Output.all(**{s: m.version for s, m in stored.items()})
+        self.secret_names = pulumi.Output.all(**{w: d.secret_name for w, d in deliveries.items()})
+        self.restart_triggers = pulumi.Output.all(**{w: d.restart_trigger for w, d in deliveries.items()})
+        self.pod_fragments = pulumi.Output.all(**fragments)
+        self.register_outputs(
+            {
+                "namespace": self.namespace,
+                "versions": self.versions,
+                "secretNames": self.secret_names,
+                "restartTriggers": self.restart_triggers,
+                "podFragments": self.pod_fragments,
+            }
+        )

@@ -1,0 +1,257 @@
+"""ManagedSecret (one secret's container, current and previous versions in its store) and
+RetiringVersion (the version before those, kept until its consumers have rolled)."""
+
+from typing import NotRequired, Optional, TypedDict
+
+import pulumi
+
+from fluxlit_secrets.clouds import CLOUD_MODELS, StoreRequest, store_of
+from fluxlit_secrets.components.base import STORES, cloud_settings, parse_component_args, token
+from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
+from fluxlit_secrets.model import names
+from fluxlit_secrets.model.app import AppModel, Delivery, SecretModel
+from fluxlit_secrets.model.kinds import SOURCES
+from fluxlit_secrets.model.secrets import GENERATION_MAX, LENGTH_RANGE, label
+from fluxlit_secrets.model.shape import Node
+
+
+class ManagedSecretArgs(TypedDict):
+    """Inputs of a ManagedSecret."""
+
+    app: str
+    """The app's DNS-1123 name; prefixes every resource name."""
+    secret: str
+    """The secret's DNS-1123 name within the app."""
+    source: str
+    """`generated` (random, rotated by `generation`) or `config` (the `value` input)."""
+    generation: int
+    """Version counter: raise it by one to rotate."""
+    store: str
+    """Where the value of record lives: `kubernetes`, `aws`, `gcp` or `azure`."""
+    environment: NotRequired[str]
+    """The stack (environment) the secret belongs to (default: the Pulumi stack)."""
+    length: NotRequired[int]
+    """Length of a generated value (32-256, default 64)."""
+    value: NotRequired[pulumi.Input[str]]
+    """The value of a config-sourced secret (kept secret)."""
+    disposable: NotRequired[bool]
+    """True for a throw-away stack: the value of record is then not protected."""
+    aws: NotRequired[AwsArgs]
+    """AWS settings (store aws)."""
+    gcp: NotRequired[GcpArgs]
+    """GCP settings (store gcp)."""
+    azure: NotRequired[AzureArgs]
+    """Azure settings (store azure)."""
+    namespace: NotRequired[pulumi.Input[str]]
+    """The app's namespace (store kubernetes: the versions are Secrets there)."""
+    renamed_from: NotRequired[str]
+    """The secret's former name: state moves over (aliases) and the store keeps its name."""
+    vault_name: NotRequired[pulumi.Input[str]]
+    """Name of the Key Vault holding the secret (store azure; default azure.vault_name)."""
+
+
+class RetiringVersionArgs(TypedDict):
+    """Inputs of a RetiringVersion: the ManagedSecret's own, plus where its versions live."""
+
+    app: str
+    """The app's DNS-1123 name (as given to the ManagedSecret)."""
+    secret: str
+    """The secret's DNS-1123 name (as given to the ManagedSecret)."""
+    source: str
+    """`generated` (a config-sourced secret keeps no older versions here: nothing to retire)."""
+    generation: int
+    """The ManagedSecret's current generation; the one two before it is retired."""
+    store: str
+    """The ManagedSecret's store: `kubernetes`, `aws`, `gcp` or `azure`."""
+    environment: NotRequired[str]
+    """The stack (environment) (default: the Pulumi stack)."""
+    length: NotRequired[int]
+    """Length of the generated values (as given to the ManagedSecret)."""
+    disposable: NotRequired[bool]
+    """True for a throw-away stack."""
+    aws: NotRequired[AwsArgs]
+    """AWS settings (store aws)."""
+    gcp: NotRequired[GcpArgs]
+    """GCP settings (store gcp)."""
+    azure: NotRequired[AzureArgs]
+    """Azure settings (store azure)."""
+    namespace: NotRequired[pulumi.Input[str]]
+    """The app's namespace (store kubernetes)."""
+    renamed_from: NotRequired[str]
+    """The secret's former name (as given to the ManagedSecret)."""
+    vault_name: NotRequired[pulumi.Input[str]]
+    """Name of the Key Vault (store azure; default azure.vault_name)."""
+    container: pulumi.Input[str]
+    """The ManagedSecret's `ref` (ARN, Secret Manager id, Key Vault id) or, on the kubernetes store, the namespace."""
+    moved_from: NotRequired[pulumi.Input[str]]
+    """URN of the ManagedSecret that held this version before (its resources keep their state)."""
+
+
+FIELDS = tuple(ManagedSecretArgs.__annotations__)
+
+
+def request_from_args(node: Node, default_environment: str, extra: tuple[str, ...] = ()) -> StoreRequest:
+    """Validate ManagedSecret-shaped args into the store's request (the model's rules, one secret)."""
+    node.known((*FIELDS, *extra))
+    app = label(node.field("app").required("pass the app's DNS-1123 name"), names.APP_MAX, "app name")
+    secret = label(node.field("secret").required("pass the secret's DNS-1123 name"), names.LABEL_MAX, "secret name")
+    source = node.field("source").required("use one of " + ", ".join(SOURCES)).one_of(SOURCES, "source")
+    store = node.field("store").required("use one of " + ", ".join(STORES)).one_of(STORES, "store")
+    disposable = node.field("disposable", False).boolean()
+    environment = node.field("environment", default_environment)
+    if not isinstance(environment.value, str) or not environment.value:
+        environment.fail("must be the stack name", "omit it to use the Pulumi stack")
+    renamed = node.field("renamed_from")
+    request = StoreRequest(
+        app=app,
+        environment=environment.value,
+        secret=secret,
+        source=source,
+        generation=node.field("generation").required("start at 1").whole(1, GENERATION_MAX, "start at 1"),
+        length=node.field("length", 64).whole(*LENGTH_RANGE, "omit it for 64 characters"),
+        value=node.get("value"),
+        disposable=disposable,
+        settings=cloud_settings(node, store, disposable),
+        context=_context(node, store),
+        physical=label(renamed, names.LABEL_MAX, "former secret name") if renamed.value is not None else secret,
+    )
+    if source == "config" and request.value is None:
+        node.field("value").fail("is missing for a config-sourced secret", "pass the secret value")
+    _check_store_names(node, store, request)
+    return request
+
+
+def _context(node: Node, store: str) -> dict[str, object]:
+    if store == "kubernetes":
+        return {
+            "namespace": node.field("namespace").required("pass the app's namespace: its versions are kept there").value
+        }
+    if store == "azure" and node.has("vault_name"):
+        return {"vault_name": node.get("vault_name")}
+    return {}
+
+
+def _check_store_names(node: Node, store: str, request: StoreRequest) -> None:
+    secret = SecretModel(
+        name=request.secret,
+        kind="opaque",
+        source=request.source,
+        generation=request.generation,
+        length=request.length,
+        config_key=None,
+        deliveries=(Delivery(workload="gateway", mode="file", name="value"),),
+        renamed_from=request.physical if request.physical != request.secret else None,
+    )
+    model = AppModel(
+        app=request.app,
+        namespace=request.app,
+        environment=request.environment,
+        store=store,
+        cloud=request.settings,
+        secrets=(secret,),
+    )
+    CLOUD_MODELS[store].check_names(model, Node(node.shape, (), {}))
+
+
+class ManagedSecret(pulumi.ComponentResource):
+    """One secret in its store: the current version, the previous one, and their version ids."""
+
+    value: pulumi.Output[str]
+    """The current value (secret)."""
+    version: pulumi.Output[str]
+    """The current version identifier (a generation or a store version id)."""
+    previous_value: pulumi.Output[Optional[str]]
+    """The previous version's value (secret), when the store still holds one."""
+    previous_version: pulumi.Output[Optional[str]]
+    """The previous version's identifier, when there is one."""
+    ref: pulumi.Output[Optional[str]]
+    """What identity grants name: the secret's ARN, Secret Manager id or Key Vault resource id."""
+
+    def __init__(self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        request = parse_component_args("ManagedSecret", name, args, lambda n: request_from_args(n, pulumi.get_stack()))
+        self._construct(name, args["store"], request, opts)
+
+    @classmethod
+    def of(
+        cls, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]
+    ) -> "ManagedSecret":
+        """A ManagedSecret from an already validated request (SecretLifecycle's path: no re-parse)."""
+        self = cls.__new__(cls)
+        self._construct(name, store, request, opts)
+        return self
+
+    def _construct(self, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]) -> None:
+        if request.physical != request.secret:
+            # The component and (by name prefix) every child keep their state under the new name.
+            alias = pulumi.Alias(name=f"{request.app}-{request.physical}")
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[alias]))
+        super().__init__(token("ManagedSecret"), name, {}, opts)
+        stored = store_of(store).provision(request, self)
+        #: True when the store holds a previous version (generated secrets past generation 1).
+        self.has_previous = stored.previous_value is not None
+        none: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
+        self.value = stored.value
+        self.version = stored.version
+        self.previous_value = stored.previous_value if stored.previous_value is not None else none
+        self.previous_version = stored.previous_version if stored.previous_version is not None else none
+        self.ref = stored.ref if stored.ref is not None else none
+        self.register_outputs(
+            {
+                "value": self.value,
+                "version": self.version,
+                "previousValue": self.previous_value,
+                "previousVersion": self.previous_version,
+                "ref": self.ref,
+            }
+        )
+
+
+class RetiringVersion(pulumi.ComponentResource):
+    """The version before the previous one, kept readable until the resources this component
+    `dependsOn` (its consumers' Deployments) have rolled; then disabled (GCP) or released (retained)."""
+
+    retiring_generation: pulumi.Output[Optional[int]]
+    """The generation being retired (none before generation 3, or for config-sourced secrets)."""
+
+    def __init__(self, name: str, args: RetiringVersionArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        request = parse_component_args(
+            "RetiringVersion", name, args, lambda n: _retiring_request(n, pulumi.get_stack())
+        )
+        self._construct(name, args["store"], request, args.get("moved_from"), opts)
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        store: str,
+        request: StoreRequest,
+        moved_from: Optional[pulumi.Input[str]],
+        opts: Optional[pulumi.ResourceOptions],
+    ) -> "RetiringVersion":
+        """A RetiringVersion from an already validated request."""
+        self = cls.__new__(cls)
+        self._construct(name, store, request, moved_from, opts)
+        return self
+
+    def _construct(
+        self,
+        name: str,
+        store: str,
+        request: StoreRequest,
+        moved_from: Optional[pulumi.Input[str]],
+        opts: Optional[pulumi.ResourceOptions],
+    ) -> None:
+        super().__init__(token("RetiringVersion"), name, {}, opts)
+        after = list(opts.depends_on or []) if opts and isinstance(opts.depends_on, list) else []
+        aliases = [pulumi.Alias(parent=moved_from)] if moved_from is not None else []
+        store_of(store).retire(request, self, after, aliases)
+        retiring = request.generation - 2 if request.source == "generated" and request.generation > 2 else None
+        self.retiring_generation = pulumi.Output.from_input(retiring)
+        self.register_outputs({"retiringGeneration": self.retiring_generation})
+
+
+def _retiring_request(node: Node, default_environment: str) -> StoreRequest:
+    container = node.field("container").required("pass the ManagedSecret's ref (or the namespace on kubernetes)")
+    request = request_from_args(node, default_environment, ("container", "moved_from"))
+    key = "namespace" if request.settings is None else "container"
+    return StoreRequest(**{**request.__dict__, "context": {**request.context, key: container.value}})

@@ -1,0 +1,56 @@
+"""`check`: the policy rules and secret ages over one stack's recorded resources."""
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from fluxlit_secrets.engine.mocks import unwrap
+from fluxlit_secrets.engine.run import Recording
+from fluxlit_secrets.engine.stackmodel import model_of
+from fluxlit_secrets.model.age import AgeFinding, age_findings
+from fluxlit_secrets.policy.model import Res
+from fluxlit_secrets.policy.rules import RULES, Rule
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One rule broken by one resource."""
+
+    rule: str
+    level: str
+    resource: str
+    type: str
+    message: str
+
+
+def resources_of(rec: Recording) -> list[Res]:
+    """The custom resources of a recording as the rules see them."""
+    return [
+        Res(
+            type=r.type,
+            name=r.name,
+            urn=r.urn,
+            props=unwrap(r.inputs),
+            protect=bool(r.options.get("protect")),
+            retain_on_delete=bool(r.options.get("retainOnDelete")),
+        )
+        for r in rec.registrations
+        if r.custom
+    ]
+
+
+def evaluate(resources: list[Res], rules: list[Rule] = RULES) -> list[Violation]:
+    """Every violation, rule by rule."""
+    found: list[Violation] = []
+    for rule in rules:
+        if rule.resource_check is not None:
+            for res in resources:
+                found += [Violation(rule.name, rule.level, res.name, res.type, m) for m in rule.resource_check(res)]
+        if rule.stack_check is not None:
+            found += [Violation(rule.name, rule.level, res.name, res.type, m) for res, m in rule.stack_check(resources)]
+    return found
+
+
+def ages(rec: Recording, today: _dt.date) -> list[AgeFinding]:
+    """Secret ages from the stack file's declarations (none for a stack without `fluxlit-secrets:app`)."""
+    model = model_of(rec.config, rec.stack, str(rec.config.path))
+    return age_findings(model, today) if model else []

@@ -1,0 +1,30 @@
+"""Labels, annotations and object names shared by every layer (pure strings, no values)."""
+
+PACKAGE = "fluxlit-secrets"
+MANAGED_BY = {"app.kubernetes.io/managed-by": PACKAGE}
+#: Pod label naming the FluxLit process a pod runs (gateway, streamlit or app).
+WORKLOAD_LABEL = "fluxlit-secrets/workload"
+#: Label of the kubernetes store's own Secrets of record (never mounted).
+STORE_LABEL = "fluxlit-secrets/store-of"
+#: Pod-template annotation holding the restart trigger.
+RESTART_ANNOTATION = "fluxlit-secrets/versions"
+#: Secret annotation: which declared secret each data key holds (`KEY=secret,...`).
+KEYS_ANNOTATION = "fluxlit-secrets/keys"
+#: Secret annotation: the store of record of the values.
+STORE_ANNOTATION = "fluxlit-secrets/store"
+#: Where file-delivered secrets appear in every pod (FluxlitSettings(_secrets_dir=...) reads it).
+SECRETS_DIR = "/var/run/secrets/fluxlit"
+
+
+def workload_labels(app: str, workload: str) -> dict[str, str]:
+    """Labels that select one workload's pods (stable across rotations)."""
+    return {
+        "app.kubernetes.io/name": app,
+        "app.kubernetes.io/component": workload,
+        WORKLOAD_LABEL: workload,
+    }
+
+
+def workload_name(app: str, workload: str) -> str:
+    """`<app>-gateway`, `<app>-streamlit`, or `<app>` for the unified pod."""
+    return app if workload == "app" else f"{app}-{workload}"

@@ -1,0 +1,151 @@
+"""Build the AppModel once, from either shape: stack config (keys without the namespace, camelCase)
+or component args (snake_case). Every refusal is one line placed where the user wrote it."""
+
+import json
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from fluxlit_secrets.errors import ConfigError, did_you_mean
+from fluxlit_secrets.model import names
+from fluxlit_secrets.model.app import AppModel, SecretConfigLookup
+from fluxlit_secrets.model.auth import parse_auth, parse_network_policy
+from fluxlit_secrets.model.cloud import CloudModels
+from fluxlit_secrets.model.deployments import parse_deployments
+from fluxlit_secrets.model.kinds import TOPOLOGIES
+from fluxlit_secrets.model.secretish import shown
+from fluxlit_secrets.model.secrets import check_unique_names, label, parse_secret
+from fluxlit_secrets.model.shape import NAMESPACE, Node, Shape
+
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
+RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+#: Top-level fields besides the cloud blocks (which come from the clouds table).
+BASE_FIELDS = ("app", "namespace", "topology", "store", "disposable", "secrets", "deployments")
+EXTRA_FIELDS = ("auth", "network_policy")
+#: Top-level stack-config keys whose Pulumi config string is taken as it is (never JSON-decoded).
+STRING_KEYS = ("app", "namespace", "topology", "store")
+
+
+def top_fields(clouds: CloudModels) -> tuple[str, ...]:
+    """Every top-level field (snake_case), the clouds' settings blocks included."""
+    return (*BASE_FIELDS, *(c for c in clouds if c != "kubernetes"), *EXTRA_FIELDS)
+
+
+def config_keys_of(clouds: CloudModels) -> tuple[str, ...]:
+    """Every top-level stack-config key of the namespace (camelCase)."""
+    return tuple(Shape("", config=True).spell(f) for f in top_fields(clouds))
+
+
+def decode_config(key: str, raw: str) -> Any:
+    """A Pulumi config string as the value the stack file meant (objects and booleans are JSON)."""
+    if key in STRING_KEYS:
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw  # kept as a string: the model says what type it wanted
+
+
+def parse_config(
+    values: Mapping[str, Any],
+    *,
+    environment: str,
+    clouds: CloudModels,
+    where: str = "",
+    secret_config: SecretConfigLookup | None = None,
+    config_keys: Collection[str] = (),
+) -> AppModel:
+    """Validate the `fluxlit-secrets:*` stack config (keys without the namespace) into an AppModel.
+
+    `secret_config` tells, for a `configKey`, whether the value exists and is secret.
+    `config_keys` are all keys present in the namespace, so a typo of a structural key is caught.
+    """
+    root = Shape.stack_file(where).root(values, "fluxlit-secrets:app: my-app")
+    fields = top_fields(clouds)
+    root.known(fields)
+    model = _parse(root, environment, clouds, secret_config)
+    referenced = {
+        s.config_key.split(":", 1)[1]
+        for s in model.secrets
+        if s.config_key and s.config_key.startswith(f"{NAMESPACE}:")
+    }
+    allowed = config_keys_of(clouds)
+    for k in config_keys:
+        if k not in allowed and k not in referenced:
+            root.child_raw(k).fail(
+                f"unknown key{did_you_mean(k, allowed)}",
+                "valid keys are " + ", ".join(allowed) + ", or a key that a secret's configKey names",
+            )
+    return model
+
+
+def parse_args(args: object, *, component: str, name: str, clouds: CloudModels, default_environment: str) -> AppModel:
+    """Validate SecretLifecycle args (snake_case); `environment` defaults to the stack's name."""
+    root = Shape.component(component, name).root(args, '{"app": "my-app", "secrets": {...}}')
+    root.known(("environment", *top_fields(clouds)))
+    environment = root.field("environment", default_environment)
+    if not isinstance(environment.value, str):
+        environment.fail("must be a string", "omit it to use the stack's name")
+    return _parse(root, environment.value, clouds, None)
+
+
+def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: SecretConfigLookup | None) -> AppModel:
+    app = label(
+        root.field("app").required("set it to the app's DNS-1123 name, e.g. admin-portal"), names.APP_MAX, "app name"
+    )
+    namespace_node = root.field("namespace", app)
+    namespace = label(namespace_node, names.LABEL_MAX, "namespace")
+    if namespace in RESERVED_NAMESPACES:
+        namespace_node.fail(
+            f"{namespace!r} is shared with other workloads", "give the app a namespace of its own, e.g. the app name"
+        )
+    topology = root.field("topology", "split").one_of(TOPOLOGIES, "topology")
+    store = root.field("store", "kubernetes").one_of(tuple(clouds), "store")
+    disposable = root.field("disposable", False).boolean()
+    secrets_node = root.field("secrets", {}).mapping("{jwt: {kind: jwt-hs256}}")
+    secrets = tuple(parse_secret(n, node, secret_config) for n, node in secrets_node.items())
+    check_unique_names(secrets_node, secrets, topology)
+    for other in clouds:
+        if other not in ("kubernetes", store) and root.has(other):
+            clouds[other].parse(root.field(other), disposable)  # validated even when unused
+    cloud = None
+    if store != "kubernetes":
+        block = root.field(store)
+        if block.value is None:
+            block.fail(
+                f"is missing for store: {store}", f"add the {store} settings block (README: the {store} section)"
+            )
+        cloud = clouds[store].parse(block, disposable)
+    auth = parse_auth(root.field("auth")) if root.has("auth") else None
+    hs256 = [s.name for s in secrets if s.kind == "jwt-hs256"]
+    if auth is not None and hs256:
+        secrets_node.child_raw(hs256[0]).fail(
+            "is an HS256 key, but auth.jwksUrl is set: FluxLit refuses both",
+            "remove the jwt-hs256 secret, or remove auth.jwksUrl",
+        )
+    model = AppModel(
+        app=app,
+        namespace=namespace,
+        environment=environment,
+        topology=topology,
+        store=store,
+        disposable=disposable,
+        secrets=secrets,
+        deployments=parse_deployments(root.field("deployments")) if root.has("deployments") else None,
+        cloud=cloud,
+        auth=auth,
+        network_policy=parse_network_policy(root.field("network_policy")) if root.has("network_policy") else None,
+    )
+    _check_stack_name(root, environment)
+    clouds[store].check_names(model, secrets_node)
+    return model
+
+
+def _check_stack_name(root: Node, environment: str) -> None:
+    if not STACK_NAME.fullmatch(environment):
+        raise ConfigError(
+            "stack",
+            f"{shown(environment)} is not a usable stack name",
+            "use letters, digits, '-', '_' and '.'",
+            where=root.shape.where,
+        )

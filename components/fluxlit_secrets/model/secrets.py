@@ -1,0 +1,227 @@
+"""One declared secret: kind, source, generation, consumers and their delivered names."""
+
+import datetime as _dt
+from typing import Any
+
+from fluxlit_secrets.model import names
+from fluxlit_secrets.model.app import Delivery, SecretConfigLookup, SecretModel
+from fluxlit_secrets.model.kinds import (
+    DELIVERY_MODES,
+    GATEWAY_ONLY_NAMES,
+    KINDS,
+    RUNTIME_ENV_NAMES,
+    SOURCES,
+    WORKLOADS,
+    Kind,
+)
+from fluxlit_secrets.model.secretish import shown
+from fluxlit_secrets.model.shape import NAMESPACE, Node
+
+#: Fields of a secret in both shapes; stack config names its value's key, args pass the value.
+COMMON_FIELDS = (
+    "kind",
+    "source",
+    "generation",
+    "length",
+    "consumers",
+    "overlap",
+    "rotated_at",
+    "max_age_days",
+    "renamed_from",
+)
+CONFIG_FIELDS = (*COMMON_FIELDS[:4], "config_key", *COMMON_FIELDS[4:])
+ARGS_FIELDS = (*COMMON_FIELDS[:4], "value", *COMMON_FIELDS[4:])
+CONSUMER_FIELDS = ("mode", "name")
+GENERATION_MAX = 1_000_000
+LENGTH_RANGE = (32, 256)
+PREVIOUS_SUFFIX = "_PREVIOUS"
+
+
+def label(node: Node, limit: int, what: str) -> str:
+    """A DNS-1123 label of at most `limit` characters."""
+    if not names.is_dns_label(node.value, limit):
+        node.fail(
+            f"{shown(node.value)} is not a DNS-1123 label of at most {limit} characters",
+            f"use lowercase letters, digits and '-' for the {what}, starting and ending with a letter or digit",
+        )
+    return str(node.value)
+
+
+def parse_secret(name: str, node: Node, secret_config: SecretConfigLookup | None) -> SecretModel:
+    """Validate one entry of `secrets`."""
+    label(Node(node.shape, node.path, name), names.LABEL_MAX, "secret name")
+    node = node.mapping("{kind: opaque, consumers: {gateway: {as: file, name: API_TOKEN}}}")
+    node.known(CONFIG_FIELDS if node.shape.config else ARGS_FIELDS)
+    kind = KINDS[node.field("kind").required("use one of " + ", ".join(KINDS)).one_of(tuple(KINDS), "kind")]
+    source = node.field("source", kind.default_source).one_of(SOURCES, "source")
+    generation = node.field("generation", 1).whole(
+        1, GENERATION_MAX, "start at 1 and add 1 for each rotation (`fluxlit-secrets rotate` does it)"
+    )
+    length = node.field("length", 64).whole(*LENGTH_RANGE, "omit it for 64 characters")
+    if node.has("length") and source != "generated":
+        node.field("length").fail("applies only to generated secrets", "remove it or set source: generated")
+    deliveries = parse_consumers(node.field("consumers"), kind)
+    overlap = node.field("overlap", False).boolean()
+    if overlap:
+        _check_overlap(node, source, deliveries)
+    return SecretModel(
+        name=name,
+        kind=kind.name,
+        source=source,
+        generation=generation,
+        length=length,
+        config_key=_config_key(node, source, secret_config),
+        deliveries=deliveries,
+        overlap=overlap,
+        rotated_at=_date(node.field("rotated_at")),
+        max_age_days=None
+        if not node.has("max_age_days")
+        else node.field("max_age_days").whole(1, 3650, "give the most days between rotations"),
+        renamed_from=None
+        if not node.has("renamed_from")
+        else label(node.field("renamed_from"), names.LABEL_MAX, "former secret name"),
+    )
+
+
+def _check_overlap(node: Node, source: str, deliveries: tuple[Delivery, ...]) -> None:
+    if source != "generated":
+        node.field("overlap").fail(
+            "needs a generated secret: the previous value of a config secret is not kept by the program",
+            "declare the old value as a secret of its own for the switch, or remove overlap",
+        )
+    for d in deliveries:
+        longest = names.ENV_NAME_MAX if d.mode == "env" else names.SECRET_KEY_MAX
+        if len(d.name) + len(PREVIOUS_SUFFIX) > longest:
+            node.field("consumers").child_raw(d.workload).field("name").fail(
+                f"with overlap {d.name}{PREVIOUS_SUFFIX} is longer than {longest} characters", "shorten the name"
+            )
+
+
+def _date(node: Node) -> str | None:
+    value = node.value
+    if value is None:
+        return None
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    node.fail(f"must be a date YYYY-MM-DD, got {shown(value)}", "let `fluxlit-secrets rotate` write it")
+
+
+def _config_key(node: Node, source: str, secret_config: SecretConfigLookup | None) -> str | None:
+    """Stack config: the key holding a config-sourced value, checked to exist and be secret."""
+    value_field = "config_key" if node.shape.config else "value"
+    if source != "config":
+        if node.has(value_field):
+            node.field(value_field).fail("applies only to source: config", "remove it or set source: config")
+        return None
+    if not node.shape.config:
+        if not node.has("value"):
+            node.field("value").fail(
+                "is missing for a config-sourced secret", "pass the value (e.g. config.require_secret(...))"
+            )
+        return None
+    ck = node.field("config_key").required(
+        "name the secret config key that holds the value, e.g. configKey: oidcClientSecret"
+    )
+    if not isinstance(ck.value, str) or not names.CONFIG_KEY.fullmatch(ck.value):
+        ck.fail(f"{shown(ck.value)} is not a config key name", "use letters, digits, '_', '.', '-'")
+    full = ck.value if ":" in ck.value else f"{NAMESPACE}:{ck.value}"
+    state = secret_config(full) if secret_config is not None else True
+    if state is None:
+        node.shape.fail(
+            (full,), "is missing (the secret's value)", f"set it with `pulumi config set --secret {full} <value>`"
+        )
+    if state is False:
+        node.shape.fail(
+            (full,),
+            "holds a plaintext value, not a secret",
+            f"remove it and set it again with `pulumi config set --secret {full} <value>`",
+        )
+    return full
+
+
+def parse_consumers(node: Node, kind: Kind) -> tuple[Delivery, ...]:
+    """Who receives the secret, how, and under which name (default: the kind's, gateway only)."""
+    if node.value is None:
+        if kind.default_name is None:
+            node.fail(
+                "is missing: an opaque secret has no default consumer",
+                "add consumers, e.g. {gateway: {as: file, name: API_TOKEN}}",
+            )
+        return (Delivery(workload="gateway", mode="file", name=kind.default_name),)
+    node = node.mapping("{gateway: {as: file, name: API_TOKEN}}")
+    if not node.value:
+        node.fail("is empty", "name at least one of gateway, streamlit")
+    out = []
+    for workload, given in node.items():
+        if workload not in WORKLOADS:
+            Node(given.shape, given.path, workload).one_of(WORKLOADS, "workload")
+        if kind.gateway_only and workload == "streamlit":
+            given.fail(
+                f"a {kind.name} secret is gateway-only ({kind.description})",
+                "remove the streamlit consumer; only the gateway may hold it",
+            )
+        entry = given.mapping("{as: file, name: API_TOKEN}")
+        entry.known(CONSUMER_FIELDS)
+        mode = entry.field("mode", "file").one_of(DELIVERY_MODES, "delivery")
+        name_node = entry.field("name", kind.default_name)
+        name_node.required("give the file or env var name, e.g. API_TOKEN")
+        check_delivery_name(name_node, mode, workload, kind.name)
+        out.append(Delivery(workload=workload, mode=mode, name=name_node.value))
+    return tuple(out)
+
+
+def check_delivery_name(node: Node, mode: str, workload: str, kind_name: str) -> None:
+    """A valid file or env var name that takes the place of nothing FluxLit or the workload sets."""
+    name: Any = node.value
+    if mode == "env" and not names.is_env_name(name):
+        node.fail(
+            f"{shown(name)} is not a valid environment variable name",
+            "use letters, digits and '_', not starting with a digit, e.g. API_TOKEN",
+        )
+    if mode == "file" and not names.is_secret_key(name):
+        node.fail(
+            f"{shown(name)} is not a valid Secret key / file name",
+            "use letters, digits, '-', '_' and '.', at most 253 characters, not starting with '..'",
+        )
+    if name.endswith(PREVIOUS_SUFFIX):
+        node.fail(f"names ending in {PREVIOUS_SUFFIX} are reserved for overlap", "choose another name")
+    if name in RUNTIME_ENV_NAMES:
+        node.fail(f"{name} is set by the workload itself, not by a secret", "choose another name")
+    if workload == "streamlit" and name in GATEWAY_ONLY_NAMES:
+        node.fail(
+            f"{name} is gateway-only FluxLit material and must not reach Streamlit",
+            "choose a name FluxLit does not read as gateway auth material",
+        )
+    if kind_name != "opaque" and KINDS[kind_name].default_name != name and name in GATEWAY_ONLY_NAMES:
+        node.fail(f"{name} is where FluxLit reads another kind of secret", "keep the kind's default name")
+    if kind_name == "opaque" and name in GATEWAY_ONLY_NAMES:
+        node.fail(
+            f"{name} is FluxLit's own setting",
+            f"declare the secret with its kind ({', '.join(k for k in KINDS if k != 'opaque')}) instead of opaque",
+        )
+
+
+def check_unique_names(node: Node, secrets: tuple[SecretModel, ...], topology: str) -> None:
+    """No two secrets delivered under one name to one pod."""
+    groups = (
+        {"app": ("gateway", "streamlit")}
+        if topology == "unified"
+        else {"gateway": ("gateway",), "streamlit": ("streamlit",)}
+    )
+    for pod, members in groups.items():
+        taken: dict[str, str] = {}
+        for s in secrets:
+            for d in s.deliveries:
+                if d.workload not in members:
+                    continue
+                owner = taken.setdefault(d.name, s.name)
+                if owner != s.name:
+                    node.child_raw(s.name).field("consumers").child_raw(d.workload).field("name").fail(
+                        f"{d.name} is already delivered to the {pod} pod by secret {owner!r}",
+                        "give each secret its own name in a workload",
+                    )

@@ -1,0 +1,87 @@
+"""Build the FluxLit Deployments and Services (split or unified) from one workload's pod parts.
+
+Values that are unknown in a preview (a Secret's generated name, a cloud identity) are nested
+where they go, so `pulumi preview` still shows every other field of the Deployment.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from fluxlit_secrets.model.app import DeploymentsModel
+from fluxlit_secrets.model.labels import workload_labels, workload_name
+from fluxlit_secrets.workloads.podspec import (
+    PodParts,
+    deployment_spec,
+    object_labels,
+    runtime_env,
+    service_spec,
+    writable_volumes,
+)
+
+
+@dataclass(frozen=True)
+class PodInputs:
+    """The secret-delivery and identity fragments of one workload's pods."""
+
+    service_account_name: pulumi.Input[str]
+    volumes: pulumi.Input[list[dict[str, Any]]]
+    volume_mounts: pulumi.Input[list[dict[str, Any]]]
+    env: pulumi.Input[list[dict[str, Any]]]
+    pod_annotations: pulumi.Input[dict[str, str]]
+    pod_labels: pulumi.Input[dict[str, str]]
+
+
+def _before(
+    first: list[dict[str, Any]], rest: pulumi.Input[list[dict[str, Any]]]
+) -> pulumi.Output[list[dict[str, Any]]]:
+    return pulumi.Output.from_input(rest).apply(lambda r: [*first, *r])
+
+
+def pod_parts(workload: str, d: DeploymentsModel, app: str, namespace: str, pod: PodInputs) -> PodParts:
+    """The pod template's parts: FluxLit's own env and scratch volumes first, then the delivered ones."""
+    mounts, volumes = writable_volumes(workload)
+    labels = workload_labels(app, workload)
+    return PodParts(
+        service_account_name=pod.service_account_name,
+        labels=pulumi.Output.from_input(pod.pod_labels).apply(lambda extra: {**labels, **extra}),
+        annotations=pod.pod_annotations,
+        env=_before(runtime_env(workload, d, app, namespace), pod.env),
+        volume_mounts=_before(mounts, pod.volume_mounts),
+        volumes=_before(volumes, pod.volumes),
+    )
+
+
+def fluxlit_workloads(
+    name: str,
+    *,
+    app: str,
+    namespace: str,
+    topology: str,
+    deployments: DeploymentsModel,
+    pods: Mapping[str, PodInputs],
+    session_affinity: bool,
+    parent: pulumi.Resource,
+) -> dict[str, tuple[k8s.apps.v1.Deployment, k8s.core.v1.Service]]:
+    """One Deployment (maxUnavailable 0) and one Service per workload, children of `parent`."""
+    out: dict[str, tuple[k8s.apps.v1.Deployment, k8s.core.v1.Service]] = {}
+    for workload in ("gateway", "streamlit") if topology == "split" else ("app",):
+        parts = pod_parts(workload, deployments, app, namespace, pods[workload])
+        meta = {"name": workload_name(app, workload), "namespace": namespace, "labels": object_labels(app, workload)}
+        dep = k8s.apps.v1.Deployment(
+            f"{name}-{workload}",
+            metadata=meta,
+            spec=deployment_spec(workload, deployments, app, parts),
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        svc = k8s.core.v1.Service(
+            f"{name}-{workload}",
+            metadata=meta,
+            spec=service_spec(workload, app, session_affinity=session_affinity),
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        out[workload] = (dep, svc)
+    return out
