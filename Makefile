@@ -33,6 +33,8 @@ synth: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check components tests bench policies examples __main__.py
 	$(BIN)/ruff format --check components tests bench policies examples __main__.py
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

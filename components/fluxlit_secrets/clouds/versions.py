@@ -10,6 +10,7 @@ import pulumi
 import pulumi_random as random
 
 from fluxlit_secrets.clouds.base import SecretStore, StoredSecret, StoreRequest
+from fluxlit_secrets.errors import FluxlitSecretsError
 from fluxlit_secrets.model.names import env_slug
 
 CURRENT, PREVIOUS, RETIRING = "current", "previous", "retiring"
@@ -95,7 +96,9 @@ def generated(
 
 
 def configured(request: StoreRequest) -> SourceVersion:
-    """A config-sourced value (kept secret); the model guarantees it was given."""
+    """A config-sourced value (kept secret); the model refuses a config secret without one."""
+    if request.value is None:
+        raise FluxlitSecretsError(f"secret {request.secret!r} is config-sourced but no value was given")
     return SourceVersion(request.generation, pulumi.Output.secret(request.value))
 
 

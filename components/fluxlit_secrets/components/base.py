@@ -3,6 +3,9 @@
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import pulumi
+import pulumi_kubernetes as k8s
+
 from fluxlit_secrets.clouds import CLOUD_MODELS, CLOUDS
 from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.model.labels import PACKAGE
@@ -38,3 +41,17 @@ def cloud_settings(node: Node, store: str, disposable: bool) -> Any:
 
 
 STORES = tuple(CLOUDS)
+
+#: Kubernetes objects whose name the provider reports back.
+Named = (
+    k8s.core.v1.Namespace
+    | k8s.core.v1.ServiceAccount
+    | k8s.core.v1.Secret
+    | k8s.core.v1.Service
+    | k8s.apps.v1.Deployment
+)
+
+
+def k8s_name(resource: Named) -> pulumi.Output[str]:
+    """The `metadata.name` a Kubernetes object got (given, or auto-named by the provider)."""
+    return resource.metadata.apply(lambda m: str(m.name))

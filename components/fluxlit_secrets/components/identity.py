@@ -7,7 +7,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds import Binding, IdentityRequest, identity_of
-from fluxlit_secrets.components.base import STORES, cloud_settings, parse_component_args, token
+from fluxlit_secrets.components.base import STORES, cloud_settings, k8s_name, parse_component_args, token
 from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import CloudSettings
@@ -115,7 +115,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
             # The component's own dependencies (e.g. the Namespace) hold for the ServiceAccount too.
             opts=pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None),
         )
-        self.service_account_name = sa.metadata.apply(lambda m: m.name)
+        self.service_account_name = k8s_name(sa)
         self.pod_labels = pulumi.Output.from_input(dict(binding.pod_labels) if binding else {})
         self.cloud_identity = binding.identity if binding else pulumi.Output.from_input(None)
         self.register_outputs(

@@ -2,13 +2,13 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds import CLOUD_MODELS, StoreRequest, store_of
-from fluxlit_secrets.components.base import token
+from fluxlit_secrets.components.base import k8s_name, token
 from fluxlit_secrets.components.delivery import WorkloadDelivery
 from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
 from fluxlit_secrets.components.lifecycle_args import SecretLifecycleArgs
@@ -127,7 +127,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             )
         except ConfigError as exc:
             raise exc.at(f'SecretLifecycle "{self._name}"') from None
-        context = {"namespace": ns.metadata.apply(lambda m: m.name), **shared}
+        context = {"namespace": k8s_name(ns), **shared}
         return {
             s.name: ManagedSecret.of(
                 f"{self._name}-{s.name}",
@@ -148,7 +148,8 @@ class SecretLifecycle(pulumi.ComponentResource):
             environment=model.environment,
             store=model.store,
             settings=model.cloud,
-            secret_refs={s: stored[s].ref for s in consumed},
+            # Every cloud store gives a ref; the kubernetes store has no cloud identity to grant.
+            secret_refs={s: cast(pulumi.Output[str], stored[s].ref) for s in consumed},
         )
         return WorkloadIdentity.of(f"{self._name}-{workload}", spec, self._child(ns))
 
@@ -160,13 +161,15 @@ class SecretLifecycle(pulumi.ComponentResource):
             if s.overlap and held.has_previous:
                 # Overlap: the version before, under <name>_PREVIOUS (absent until one exists).
                 name = f"{d.name}{PREVIOUS_SUFFIX}"
-                entries.append(
-                    DeliveredSecret(f"{s.name}.previous", d.mode, name, held.previous_value, held.previous_version)
+                previous = (
+                    cast(pulumi.Output[str], held.previous_value),
+                    cast(pulumi.Output[str], held.previous_version),
                 )
+                entries.append(DeliveredSecret(f"{s.name}.previous", d.mode, name, *previous))
         return WorkloadDelivery.of(
             f"{self._name}-{workload}",
             app=self.model.app,
-            namespace=ns.metadata.apply(lambda m: m.name),
+            namespace=k8s_name(ns),
             workload=workload,
             entries=entries,
             store=self.model.store,
@@ -210,7 +213,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         self._pods = {w: self._pod(w, identities[w], deliveries[w]) for w in model.workloads()}
         d = model.deployments
         if d is None:
-            return {w: [deliveries[w].secret] if deliveries[w].secret is not None else [] for w in deliveries}
+            return {w: [s for s in (deliveries[w].secret,) if s is not None] for w in deliveries}
         workloads = FluxLitWorkloads.of(
             f"{self._name}-workloads",
             app=model.app,
@@ -233,7 +236,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                 continue
             after = [r for w in model.consumers_of(s) for r in rolled.get(w, [])]
             held = stored[s.name]
-            context = {"namespace": ns.metadata.apply(lambda m: m.name), "container": held.ref}
+            context = {"namespace": k8s_name(ns), "container": held.ref}
             RetiringVersion.of(
                 f"{self._name}-{s.name}-retiring",
                 model.store,
@@ -258,11 +261,11 @@ class SecretLifecycle(pulumi.ComponentResource):
                 env=pod.env,
                 podAnnotations=pod.pod_annotations,
                 # The workload's labels select it in the NetworkPolicies; identity labels bind it.
-                podLabels=identities[w].pod_labels.apply(lambda extra, w=w: {**workload_labels(model.app, w), **extra}),
+                podLabels=_with_workload_labels(model.app, w, identities[w].pod_labels),
             )
             for w, pod in self._pods.items()
         }
-        self.namespace = ns.metadata.apply(lambda m: m.name)
+        self.namespace = k8s_name(ns)
         self.versions = pulumi.Output.all(**{s: m.version for s, m in stored.items()})
         self.secret_names = pulumi.Output.all(**{w: d.secret_name for w, d in deliveries.items()})
         self.restart_triggers = pulumi.Output.all(**{w: d.restart_trigger for w, d in deliveries.items()})
@@ -276,3 +279,10 @@ class SecretLifecycle(pulumi.ComponentResource):
                 "podFragments": self.pod_fragments,
             }
         )
+
+
+def _with_workload_labels(
+    app: str, workload: str, extra: pulumi.Output[dict[str, str]]
+) -> pulumi.Output[dict[str, str]]:
+    labels = workload_labels(app, workload)
+    return extra.apply(lambda more: {**labels, **more})

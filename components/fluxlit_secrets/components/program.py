@@ -4,8 +4,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pulumi
-import yaml
 from pulumi.runtime import config as runtime_config
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from fluxlit_secrets.clouds import CLOUD_MODELS
 from fluxlit_secrets.components.lifecycle import Lifecycle, SecretLifecycle
@@ -30,9 +31,9 @@ def stack_file_label(stack: str, root: Path = Path()) -> str:
     """How the user knows the stack file: `stacks/Pulumi.<stack>.yaml` (Pulumi.yaml's stackConfigDir)."""
     folder = ""
     try:
-        project = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+        project = YAML(typ="safe", pure=True).load((root / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
         folder = str(project.get("stackConfigDir") or "") if isinstance(project, dict) else ""
-    except (OSError, yaml.YAMLError):
+    except (OSError, YAMLError):
         folder = ""
     return f"{folder.rstrip('/') + '/' if folder else ''}Pulumi.{stack}.yaml"
 

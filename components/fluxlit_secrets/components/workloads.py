@@ -5,7 +5,7 @@ from typing import Any, NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_kubernetes as k8s
 
-from fluxlit_secrets.components.base import parse_component_args, token
+from fluxlit_secrets.components.base import k8s_name, parse_component_args, token
 from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import DeploymentsModel
 from fluxlit_secrets.model.deployments import DEPLOYMENT_FIELDS, parse_deployments
@@ -160,8 +160,6 @@ class FluxLitWorkloads(pulumi.ComponentResource):
         )
         #: The Deployment resource of each workload.
         self.deployments: dict[str, k8s.apps.v1.Deployment] = {w: dep for w, (dep, _) in built.items()}
-        self.deployment_names = pulumi.Output.all(
-            **{w: d.metadata.apply(lambda m: m.name) for w, (d, _) in built.items()}
-        )
-        self.service_names = pulumi.Output.all(**{w: s.metadata.apply(lambda m: m.name) for w, (_, s) in built.items()})
+        self.deployment_names = pulumi.Output.all(**{w: k8s_name(d) for w, (d, _) in built.items()})
+        self.service_names = pulumi.Output.all(**{w: k8s_name(s) for w, (_, s) in built.items()})
         self.register_outputs({"deploymentNames": self.deployment_names, "serviceNames": self.service_names})

@@ -14,12 +14,12 @@ from typing import Any
 
 import pulumi
 
+from fluxlit_secrets.clouds.fakes import chars, uuid
 from fluxlit_secrets.engine.clouds import FAKES, cloud_context
 
 #: The wire marker of a secret value (pulumi.runtime.rpc's signature pair).
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def is_secret(value: Any) -> bool:
@@ -49,15 +49,6 @@ def _canonical(value: Any) -> str:
 
 def _digest(*parts: Any) -> bytes:
     return hashlib.sha256("\x00".join(_canonical(p) for p in parts).encode()).digest()
-
-
-def _alnum(seed: bytes, length: int) -> str:
-    out = []
-    block = seed
-    while len(out) < length:
-        block = hashlib.sha256(block).digest()
-        out.extend(ALNUM[b % len(ALNUM)] for b in block)
-    return "".join(out[:length])
 
 
 def _suffix(seed: bytes, n: int = 7) -> str:
@@ -105,11 +96,11 @@ class ProviderMocks(pulumi.runtime.Mocks):
 
 def _random_password(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
     length = int(args.inputs.get("length", 16))
-    value = m.generated.get(args.name) or _alnum(m._seed(args), length)
+    value = m.generated.get(args.name) or chars(m._seed(args), length)
     m.handed_out[args.name] = value
     state = dict(args.inputs)
     state["result"] = secret(value)
-    state["bcryptHash"] = secret("$2a$10$" + _alnum(m._seed(args) + b"bcrypt", 53))
+    state["bcryptHash"] = secret("$2a$10$" + chars(m._seed(args) + b"bcrypt", 53))
     return "none", state
 
 
@@ -134,15 +125,10 @@ def _kubernetes(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tupl
     if not meta.get("name"):
         # pulumi-kubernetes auto-naming: the logical name plus a random suffix.
         meta["name"] = f"{args.name}-{_suffix(m._seed(args), 8)}"
-    meta["uid"] = str(_uuid(m._seed(args)))
+    meta["uid"] = str(uuid(m._seed(args)))
     state["metadata"] = {**(state.get("metadata") or {}), **meta}
     ns = meta.get("namespace")
     return (f"{ns}/{meta['name']}" if ns else meta["name"]), state
-
-
-def _uuid(seed: bytes) -> str:
-    h = hashlib.sha256(seed).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 HANDLERS: dict[str, Handler] = {

@@ -33,10 +33,11 @@ class RecordingMonitor(MockMonitor):
         self.registrations: list[Registration] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
+        # SDK internals (pulumi.runtime.mocks): MockMonitor and its helpers carry no annotations.
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]  # SDK gap: untyped
         if request.type == "pulumi:pulumi:Stack":
             return response
-        _ensure_event_loop()
+        _ensure_event_loop()  # type: ignore[no-untyped-call]  # SDK gap: untyped helper of pulumi.runtime
         inputs = rpc.deserialize_properties(request.object)
         urn = response.urn
         registered = self.resources.get(urn)

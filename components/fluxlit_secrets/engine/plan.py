@@ -61,12 +61,12 @@ def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
 def _workload(resource: dict[str, Any]) -> str:
     inputs = resource.get("inputs") or {}
     labels = _get(inputs, "spec.template.metadata.labels") or {}
-    return labels.get("fluxlit-secrets/workload") or _get(inputs, "metadata.name") or resource["name"]
+    return str(labels.get("fluxlit-secrets/workload") or _get(inputs, "metadata.name") or resource["name"])
 
 
 def _trigger(resource: dict[str, Any] | None) -> str:
     annotations = _get((resource or {}).get("inputs") or {}, "spec.template.metadata.annotations") or {}
-    return annotations.get("fluxlit-secrets/versions", "")
+    return str(annotations.get("fluxlit-secrets/versions", ""))
 
 
 def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:

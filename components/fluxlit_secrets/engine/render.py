@@ -93,7 +93,7 @@ def manifests(rec: Recording) -> list[dict[str, Any]]:
 def dump_yaml(documents: list[dict[str, Any]]) -> str:
     """Multi-document YAML, keys in apply order (libyaml's emitter: fast on large stacks)."""
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump_all(documents, Dumper=dumper, sort_keys=False, width=4096, default_flow_style=False)
+    return str(yaml.dump_all(documents, Dumper=dumper, sort_keys=False, width=4096, default_flow_style=False))
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _split_pairs(text: str | None) -> dict[str, str]:
 
 def _workload_of(obj: dict[str, Any]) -> str:
     labels = (((obj.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels") or {}
-    return labels.get(WORKLOAD_LABEL) or obj["metadata"].get("name", "?")
+    return str(labels.get(WORKLOAD_LABEL) or obj["metadata"].get("name", "?"))
 
 
 def flows(objects: list[dict[str, Any]]) -> list[Flow]:

@@ -86,6 +86,10 @@ class _RunLoop:
             asyncio.set_event_loop(None)
 
 
+def _run_main(main: Path) -> None:
+    runpy.run_path(str(main), run_name="__main__")
+
+
 def run_stack(
     project_dir: str | Path,
     stack: str,
@@ -125,7 +129,7 @@ def run_program(
     start = time.perf_counter()
     try:
         with _program_context(project.root):
-            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(project.main), run_name="__main__")))
+            _sync_await(run_pulumi_func(lambda: _run_main(project.main)))
     except (ConfigError, ProgramError):
         raise
     except pulumi.RunError as exc:

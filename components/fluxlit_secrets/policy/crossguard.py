@@ -1,7 +1,6 @@
 """The rules as CrossGuard policies (pulumi-policy), for `pulumi up --policy-pack policies`."""
 
-from __future__ import annotations
-
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pulumi_policy import (
@@ -23,10 +22,10 @@ def _res(resource_type: str, name: str, urn: str, props: Any, protect: bool) -> 
     return Res(type=resource_type, name=name, urn=urn, props=dict(props or {}), protect=protect)
 
 
-def _resource_policy(rule: Rule) -> ResourceValidationPolicy:
+def _resource_policy(rule: Rule, check: Callable[[Res], Iterable[str]]) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         res = _res(args.resource_type, args.name, args.urn, args.props, bool(args.opts and args.opts.protect))
-        for message in rule.resource_check(res):  # type: ignore[misc]
+        for message in check(res):
             report(message, args.urn)
 
     return ResourceValidationPolicy(
@@ -34,12 +33,12 @@ def _resource_policy(rule: Rule) -> ResourceValidationPolicy:
     )
 
 
-def _stack_policy(rule: Rule) -> StackValidationPolicy:
+def _stack_policy(rule: Rule, check: Callable[[list[Res]], Iterable[tuple[Res, str]]]) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         resources = [
             _res(r.resource_type, r.name, r.urn, r.props, bool(r.opts and r.opts.protect)) for r in args.resources
         ]
-        for res, message in rule.stack_check(resources):  # type: ignore[misc]
+        for res, message in check(resources):
             report(message, res.urn)
 
     return StackValidationPolicy(
@@ -49,7 +48,13 @@ def _stack_policy(rule: Rule) -> StackValidationPolicy:
 
 def policies() -> list[ResourceValidationPolicy | StackValidationPolicy]:
     """One CrossGuard policy per rule, with the rule's name, description and enforcement level."""
-    return [_resource_policy(r) if r.resource_check else _stack_policy(r) for r in RULES]
+    out: list[ResourceValidationPolicy | StackValidationPolicy] = []
+    for rule in RULES:
+        if rule.resource_check is not None:
+            out.append(_resource_policy(rule, rule.resource_check))
+        if rule.stack_check is not None:
+            out.append(_stack_policy(rule, rule.stack_check))
+    return out
 
 
 __all__ = ["MANDATORY", "policies"]

@@ -70,17 +70,24 @@ def fluxlit_workloads(
     out: dict[str, tuple[k8s.apps.v1.Deployment, k8s.core.v1.Service]] = {}
     for workload in ("gateway", "streamlit") if topology == "split" else ("app",):
         parts = pod_parts(workload, deployments, app, namespace, pods[workload])
-        meta = {"name": workload_name(app, workload), "namespace": namespace, "labels": object_labels(app, workload)}
+        # Plain Kubernetes JSON; the SDK types metadata and specs as TypedDicts of the same shape.
+        meta: Any = {
+            "name": workload_name(app, workload),
+            "namespace": namespace,
+            "labels": object_labels(app, workload),
+        }
+        spec: Any = deployment_spec(workload, deployments, app, parts)
         dep = k8s.apps.v1.Deployment(
             f"{name}-{workload}",
             metadata=meta,
-            spec=deployment_spec(workload, deployments, app, parts),
+            spec=spec,
             opts=pulumi.ResourceOptions(parent=parent),
         )
+        service: Any = service_spec(workload, app, session_affinity=session_affinity)
         svc = k8s.core.v1.Service(
             f"{name}-{workload}",
             metadata=meta,
-            spec=service_spec(workload, app, session_affinity=session_affinity),
+            spec=service,
             opts=pulumi.ResourceOptions(parent=parent),
         )
         out[workload] = (dep, svc)

@@ -1,0 +1,233 @@
+"""Rules over pods and Secrets: what each pod can read, and how it is mounted (pure functions)."""
+
+import base64
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
+from fluxlit_secrets.model.labels import WORKLOAD_LABEL
+from fluxlit_secrets.model.secretish import secret_literal
+from fluxlit_secrets.policy.model import Res, containers, dig, pod_template
+
+TOKEN_OPT_IN = "fluxlit-secrets/api-token"  # annotation value "required": a token is really needed
+CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+    "IngressClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+}
+
+
+def _workload(meta: Any) -> str:
+    labels = (meta or {}).get("labels") or {}
+    return labels.get(WORKLOAD_LABEL) or labels.get("app.kubernetes.io/component") or ""
+
+
+def no_secret_literal_in_env(res: Res) -> Iterator[str]:
+    """Containers carry no secret-looking literal in env `value`."""
+    pod = pod_template(res)
+    if pod is None:
+        return
+    for c in containers(pod[1]):
+        for e in c.get("env") or []:
+            if "value" in e and secret_literal(str(e.get("name", "")), e.get("value")):
+                yield (
+                    f"container {c.get('name')!r}: env {e.get('name')!r} holds a secret-looking literal; "
+                    "deliver it from a Secret (file or secretKeyRef)"
+                )
+
+
+def secret_volumes_read_only(res: Res) -> Iterator[str]:
+    """Secret volumes: mode 0400 or stricter, mounted read-only, never through subPath."""
+    pod = pod_template(res)
+    if pod is None:
+        return
+    spec = pod[1]
+    secret_volumes = set()
+    for v in spec.get("volumes") or []:
+        sources = [v["secret"]] if "secret" in v else []
+        if "projected" in v:
+            sources += [s["secret"] for s in v["projected"].get("sources") or [] if "secret" in s]
+        if not sources:
+            continue
+        secret_volumes.add(v.get("name"))
+        default = (v.get("secret") or v.get("projected") or {}).get("defaultMode")
+        if default is None or int(default) & ~0o400:
+            shown = "unset (0644)" if default is None else oct(int(default))
+            yield f"volume {v.get('name')!r}: defaultMode {shown} is wider than 0400"
+        for src in sources:
+            for item in src.get("items") or []:
+                if item.get("mode") is not None and int(item["mode"]) & ~0o400:
+                    mode = oct(int(item["mode"]))
+                    yield f"volume {v.get('name')!r}: item {item.get('key')!r} mode {mode} is wider than 0400"
+    for c in containers(spec):
+        for m in c.get("volumeMounts") or []:
+            if m.get("name") not in secret_volumes:
+                continue
+            if not m.get("readOnly"):
+                yield f"container {c.get('name')!r}: secret volume {m.get('name')!r} is not mounted readOnly"
+            if m.get("subPath") or m.get("subPathExpr"):
+                yield f"container {c.get('name')!r}: secret volume {m.get('name')!r} uses subPath (never updated)"
+
+
+def automount_token_off(res: Res) -> Iterator[str]:
+    """ServiceAccounts and pods mount no API token unless one is declared as required."""
+    if res.kind == "ServiceAccount":
+        opted = (res.meta.get("annotations") or {}).get(TOKEN_OPT_IN) == "required"
+        if res.props.get("automountServiceAccountToken") is not False and not opted:
+            yield "automountServiceAccountToken is not false (no workload identity here needs the API token)"
+        return
+    pod = pod_template(res)
+    if pod is None:
+        return
+    opted = (pod[0].get("annotations") or {}).get(TOKEN_OPT_IN) == "required"
+    if pod[1].get("automountServiceAccountToken") is not False and not opted:
+        yield "pod spec automountServiceAccountToken is not false"
+
+
+def no_default_namespace(res: Res) -> Iterator[str]:
+    """Namespaced Kubernetes objects name a namespace of their own, never `default`."""
+    if (
+        not res.kind
+        or res.kind in CLUSTER_SCOPED
+        or res.type.startswith("kubernetes:helm")
+        or res.type.startswith("kubernetes:yaml")
+        or res.type == "pulumi:providers:kubernetes"
+    ):
+        return
+    ns = res.meta.get("namespace")
+    if ns in (None, "", "default"):
+        yield (
+            f"{res.kind} is in the {'default' if ns == 'default' else 'provider default'} namespace; "
+            "give the app a namespace of its own"
+        )
+
+
+def _secrets_by_name(resources: list[Res]) -> dict[tuple[Any, Any], Res]:
+    return {(r.meta.get("namespace"), r.meta.get("name")): r for r in resources if r.kind == "Secret"}
+
+
+def _secret_keys(secret: Res | None) -> set[str]:
+    if secret is None:
+        return set()
+    return set(secret.props.get("stringData") or {}) | set(secret.props.get("data") or {})
+
+
+def _references(res: Res, secrets: dict[tuple[Any, Any], Res]) -> Iterator[tuple[str, str]]:
+    """(how, key name) of every secret key a pod can see: env names, referenced keys, mounted files."""
+    pod = pod_template(res)
+    if pod is None:
+        return
+    ns = res.meta.get("namespace")
+    spec = pod[1]
+    for c in containers(spec):
+        for e in c.get("env") or []:
+            ref = dig(e, "valueFrom", "secretKeyRef")
+            if ref:
+                yield "env", str(e.get("name"))
+                yield "secretKeyRef", str(ref.get("key"))
+        for ef in c.get("envFrom") or []:
+            if ef.get("secretRef"):
+                for key in _secret_keys(secrets.get((ns, ef["secretRef"].get("name")))):
+                    yield "envFrom", key
+    for v in spec.get("volumes") or []:
+        src = v.get("secret")
+        if src is None:
+            continue
+        items = src.get("items")
+        keys = [i.get("key") for i in items] if items else _secret_keys(secrets.get((ns, src.get("secretName"))))
+        for key in keys:
+            yield "file", str(key)
+
+
+def _gateway_material(resources: list[Res], workloads: tuple[str, ...]) -> Iterator[tuple[Res, str]]:
+    secrets = _secrets_by_name(resources)
+    for res in resources:
+        pod = pod_template(res)
+        if pod is None or _workload(pod[0]) not in workloads:
+            continue
+        seen = sorted(
+            {key for _, key in _references(res, secrets) if key.removesuffix("_PREVIOUS") in GATEWAY_ONLY_NAMES}
+        )
+        for key in seen:
+            yield res, key
+
+
+def streamlit_no_gateway_secrets(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """Streamlit pods (by label) reference no gateway-only secret."""
+    for res, key in _gateway_material(resources, ("streamlit",)):
+        yield res, f"the Streamlit pod can read {key}, gateway-only FluxLit material"
+
+
+def unified_streamlit_sees_gateway_secrets(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """In the unified topology the Streamlit child sees the gateway's secrets."""
+    for res, key in _gateway_material(resources, ("app",)):
+        yield (
+            res,
+            (
+                f"{key} reaches Streamlit code too: in the unified topology FluxLit's Streamlit child "
+                "inherits the gateway's env and files; use the split topology to keep it out"
+            ),
+        )
+
+
+def no_envfrom_unless_all_keys_declared(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """`envFrom` a Secret only when every key of it is declared for that workload."""
+    secrets = _secrets_by_name(resources)
+    for res in resources:
+        pod = pod_template(res)
+        if pod is None:
+            continue
+        workload = _workload(pod[0])
+        for c in containers(pod[1]):
+            for ef in c.get("envFrom") or []:
+                ref = ef.get("secretRef")
+                if not ref:
+                    continue
+                secret = secrets.get((res.meta.get("namespace"), ref.get("name")))
+                owner = _workload(secret.meta) if secret is not None else ""
+                if secret is None or not workload or owner != workload:
+                    yield (
+                        res,
+                        (
+                            f"container {c.get('name')!r} takes every key of Secret {ref.get('name')!r} "
+                            "(envFrom), which is not declared for this workload; use one secretKeyRef per key"
+                        ),
+                    )
+
+
+def restart_annotation_not_a_hash(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """No annotation is a plain hash (checksum) of a secret value."""
+    values: list[bytes] = []
+    for s in resources:
+        if s.kind != "Secret":
+            continue
+        plain = [str(v).encode() for v in (s.props.get("stringData") or {}).values()]
+        for v in (s.props.get("data") or {}).values():
+            try:
+                plain.append(base64.b64decode(str(v), validate=True))
+            except ValueError:
+                continue
+        values += plain
+        if plain:
+            values.append(b"".join(plain))
+    digests = {getattr(hashlib, algo)(v).hexdigest() for v in values for algo in ("sha256", "sha1", "md5", "sha512")}
+    if not digests:
+        return
+    for res in resources:
+        pod = pod_template(res)
+        annotated = [("", res.meta.get("annotations") or {})]
+        if pod is not None:
+            annotated.append(("pod template ", pod[0].get("annotations") or {}))
+        for where, found in annotated:
+            for key, value in found.items():
+                text = str(value).lower()
+                if any(d in text for d in digests):
+                    yield res, f"{where}annotation {key!r} is a plain hash of a secret value; use version ids"
