@@ -79,11 +79,11 @@ def parse_delivery(node: Node) -> tuple[str, Any, str, list[DeliveredSecret], st
     entries = [_entry(Node(listed.shape, (*listed.path, str(i)), e), workload) for i, e in enumerate(listed.value)]
     seen: dict[str, str] = {}
     for i, e in enumerate(entries):
-        owner = seen.setdefault(e.name, e.secret)
-        if owner != e.secret:
+        if e.name in seen:
             Node(listed.shape, (*listed.path, str(i), "name"), e.name).fail(
-                f"{e.name} is already delivered by {owner!r}", "give each secret its own name"
+                f"{e.name} is already delivered by {seen[e.name]!r}", "deliver each name once"
             )
+        seen[e.name] = e.secret
     labels = node.field("labels", {}).mapping("{key: value}").value
     store = node.field("store", "kubernetes")
     if not isinstance(store.value, str):

@@ -51,7 +51,7 @@ class RecordingMonitor(MockMonitor):
             "ignoreChanges": list(request.ignoreChanges),
             "additionalSecretOutputs": list(request.additionalSecretOutputs),
             # Name aliases (renames) and full URN aliases; providers' own type aliases are left out.
-            "aliases": [a.urn or a.spec.name for a in request.aliases if a.urn or a.spec.name],
+            "aliases": [alias for alias in map(_alias, request.aliases) if alias],
         }
         self.registrations.append(
             Registration(
@@ -67,3 +67,11 @@ class RecordingMonitor(MockMonitor):
             )
         )
         return response
+
+
+def _alias(alias: Any) -> str:
+    """An alias as text: its URN, its former name, or `parent:<urn>` (moved from another parent)."""
+    if alias.urn:
+        return str(alias.urn)
+    spec = alias.spec
+    return str(spec.name or (f"parent:{spec.parentUrn}" if spec.parentUrn else ""))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fluxlit_secrets.engine.clouds import FORCE_NEW
+from fluxlit_secrets.model.labels import RESTART_ANNOTATION, WORKLOAD_LABEL
 
 ACTIONS = ("create", "replace", "update", "delete")
 
@@ -61,12 +62,12 @@ def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
 def _workload(resource: dict[str, Any]) -> str:
     inputs = resource.get("inputs") or {}
     labels = _get(inputs, "spec.template.metadata.labels") or {}
-    return str(labels.get("fluxlit-secrets/workload") or _get(inputs, "metadata.name") or resource["name"])
+    return str(labels.get(WORKLOAD_LABEL) or _get(inputs, "metadata.name") or resource["name"])
 
 
 def _trigger(resource: dict[str, Any] | None) -> str:
     annotations = _get((resource or {}).get("inputs") or {}, "spec.template.metadata.annotations") or {}
-    return str(annotations.get("fluxlit-secrets/versions", ""))
+    return str(annotations.get(RESTART_ANNOTATION, ""))
 
 
 def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:

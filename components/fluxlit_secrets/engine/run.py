@@ -10,9 +10,8 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pulumi
 from pulumi.runtime import settings as _settings
@@ -38,7 +37,6 @@ class Recording:
     config: StackConfig
     registrations: list[Registration]
     mocks: ProviderMocks
-    outputs: dict[str, Any] = field(default_factory=dict)
     #: Wall time of the program's evaluation under the mocks.
     seconds: float = 0.0
 

@@ -9,8 +9,8 @@ import pytest
 from fluxlit_secrets.engine import Recording
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.errors import ConfigError
+from tests.clouds.test_clouds import cloud_config
 from tests.conftest import KNOWN, base_config, parse_app, synth_config
-from tests.test_clouds import cloud_config
 
 
 def delivery_secret(rec: Recording, workload: str) -> dict[str, Any]:

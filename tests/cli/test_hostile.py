@@ -10,7 +10,7 @@ import pytest
 from fluxlit_secrets.cli import main
 from tests.conftest import ROOT
 
-CORPUS = sorted((Path(__file__).parent / "hostile").glob("*.yaml"))
+CORPUS = sorted((Path(__file__).parents[1] / "hostile").glob("*.yaml"))
 SECRET = "HOSTILE-Secret-Value-9f2Kq7Lm3Xz8Wv4Tb6"
 
 

@@ -49,9 +49,24 @@ def test_a_program_without_our_components_is_checked_too(tmp_path: Path, capsys)
     assert "hunter2" not in out
 
 
-def test_the_pack_builds_its_policies_from_the_same_rules() -> None:
-    text = (ROOT / "policies" / "__main__.py").read_text()
-    assert "from fluxlit_secrets.policy.crossguard import policies" in text
-    assert "PolicyPack(" in text
+def test_the_pack_holds_one_policy_per_rule_with_its_level(monkeypatch) -> None:
+    """Run policies/__main__.py as `pulumi up --policy-pack` would, catching the pack it builds."""
+    import runpy
+
+    import pulumi_policy
+
+    from fluxlit_secrets.policy.rules import RULES
+
+    built: dict = {}
+
+    class Capture:
+        def __init__(self, name: str, policies: list, **_: object) -> None:
+            built.update(name=name, policies=policies)
+
+    monkeypatch.setattr(pulumi_policy, "PolicyPack", Capture)
+    runpy.run_path(str(ROOT / "policies" / "__main__.py"), run_name="__main__")
+    assert built["name"] == "fluxlit-secrets"
+    levels = {p.name: p.enforcement_level for p in built["policies"]}
+    assert levels == {r.name: pulumi_policy.EnforcementLevel(r.level) for r in RULES}
     config = (ROOT / "policies" / "PulumiPolicy.yaml").read_text()
     assert "runtime:" in config and "python" in config
