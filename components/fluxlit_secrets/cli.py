@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(synth)
     synth.add_argument("--out", type=Path, help="output folder (default build/synth/NAME)")
+    synth.add_argument(
+        "--preview",
+        action="store_true",
+        help="run as `pulumi preview` would: outputs the providers compute (ids, ARNs, version ids, "
+        "generated values) are [unknown]",
+    )
 
     rotate = sub.add_parser(
         "rotate",
@@ -71,11 +77,11 @@ def _synth(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.check import ages
     from fluxlit_secrets.engine.synth import synth
 
-    result = synth(args.project_dir, args.stack, args.out)
+    result = synth(args.project_dir, args.stack, args.out, preview=args.preview)
     print(result.summary)
     for finding in ages(result.recording, _dt.date.today()):
         print(f"  age: {finding.message}")
-    print(f"wrote {result.out_dir}/resources.json, manifests.yaml, report.md")
+    print(f"wrote {result.out_dir}/resources.json, outputs.json, manifests.yaml, report.md")
     return OK
 
 

@@ -159,16 +159,20 @@ def test_a_retiring_version_waits_for_what_it_depends_on_and_keeps_its_former_st
         f"args = {GOOD['ManagedSecret'] | {'generation': 3}!r}\n"
         "held = fs.ManagedSecret('shop-jwt', args)\n"
         "app = k8s.core.v1.ConfigMap('consumer', metadata={'namespace': 'shop'})\n"
-        "fs.RetiringVersion('shop-jwt-retiring', {**args, 'container': 'shop', 'moved_from': held.urn},\n"
+        "fs.RetiringVersion('shop-jwt-retiring',\n"
+        "    {**args, 'container': 'shop', 'managed_secret': 'shop-jwt', 'moved_from': held.urn},\n"
         "    pulumi.ResourceOptions(depends_on=[app]))\n",
         encoding="utf-8",
     )
     rec = run_program(load_project(tmp_path), "dev", {}, [])
     consumer = rec.of_type("kubernetes:core/v1:ConfigMap")[0].urn
     retiring = [r for r in rec.registrations if "RetiringVersion$" in r.urn]
-    assert sorted(r.name for r in retiring) == ["shop-jwt-g1", "shop-jwt-v1"]
+    assert sorted(r.name for r in retiring) == ["shop-jwt-retiring-g1", "shop-jwt-retiring-v1"]
+    managed = next(r.urn for r in rec.registrations if r.type == "fluxlit-secrets:index:ManagedSecret")
     for r in retiring:
         assert consumer in r.options["dependsOn"]
-        assert r.options["aliases"], "the retiring version keeps the state it had under its ManagedSecret"
+        # It keeps the state it had under its ManagedSecret, as shop-jwt-g1 / shop-jwt-v1 there.
+        former = r.name.replace("-retiring", "")
+        assert f"{former} parent:{managed}" in r.options["aliases"]
     held = [r.name for r in rec.registrations if "ManagedSecret$" in r.urn]
     assert "shop-jwt-g1" not in held and {"shop-jwt-g2", "shop-jwt-g3"} <= set(held)

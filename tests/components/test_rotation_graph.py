@@ -65,15 +65,20 @@ def test_the_version_before_the_previous_retires_only_after_its_consumers_rolled
     resources = by_name(rec)
     gateway_deployment = resources["admin-portal-workloads-gateway"].urn
     streamlit_deployment = resources["admin-portal-workloads-streamlit"].urn
-    retiring = [r for r in rec.registrations if r.name in ("admin-portal-jwt-g1", "admin-portal-jwt-v1")]
-    assert retiring, "generation 1 is still in the program, retiring"
+    retiring = [
+        r for r in rec.registrations if r.name in ("admin-portal-jwt-retiring-g1", "admin-portal-jwt-retiring-v1")
+    ]
+    assert len(retiring) == (1 if store == "azure" else 2), "generation 1 is still in the program, retiring"
+    (managed,) = [r.urn for r in rec.of_type("fluxlit-secrets:index:ManagedSecret") if r.name == "admin-portal-jwt"]
     for r in retiring:
+        # Registered under RetiringVersion, it keeps the state it had under the ManagedSecret.
+        assert r.options["aliases"] == [f"{r.name.replace('-retiring', '')} parent:{managed}"]
         assert gateway_deployment in r.options["dependsOn"]
         assert streamlit_deployment not in r.options["dependsOn"]  # jwt is not streamlit's
     current = [r for r in rec.registrations if r.name in ("admin-portal-jwt-g3", "admin-portal-jwt-v3")]
     assert all(gateway_deployment not in r.options["dependsOn"] for r in current)
     if store == "gcp":
-        assert unwrap(resources["admin-portal-jwt-v1"].inputs)["enabled"] is False
+        assert unwrap(resources["admin-portal-jwt-retiring-v1"].inputs)["enabled"] is False
         assert unwrap(resources["admin-portal-jwt-v2"].inputs)["enabled"] is True
     if store in ("aws", "kubernetes"):
         assert all(r.options["retainOnDelete"] for r in retiring if not r.type.startswith("random:"))

@@ -34,11 +34,25 @@ class StoreRequest:
     context: dict[str, Any] = field(default_factory=dict)
     #: The name the store knows the secret by (its former name after a rename).
     physical: str = ""
+    #: Prefix of every child's logical name: the component's own resource name.
+    base: str = ""
+    #: Prefixes the children had before (older releases, renames): each gets an alias.
+    former_bases: tuple[str, ...] = ()
+    #: URN of the component that held the children before (the retiring version's ManagedSecret).
+    moved_from: Optional[pulumi.Input[str]] = None
 
     @property
     def store_name(self) -> str:
         """The secret's name in the store."""
         return self.physical or self.secret
+
+    def aliases(self, logical: str) -> list[pulumi.Alias]:
+        """Aliases of the child `logical` (named `<base><suffix>`) under each former prefix."""
+        suffix = logical[len(self.base) :]
+        names = [f"{former}{suffix}" for former in self.former_bases if former != self.base]
+        if self.moved_from is None:
+            return [pulumi.Alias(name=n) for n in names]
+        return [pulumi.Alias(name=n, parent=self.moved_from) for n in names]
 
 
 @dataclass(frozen=True)
@@ -73,17 +87,8 @@ class SecretStore(ABC):
         """Create the secret's container, current and previous versions as children of `parent`."""
 
     @abstractmethod
-    def retire(
-        self,
-        request: StoreRequest,
-        parent: pulumi.Resource,
-        after: Sequence[pulumi.Resource],
-        aliases: Sequence[pulumi.Alias] = (),
-    ) -> None:
-        """Keep the version before the previous one until `after` (its consumers) are done.
-
-        `aliases` say where those resources were registered before (under the ManagedSecret).
-        """
+    def retire(self, request: StoreRequest, parent: pulumi.Resource, after: Sequence[pulumi.Resource]) -> None:
+        """Keep the version before the previous one until `after` (its consumers) are done."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,17 @@ class IdentityRequest:
     settings: CloudSettings
     #: Declared secret name -> ARN / id of exactly the secrets this workload consumes.
     secret_refs: dict[str, pulumi.Input[str]]
+    #: Prefix of every child's logical name: the WorkloadIdentity's own resource name.
+    base: str = ""
+    #: The prefix older releases used (`<app>-<workload>`): each child gets an alias from it.
+    former_base: str = ""
+
+    def options(self, parent: pulumi.Resource, logical: str) -> pulumi.ResourceOptions:
+        """A child's options: parented, with an alias from its former name."""
+        aliases = []
+        if self.former_base and self.former_base != self.base:
+            aliases.append(pulumi.Alias(name=self.former_base + logical[len(self.base) :]))
+        return pulumi.ResourceOptions(parent=parent, aliases=aliases)
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,11 @@ class VersionSlot:
     source: SourceVersion
     state: str  # CURRENT | PREVIOUS | RETIRING
     after: Sequence[pulumi.Resource] = ()
-    #: Where the version was registered before (the retiring one moved from its ManagedSecret).
-    aliases: Sequence[pulumi.Alias] = ()
 
 
 def base_name(request: StoreRequest) -> str:
-    """Logical-name prefix of a secret's resources: `<app>-<secret>` (the ManagedSecret's name)."""
-    return f"{request.app}-{request.secret}"
+    """Logical-name prefix of a secret's resources: the component's own name."""
+    return request.base or f"{request.app}-{request.secret}"
 
 
 def child_options(
@@ -49,16 +47,11 @@ def child_options(
     protect: bool = False,
     retain_on_delete: bool = False,
     depends_on: Sequence[pulumi.Resource] = (),
-    aliases: Sequence[pulumi.Alias] = (),
 ) -> pulumi.ResourceOptions:
-    """Options of a store child; after a rename it keeps its state through an alias of its old name."""
-    every = list(aliases)
-    if request.physical and request.physical != request.secret:
-        old = f"{request.app}-{request.physical}" + logical[len(base_name(request)) :]
-        every.append(pulumi.Alias(name=old))
+    """Options of a store child; it keeps the state it had under a former name (aliases)."""
     return pulumi.ResourceOptions(
         parent=parent,
-        aliases=every,
+        aliases=request.aliases(logical),
         protect=protect,
         retain_on_delete=retain_on_delete,
         depends_on=list(depends_on),
@@ -71,7 +64,6 @@ def generated(
     parent: pulumi.Resource,
     state: str,
     after: Sequence[pulumi.Resource] = (),
-    aliases: Sequence[pulumi.Alias] = (),
 ) -> SourceVersion:
     """One generation's RandomPassword (keepers hold the generation): a rotation adds a resource.
 
@@ -89,7 +81,6 @@ def generated(
             parent,
             protect=state == CURRENT and not request.disposable,
             depends_on=after,
-            aliases=aliases,
         ),
     )
     return SourceVersion(generation, pulumi.Output.secret(password.result))
@@ -172,18 +163,12 @@ class VersionedStore(SecretStore):
             ref=ref,
         )
 
-    def retire(
-        self,
-        request: StoreRequest,
-        parent: pulumi.Resource,
-        after: Sequence[pulumi.Resource],
-        aliases: Sequence[pulumi.Alias] = (),
-    ) -> None:
+    def retire(self, request: StoreRequest, parent: pulumi.Resource, after: Sequence[pulumi.Resource]) -> None:
         """The version two generations back, disabled or released only after `after`."""
         n = request.generation
         if request.source != "generated" or n <= 2:
             return
         base = base_name(request)
-        old = generated(request, n - 2, parent, RETIRING, after, aliases=aliases)
-        slot = VersionSlot(f"{base}-v{n - 2}", old, RETIRING, after, aliases)
+        old = generated(request, n - 2, parent, RETIRING, after)
+        slot = VersionSlot(f"{base}-v{n - 2}", old, RETIRING, after)
         self.version(request, self.handle(request), slot, parent)

@@ -55,3 +55,9 @@ Named = (
 def k8s_name(resource: Named) -> pulumi.Output[str]:
     """The `metadata.name` a Kubernetes object got (given, or auto-named by the provider)."""
     return resource.metadata.apply(lambda m: str(m.name))
+
+
+def given_name(resource: pulumi.Resource, name: str) -> pulumi.Output[str]:
+    """A name we gave a resource, as an Output that depends on it: known in a preview even when
+    other fields of the resource's metadata (an annotation holding a new role ARN) are not."""
+    return resource.urn.apply(lambda _: name)

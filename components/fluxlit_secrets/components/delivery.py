@@ -155,12 +155,14 @@ class WorkloadDelivery(pulumi.ComponentResource):
         )
         #: The Kubernetes Secret resource (None when the workload consumes nothing).
         self.secret = built.secret
+        #: The fragments with Outputs nested where they are computed (for pod templates in Python).
+        self.fragments = built
         self.secret_name = built.secret_name
         self.restart_trigger = built.restart_trigger
-        self.volumes = built.volumes
-        self.volume_mounts = built.volume_mounts
-        self.env = built.env
-        self.pod_annotations = built.pod_annotations
+        self.volumes = pulumi.Output.from_input(built.volumes)
+        self.volume_mounts = pulumi.Output.from_input(built.volume_mounts)
+        self.env = pulumi.Output.from_input(built.env)
+        self.pod_annotations = pulumi.Output.from_input(built.pod_annotations)
         self.register_outputs(
             {
                 "secretName": self.secret_name,

@@ -7,7 +7,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds import Binding, IdentityRequest, identity_of
-from fluxlit_secrets.components.base import STORES, cloud_settings, k8s_name, parse_component_args, token
+from fluxlit_secrets.components.base import STORES, cloud_settings, given_name, parse_component_args, token
 from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import CloudSettings
@@ -101,6 +101,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
 
     def _construct(self, name: str, spec: IdentitySpec, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__(token("WorkloadIdentity"), name, {}, opts)
+        self._name = name
         sa_name = workload_name(spec.app, spec.workload)
         binding = self._bind(spec, sa_name)
         sa = k8s.core.v1.ServiceAccount(
@@ -115,7 +116,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
             # The component's own dependencies (e.g. the Namespace) hold for the ServiceAccount too.
             opts=pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None),
         )
-        self.service_account_name = k8s_name(sa)
+        self.service_account_name = given_name(sa, sa_name)
         self.pod_labels = pulumi.Output.from_input(dict(binding.pod_labels) if binding else {})
         self.cloud_identity = binding.identity if binding else pulumi.Output.from_input(None)
         self.register_outputs(
@@ -138,5 +139,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
             service_account=sa_name,
             settings=spec.settings,
             secret_refs=spec.secret_refs,
+            base=self._name,
+            former_base=f"{spec.app}-{spec.workload}",
         )
         return identity.bind(request, self)

@@ -1,18 +1,18 @@
 """SecretLifecycle: the whole of one FluxLit app's secrets on one stack, from store to pod."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds import CLOUD_MODELS, StoreRequest, store_of
-from fluxlit_secrets.components.base import k8s_name, token
+from fluxlit_secrets.components.base import given_name, token
 from fluxlit_secrets.components.delivery import WorkloadDelivery
 from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
 from fluxlit_secrets.components.lifecycle_args import SecretLifecycleArgs
-from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVersion
+from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVersion, former_names
 from fluxlit_secrets.components.workloads import FluxLitWorkloads
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
@@ -127,7 +127,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             )
         except ConfigError as exc:
             raise exc.at(f'SecretLifecycle "{self._name}"') from None
-        context = {"namespace": k8s_name(ns), **shared}
+        context = {"namespace": given_name(ns, self.model.namespace), **shared}
         return {
             s.name: ManagedSecret.of(
                 f"{self._name}-{s.name}",
@@ -169,7 +169,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         return WorkloadDelivery.of(
             f"{self._name}-{workload}",
             app=self.model.app,
-            namespace=k8s_name(ns),
+            namespace=given_name(ns, self.model.namespace),
             workload=workload,
             entries=entries,
             store=self.model.store,
@@ -193,12 +193,13 @@ class SecretLifecycle(pulumi.ComponentResource):
             if auth is not None and workload in ("gateway", "app")
             else []
         )
+        fragments = delivery.fragments
         return PodInputs(
             service_account_name=identity.service_account_name,
-            volumes=delivery.volumes,
-            volume_mounts=delivery.volume_mounts,
-            env=delivery.env.apply(lambda refs: [*plain, *refs]),
-            pod_annotations=delivery.pod_annotations,
+            volumes=fragments.volumes,
+            volume_mounts=fragments.volume_mounts,
+            env=[*plain, *fragments.env],
+            pod_annotations=fragments.pod_annotations,
             pod_labels=identity.pod_labels,
         )
 
@@ -236,14 +237,11 @@ class SecretLifecycle(pulumi.ComponentResource):
                 continue
             after = [r for w in model.consumers_of(s) for r in rolled.get(w, [])]
             held = stored[s.name]
-            context = {"namespace": k8s_name(ns), "container": held.ref}
-            RetiringVersion.of(
-                f"{self._name}-{s.name}-retiring",
-                model.store,
-                self._request(s, context, None),
-                held.urn,
-                self._child(*after),
-            )
+            context = {"namespace": given_name(ns, self.model.namespace), "container": held.ref}
+            managed = f"{self._name}-{s.name}"
+            request = self._request(s, context, None)
+            request = replace(request, former_bases=(managed, *former_names(managed, request)), moved_from=held.urn)
+            RetiringVersion.of(f"{managed}-retiring", model.store, request, self._child(*after))
 
     def _outputs(
         self,
@@ -265,7 +263,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             )
             for w, pod in self._pods.items()
         }
-        self.namespace = k8s_name(ns)
+        self.namespace = given_name(ns, self.model.namespace)
         self.versions = pulumi.Output.all(**{s: m.version for s, m in stored.items()})
         self.secret_names = pulumi.Output.all(**{w: d.secret_name for w, d in deliveries.items()})
         self.restart_triggers = pulumi.Output.all(**{w: d.restart_trigger for w, d in deliveries.items()})

@@ -1,6 +1,7 @@
 """ManagedSecret (one secret's container, current and previous versions in its store) and
 RetiringVersion (the version before those, kept until its consumers have rolled)."""
 
+from dataclasses import replace
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
@@ -83,8 +84,10 @@ class RetiringVersionArgs(TypedDict):
     """Name of the Key Vault (store azure; default azure.vault_name)."""
     container: pulumi.Input[str]
     """The ManagedSecret's `ref` (ARN, Secret Manager id, Key Vault id) or, on the kubernetes store, the namespace."""
+    managed_secret: NotRequired[str]
+    """Resource name of the ManagedSecret that held this version before."""
     moved_from: NotRequired[pulumi.Input[str]]
-    """URN of the ManagedSecret that held this version before (its resources keep their state)."""
+    """URN of that ManagedSecret: with `managed_secret`, the version's resources keep their state."""
 
 
 FIELDS = tuple(ManagedSecretArgs.__annotations__)
@@ -181,11 +184,14 @@ class ManagedSecret(pulumi.ComponentResource):
         return self
 
     def _construct(self, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]) -> None:
+        former = former_names(name, request)
         if request.physical != request.secret:
-            # The component and (by name prefix) every child keep their state under the new name.
-            alias = pulumi.Alias(name=f"{request.app}-{request.physical}")
-            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[alias]))
+            # After a rename the component keeps its state under the new name.
+            aliases = [pulumi.Alias(name=n) for n in former]
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases))
         super().__init__(token("ManagedSecret"), name, {}, opts)
+        # Children are named from this component's name; the names they had before stay as aliases.
+        request = replace(request, base=name, former_bases=tuple(former))
         stored = store_of(store).provision(request, self)
         #: True when the store holds a previous version (generated secrets past generation 1).
         self.has_previous = stored.previous_value is not None
@@ -217,41 +223,46 @@ class RetiringVersion(pulumi.ComponentResource):
         request = parse_component_args(
             "RetiringVersion", name, args, lambda n: _retiring_request(n, pulumi.get_stack())
         )
-        self._construct(name, args["store"], request, args.get("moved_from"), opts)
+        self._construct(name, args["store"], request, opts)
 
     @classmethod
     def of(
-        cls,
-        name: str,
-        store: str,
-        request: StoreRequest,
-        moved_from: Optional[pulumi.Input[str]],
-        opts: Optional[pulumi.ResourceOptions],
+        cls, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]
     ) -> "RetiringVersion":
-        """A RetiringVersion from an already validated request."""
+        """A RetiringVersion from an already validated request (`moved_from`, `former_bases` set)."""
         self = cls.__new__(cls)
-        self._construct(name, store, request, moved_from, opts)
+        self._construct(name, store, request, opts)
         return self
 
-    def _construct(
-        self,
-        name: str,
-        store: str,
-        request: StoreRequest,
-        moved_from: Optional[pulumi.Input[str]],
-        opts: Optional[pulumi.ResourceOptions],
-    ) -> None:
+    def _construct(self, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__(token("RetiringVersion"), name, {}, opts)
         after = list(opts.depends_on or []) if opts and isinstance(opts.depends_on, list) else []
-        aliases = [pulumi.Alias(parent=moved_from)] if moved_from is not None else []
-        store_of(store).retire(request, self, after, aliases)
+        store_of(store).retire(replace(request, base=name), self, after)
         retiring = request.generation - 2 if request.source == "generated" and request.generation > 2 else None
         self.retiring_generation = pulumi.Output.from_input(retiring)
         self.register_outputs({"retiringGeneration": self.retiring_generation})
 
 
+def former_names(name: str, request: StoreRequest) -> list[str]:
+    """Prefixes a secret's children had before: older releases named them `<app>-<secret>`; after a
+    rename, the same under the secret's former name."""
+    names = [f"{request.app}-{request.secret}"]
+    if request.physical != request.secret:
+        if name.endswith(f"-{request.secret}"):
+            names.append(name[: -len(request.secret)] + request.physical)
+        names.append(f"{request.app}-{request.physical}")
+    return [n for n in dict.fromkeys(names) if n != name]
+
+
 def _retiring_request(node: Node, default_environment: str) -> StoreRequest:
     container = node.field("container").required("pass the ManagedSecret's ref (or the namespace on kubernetes)")
-    request = request_from_args(node, default_environment, ("container", "moved_from"))
+    request = request_from_args(node, default_environment, ("container", "managed_secret", "moved_from"))
     key = "namespace" if request.settings is None else "container"
-    return StoreRequest(**{**request.__dict__, "context": {**request.context, key: container.value}})
+    managed = node.get("managed_secret")
+    formers = [managed, *former_names(managed, request)] if isinstance(managed, str) else []
+    return replace(
+        request,
+        context={**request.context, key: container.value},
+        former_bases=tuple(formers),
+        moved_from=node.get("moved_from"),
+    )

@@ -10,7 +10,7 @@ SECRET_VOLUME = "fluxlit-secrets"
 FILE_MODE = 0o400
 
 
-def secret_volumes(secret_name: str, file_keys: Sequence[str]) -> list[dict[str, Any]]:
+def secret_volumes(secret_name: Any, file_keys: Sequence[str]) -> list[dict[str, Any]]:
     """One read-only Secret volume that projects exactly the file-delivered keys (none: no volume)."""
     if not file_keys:
         return []
@@ -33,6 +33,6 @@ def secret_volume_mounts(file_keys: Sequence[str]) -> list[dict[str, Any]]:
     return [{"name": SECRET_VOLUME, "mountPath": SECRETS_DIR, "readOnly": True}]
 
 
-def secret_env(secret_name: str, env_keys: Sequence[str]) -> list[dict[str, Any]]:
+def secret_env(secret_name: Any, env_keys: Sequence[str]) -> list[dict[str, Any]]:
     """One `secretKeyRef` per env-delivered key; never `envFrom`."""
     return [{"name": k, "valueFrom": {"secretKeyRef": {"name": secret_name, "key": k}}} for k in sorted(env_keys)]

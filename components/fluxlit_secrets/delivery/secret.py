@@ -32,15 +32,19 @@ class DeliveredSecret:
 
 @dataclass(frozen=True)
 class Delivery:
-    """What a workload's pods need: fragments, trigger, and the Secret (None when it consumes nothing)."""
+    """What a workload's pods need: fragments, trigger, and the Secret (None when it consumes nothing).
+
+    The fragments are plain Kubernetes JSON with Outputs nested where a value is computed (the
+    Secret's name, the trigger), so a preview shows every other field.
+    """
 
     secret: Optional[k8s.core.v1.Secret]
     secret_name: pulumi.Output[Optional[str]]
     restart_trigger: pulumi.Output[str]
-    volumes: pulumi.Output[list[dict[str, Any]]]
-    volume_mounts: pulumi.Output[list[dict[str, Any]]]
-    env: pulumi.Output[list[dict[str, Any]]]
-    pod_annotations: pulumi.Output[dict[str, str]]
+    volumes: list[dict[str, Any]]
+    volume_mounts: list[dict[str, Any]]
+    env: list[dict[str, Any]]
+    pod_annotations: dict[str, Any]
 
 
 def _trigger(entries: Sequence[DeliveredSecret]) -> pulumi.Output[str]:
@@ -94,8 +98,8 @@ def deliver(
         secret=secret,
         secret_name=secret_name,
         restart_trigger=trigger,
-        volumes=secret_name.apply(lambda n: secret_volumes(n, file_keys) if n else []),
-        volume_mounts=pulumi.Output.from_input(secret_volume_mounts(file_keys)),
-        env=secret_name.apply(lambda n: secret_env(n, env_keys) if n else []),
-        pod_annotations=trigger.apply(lambda t: {RESTART_ANNOTATION: t}),
+        volumes=secret_volumes(secret_name, file_keys),
+        volume_mounts=secret_volume_mounts(file_keys),
+        env=secret_env(secret_name, env_keys),
+        pod_annotations={RESTART_ANNOTATION: trigger},
     )

@@ -15,11 +15,12 @@ from typing import Any
 import pulumi
 
 from fluxlit_secrets.clouds.fakes import chars, uuid
+from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.clouds import FAKES, cloud_context
 
 #: The wire marker of a secret value (pulumi.runtime.rpc's signature pair).
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+SECRET_SIG_KEY = sdk.SECRET_SIG_KEY
+SECRET_SIG = sdk.SECRET_SIG
 
 
 def is_secret(value: Any) -> bool:
@@ -43,6 +44,17 @@ def unwrap(value: Any) -> Any:
     return value
 
 
+def previewed(typ: str, inputs: dict[str, Any], state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """What a provider answers in a preview of a create: the inputs as given, every output it would
+    compute (ids, ARNs, version ids, generated values) unknown. pulumi-kubernetes auto-names in
+    Check, so a Kubernetes object's name is known even in a preview."""
+    out = {key: inputs.get(key, sdk.UNKNOWN) for key in state}
+    meta = inputs.get("metadata")
+    if typ.startswith("kubernetes:") and isinstance(meta, dict):
+        out["metadata"] = {**meta, "name": (state.get("metadata") or {}).get("name")}
+    return "", out
+
+
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
@@ -63,6 +75,8 @@ class ProviderMocks(pulumi.runtime.Mocks):
 
     def __init__(self, *, seed: str = "fluxlit-secrets-synth", generated: dict[str, str] | None = None) -> None:
         self.seed = seed
+        #: True while answering a preview (computed outputs unknown).
+        self.preview = False
         #: Logical name -> value, to make generated values known to a test (leak scans).
         self.generated = dict(generated or {})
         #: Every generated value handed out, by logical name (tests read it; nothing prints it).
@@ -70,12 +84,19 @@ class ProviderMocks(pulumi.runtime.Mocks):
         #: Account, region, project, subscription the cloud fakes answer with.
         self.cloud: dict[str, str] = cloud_context({})
 
-    def configure(self, config: dict[str, str]) -> None:
-        """Take the cloud identifiers from the stack's config before a run."""
+    def configure(self, config: dict[str, str], *, preview: bool = False) -> None:
+        """Take the cloud identifiers from the stack's config before a run (and whether it previews)."""
         self.cloud = cloud_context(config)
+        self.preview = preview
 
     # -- dispatch ---------------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        id_, state = self._answer(args)
+        if self.preview:
+            return previewed(args.typ, args.inputs, state)
+        return id_, state
+
+    def _answer(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         fake = FAKES.get(args.typ)
         if fake is not None:
             id_, extra = fake(self.cloud, args.name, unwrap(args.inputs), self._seed(args))

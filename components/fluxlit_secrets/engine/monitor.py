@@ -1,13 +1,15 @@
-"""A mock monitor that records every registration with its resource options."""
-
-from __future__ import annotations
+"""A mock monitor that records every registration with its resource options, computes URNs as
+the Pulumi engine does (the full parent type chain), and notes duplicate URNs."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi.runtime import rpc
+import pulumi
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.sync_await import _ensure_event_loop
+
+from fluxlit_secrets.engine import sdk
+
+STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 @dataclass
@@ -25,34 +27,49 @@ class Registration:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
+def engine_urn(parent: str, type_: str, name: str) -> str:
+    """`urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>` (the Stack's type left out)."""
+    qualified = type_
+    if parent:
+        chain = parent.split("::")[2]
+        if chain != STACK_TYPE:
+            qualified = f"{chain}${type_}"
+    return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), qualified, name])
+
+
 class RecordingMonitor(MockMonitor):
     """MockMonitor that keeps, in order, each registration's inputs and options."""
 
     def __init__(self, mocks: Any) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        #: URNs registered more than once (the engine refuses the second registration).
+        self.duplicates: list[str] = []
+        #: The Stack's outputs (`pulumi.export`), secrets wrapped, unknowns kept.
+        self.stack_outputs: dict[str, Any] = {}
+        self._seen: set[str] = set()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN (MockMonitor's own keeps only the parent's last type)."""
+        return engine_urn(parent, type_, name)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        if request.urn.split("::")[2] == STACK_TYPE:
+            sdk.ensure_event_loop()
+            self.stack_outputs = sdk.deserialize(request.outputs, keep_unknowns=True)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]  # SDK gap: untyped
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        # SDK internals (pulumi.runtime.mocks): MockMonitor and its helpers carry no annotations.
+        urn = engine_urn(request.parent, request.type, request.name)
+        if request.type != STACK_TYPE:
+            if urn in self._seen:
+                self.duplicates.append(urn)
+            self._seen.add(urn)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]  # SDK gap: untyped
-        if request.type == "pulumi:pulumi:Stack":
+        if request.type == STACK_TYPE:
             return response
-        _ensure_event_loop()  # type: ignore[no-untyped-call]  # SDK gap: untyped helper of pulumi.runtime
-        inputs = rpc.deserialize_properties(request.object)
-        urn = response.urn
+        sdk.ensure_event_loop()
         registered = self.resources.get(urn)
-        options = {
-            "protect": bool(request.protect) if request.HasField("protect") else False,
-            "retainOnDelete": bool(request.retainOnDelete) if request.HasField("retainOnDelete") else False,
-            "deleteBeforeReplace": bool(request.deleteBeforeReplace),
-            "dependsOn": sorted(request.dependencies),
-            "parent": request.parent or None,
-            "replaceOnChanges": list(request.replaceOnChanges),
-            "ignoreChanges": list(request.ignoreChanges),
-            "additionalSecretOutputs": list(request.additionalSecretOutputs),
-            # Name aliases (renames) and full URN aliases; providers' own type aliases are left out.
-            "aliases": [alias for alias in map(_alias, request.aliases) if alias],
-        }
         self.registrations.append(
             Registration(
                 urn=urn,
@@ -60,8 +77,8 @@ class RecordingMonitor(MockMonitor):
                 name=request.name,
                 parent=request.parent,
                 custom=bool(request.custom),
-                inputs=inputs,
-                options=options,
+                inputs=sdk.deserialize(request.object, keep_unknowns=True),
+                options=_options(request),
                 id=registered.id if registered else "",
                 outputs=dict(registered.state) if registered else {},
             )
@@ -69,9 +86,25 @@ class RecordingMonitor(MockMonitor):
         return response
 
 
+def _options(request: Any) -> dict[str, Any]:
+    return {
+        "protect": bool(request.protect) if request.HasField("protect") else False,
+        "retainOnDelete": bool(request.retainOnDelete) if request.HasField("retainOnDelete") else False,
+        "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+        "dependsOn": sorted(request.dependencies),
+        "parent": request.parent or None,
+        "replaceOnChanges": list(request.replaceOnChanges),
+        "ignoreChanges": list(request.ignoreChanges),
+        "additionalSecretOutputs": list(request.additionalSecretOutputs),
+        # Name aliases (renames), moves between parents, and full URN aliases.
+        "aliases": [alias for alias in map(_alias, request.aliases) if alias],
+    }
+
+
 def _alias(alias: Any) -> str:
-    """An alias as text: its URN, its former name, or `parent:<urn>` (moved from another parent)."""
+    """An alias as text: its URN, or its former name and `parent:<urn>` when it moved from another parent."""
     if alias.urn:
         return str(alias.urn)
     spec = alias.spec
-    return str(spec.name or (f"parent:{spec.parentUrn}" if spec.parentUrn else ""))
+    parent = f"parent:{spec.parentUrn}" if spec.parentUrn else ""
+    return " ".join(part for part in (str(spec.name), parent) if part)

@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from pulumi.output import Unknown
 
+from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.mocks import is_secret
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.model.labels import KEYS_ANNOTATION, STORE_ANNOTATION, WORKLOAD_LABEL
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION as VERSIONS_ANNOTATION
 
 REDACTED = "[secret]"
+#: How a value shows that only the provider will know (a preview's computed outputs).
+UNKNOWN_SHOWN = "[unknown]"
 
 #: Apply order of kinds, as kubectl and Helm sort them.
 KIND_ORDER = [
@@ -35,13 +39,19 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def is_unknown(value: Any) -> bool:
+    """True for a value unknown until the provider answers (the SDK's Unknown, or the wire sentinel)."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == sdk.UNKNOWN)
+
+
 def redact(value: Any, *, keep_keys: bool = False) -> Any:
-    """Replace every secret-marked value by "[secret]" (with `keep_keys`, a secret map keeps its keys)."""
+    """Replace every secret-marked value by "[secret]" (with `keep_keys`, a secret map keeps its keys)
+    and every unknown value by "[unknown]"."""
+    if is_unknown(value):
+        return UNKNOWN_SHOWN
     if is_secret(value):
         inner = value.get("value")
-        if keep_keys and isinstance(inner, dict):
-            return {k: REDACTED for k in inner}
-        return REDACTED
+        return {k: REDACTED for k in inner} if keep_keys and isinstance(inner, dict) else REDACTED
     if isinstance(value, dict):
         return {k: redact(v, keep_keys=keep_keys) for k, v in value.items()}
     if isinstance(value, list):
@@ -69,6 +79,11 @@ def resources_json(rec: Recording) -> list[dict[str, Any]]:
     ]
 
 
+def outputs_json(rec: Recording) -> dict[str, Any]:
+    """The stack outputs as `pulumi stack output --json` prints them: secrets as "[secret]"."""
+    return {name: redact(value) for name, value in sorted(rec.outputs.items())}
+
+
 def manifests(rec: Recording) -> list[dict[str, Any]]:
     """Every Kubernetes object as it would be applied, Secret data redacted key by key."""
     objects = []
@@ -78,7 +93,7 @@ def manifests(rec: Recording) -> list[dict[str, Any]]:
         obj = redact(r.inputs, keep_keys=True)
         if not isinstance(obj, dict) or "kind" not in obj:
             continue
-        meta = dict(obj.get("metadata") or {})
+        meta = dict(_map(obj.get("metadata")))
         out_meta = redact(r.outputs.get("metadata") or {}, keep_keys=True)
         if not meta.get("name") and isinstance(out_meta, dict) and out_meta.get("name"):
             meta["name"] = out_meta["name"]  # auto-named: the provider's generated name
@@ -117,49 +132,72 @@ def _split_pairs(text: str | None) -> dict[str, str]:
     return pairs
 
 
+def _map(value: Any) -> dict[str, Any]:
+    """A mapping, or {} where a preview shows "[unknown]"."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """A list, or [] where a preview shows "[unknown]"."""
+    return value if isinstance(value, list) else []
+
+
+def _pod(obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    template = _map(_map(obj.get("spec")).get("template"))
+    return _map(template.get("metadata")), _map(template.get("spec"))
+
+
 def _workload_of(obj: dict[str, Any]) -> str:
-    labels = (((obj.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels") or {}
-    return str(labels.get(WORKLOAD_LABEL) or obj["metadata"].get("name", "?"))
+    labels = _map(_pod(obj)[0].get("labels"))
+    return str(labels.get(WORKLOAD_LABEL) or _map(obj.get("metadata")).get("name", "?"))
+
+
+def _container_flows(c: dict[str, Any], volumes: dict[str, Any], workload: str, origin: Any) -> list[Flow]:
+    found = []
+    for e in map(_map, _list(c.get("env"))):
+        ref = _map(_map(e.get("valueFrom")).get("secretKeyRef"))
+        if ref:
+            secret, store = origin(ref.get("name"), ref.get("key"))
+            found.append(Flow(secret, store, str(ref.get("name")), workload, "env", str(e.get("name"))))
+    for ef in map(_map, _list(c.get("envFrom"))):
+        if ef.get("secretRef"):
+            name = str(_map(ef["secretRef"]).get("name"))
+            found.append(Flow("(every key)", "-", name, workload, "envFrom", ef.get("prefix", "*")))
+    for m in map(_map, _list(c.get("volumeMounts"))):
+        vol = volumes.get(m.get("name"))
+        if vol is None:
+            continue
+        for item in _list(vol.get("items")) or [{"key": "(every key)", "path": "(every key)"}]:
+            secret, store = origin(vol.get("secretName"), item.get("key"))
+            path = str(m.get("mountPath")).rstrip("/") + "/" + str(item.get("path"))
+            found.append(Flow(secret, store, str(vol.get("secretName")), workload, "file", path))
+    return found
 
 
 def flows(objects: list[dict[str, Any]]) -> list[Flow]:
     """Follow each secretKeyRef and Secret volume of each Deployment back to its Secret."""
-    secrets = {(o["metadata"].get("namespace"), o["metadata"].get("name")): o for o in objects if o["kind"] == "Secret"}
+    secrets = {
+        (_map(o["metadata"]).get("namespace"), _map(o["metadata"]).get("name")): o
+        for o in objects
+        if o["kind"] == "Secret" and _map(o["metadata"]).get("name") != UNKNOWN_SHOWN
+    }
     found: list[Flow] = []
-
-    def origin(ns: str | None, secret_name: str, key: str) -> tuple[str, str]:
-        s = secrets.get((ns, secret_name))
-        if s is None:
-            return key, "-"
-        ann = s["metadata"].get("annotations") or {}
-        return _split_pairs(ann.get(KEYS_ANNOTATION)).get(key, key), ann.get(STORE_ANNOTATION, "-")
-
     for o in objects:
         if o["kind"] not in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
             continue
-        ns = o["metadata"].get("namespace")
-        workload = _workload_of(o)
-        pod = ((o.get("spec") or {}).get("template") or {}).get("spec") or {}
-        volumes = {v["name"]: v["secret"] for v in pod.get("volumes") or [] if "secret" in v}
-        for c in pod.get("containers") or []:
-            for e in c.get("env") or []:
-                ref = ((e.get("valueFrom") or {}).get("secretKeyRef")) or None
-                if ref:
-                    secret, store = origin(ns, ref["name"], ref["key"])
-                    found.append(Flow(secret, store, ref["name"], workload, "env", e["name"]))
-            for ef in c.get("envFrom") or []:
-                if ef.get("secretRef"):
-                    name = ef["secretRef"]["name"]
-                    found.append(Flow("(every key)", "-", name, workload, "envFrom", ef.get("prefix", "*")))
-            for m in c.get("volumeMounts") or []:
-                vol = volumes.get(m["name"])
-                if vol is None:
-                    continue
-                items = vol.get("items") or [{"key": "(every key)", "path": "(every key)"}]
-                for item in items:
-                    secret, store = origin(ns, vol["secretName"], item["key"])
-                    path = m["mountPath"].rstrip("/") + "/" + item["path"]
-                    found.append(Flow(secret, store, vol["secretName"], workload, "file", path))
+        ns = _map(o["metadata"]).get("namespace")
+
+        def origin(secret_name: Any, key: Any, ns: Any = ns) -> tuple[str, str]:
+            s = secrets.get((ns, secret_name))
+            if s is None:
+                return str(key), "-"
+            ann = _map(s["metadata"].get("annotations"))
+            return _split_pairs(ann.get(KEYS_ANNOTATION)).get(str(key), str(key)), str(ann.get(STORE_ANNOTATION, "-"))
+
+        pod = _pod(o)[1]
+        volumes = {v.get("name"): _map(v["secret"]) for v in map(_map, _list(pod.get("volumes"))) if "secret" in v}
+        for c in map(_map, _list(pod.get("containers"))):
+            found += _container_flows(c, volumes, _workload_of(o), origin)
     return sorted(found, key=lambda f: (f.secret, f.workload, f.mode, f.name))
 
 
@@ -168,8 +206,8 @@ def triggers(objects: list[dict[str, Any]]) -> dict[str, str]:
     out = {}
     for o in objects:
         if o["kind"] == "Deployment":
-            ann = ((o.get("spec") or {}).get("template") or {}).get("metadata", {}).get("annotations") or {}
-            out[_workload_of(o)] = ann.get(VERSIONS_ANNOTATION, "(none)")
+            ann = _pod(o)[0].get("annotations")
+            out[_workload_of(o)] = ann if ann == UNKNOWN_SHOWN else str(_map(ann).get(VERSIONS_ANNOTATION, "(none)"))
     return dict(sorted(out.items()))
 
 
@@ -218,7 +256,12 @@ def report_md(rec: Recording, objects: list[dict[str, Any]]) -> str:
     parts = [
         f"# Synth report: stack `{rec.stack}` of project `{rec.project.name}`",
         "",
-        "Evaluated offline through mocks: no secret value was decrypted, generated or printed.",
+        "Evaluated offline through mocks: no secret value was decrypted, generated or printed."
+        + (
+            " Run as `pulumi preview` of a new stack: values the providers compute show as `[unknown]`."
+            if rec.preview
+            else ""
+        ),
         "",
         "## Which pod receives which secret",
         "",

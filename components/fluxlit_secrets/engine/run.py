@@ -10,14 +10,13 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pulumi
-from pulumi.runtime import settings as _settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
+from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.mocks import ProviderMocks
 from fluxlit_secrets.engine.monitor import RecordingMonitor, Registration
 from fluxlit_secrets.engine.project import Project, StackConfig, load_project, load_stack_config
@@ -37,6 +36,10 @@ class Recording:
     config: StackConfig
     registrations: list[Registration]
     mocks: ProviderMocks
+    #: The stack's outputs (`pulumi.export`), as registered: secrets keep their signature wrapper.
+    outputs: dict[str, Any] = field(default_factory=dict)
+    #: True for a run as `pulumi preview` (values the providers compute are unknown).
+    preview: bool = False
     #: Wall time of the program's evaluation under the mocks.
     seconds: float = 0.0
 
@@ -95,6 +98,7 @@ def run_stack(
     mocks: ProviderMocks | None = None,
     config_overrides: dict[str, str] | None = None,
     stack_text: str | None = None,
+    preview: bool = False,
 ) -> Recording:
     """Evaluate the project's program for `stack` through mocks; raise on any config mistake.
 
@@ -104,7 +108,7 @@ def run_stack(
     config = load_stack_config(project, stack, stack_text)
     values = dict(config.values)
     values.update(config_overrides or {})
-    return run_program(project, stack, values, config.secret_keys, mocks=mocks, config=config)
+    return run_program(project, stack, values, config.secret_keys, mocks=mocks, config=config, preview=preview)
 
 
 def run_program(
@@ -115,26 +119,32 @@ def run_program(
     *,
     mocks: ProviderMocks | None = None,
     config: StackConfig | None = None,
+    preview: bool = False,
 ) -> Recording:
-    """Run `project.main` with this config under a fresh mock runtime."""
+    """Run `project.main` with this config under a fresh mock runtime (as `pulumi preview` with `preview`)."""
     mocks = mocks or ProviderMocks()
-    mocks.configure(values)
+    mocks.configure(values, preview=preview)
     monitor = RecordingMonitor(mocks)
     run_loop = _RunLoop()  # this run's own loops, closed when it ends
-    _settings.ROOT.set(None)  # a new root Stack for every run
-    pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=False, monitor=monitor)
-    pulumi.runtime.set_all_config(dict(values), list(secret_keys))
+    sdk.new_root()
+    pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=preview, monitor=monitor)
+    sdk.new_root()  # set_mocks may register a Stack of its own; the program runs in a new one, as under `pulumi up`
     start = time.perf_counter()
     try:
-        with _program_context(project.root):
-            _sync_await(run_pulumi_func(lambda: _run_main(project.main)))
+        with _program_context(project.root), sdk.language_host_config(values, secret_keys):
+            sdk.run_in_new_stack(lambda: _run_main(project.main))
     except (ConfigError, ProgramError):
         raise
     except pulumi.RunError as exc:
         raise ProgramError(one_line(str(exc))) from None
     finally:
-        pulumi.runtime.set_all_config({}, [])
         run_loop.close()
+    if monitor.duplicates:
+        urn = monitor.duplicates[0]
+        raise ProgramError(
+            f"duplicate URN {urn}: two resources of one type have one name under one parent type chain, "
+            "which `pulumi up` refuses; give each a unique name (components name their children from their own name)"
+        )
     return Recording(
         project=project,
         stack=stack,
@@ -142,4 +152,6 @@ def run_program(
         registrations=list(monitor.registrations),
         mocks=mocks,
         seconds=time.perf_counter() - start,
+        outputs=dict(monitor.stack_outputs),
+        preview=preview,
     )

@@ -25,13 +25,16 @@ def synth(
     out_dir: str | Path | None = None,
     *,
     mocks: ProviderMocks | None = None,
+    preview: bool = False,
 ) -> SynthResult:
-    """Evaluate `stack` of the project through mocks and write the three files under `out_dir`."""
-    rec = run_stack(project_dir, stack, mocks=mocks)
+    """Evaluate `stack` of the project through mocks (as `pulumi preview` with `preview`) and write
+    resources.json, outputs.json, manifests.yaml and report.md under `out_dir`."""
+    rec = run_stack(project_dir, stack, mocks=mocks, preview=preview)
     out = Path(out_dir) if out_dir is not None else rec.project.root / "build" / "synth" / stack
     out.mkdir(parents=True, exist_ok=True)
     objects = render.manifests(rec)
     (out / "resources.json").write_text(render.write_json(render.resources_json(rec)), encoding="utf-8")
+    (out / "outputs.json").write_text(render.write_json(render.outputs_json(rec)), encoding="utf-8")
     (out / "manifests.yaml").write_text(render.dump_yaml(objects), encoding="utf-8")
     (out / "report.md").write_text(render.report_md(rec, objects), encoding="utf-8")
     return SynthResult(recording=rec, out_dir=out, summary=render.summary(rec, objects))

@@ -28,16 +28,18 @@ class PodInputs:
     """The secret-delivery and identity fragments of one workload's pods."""
 
     service_account_name: pulumi.Input[str]
-    volumes: pulumi.Input[list[dict[str, Any]]]
-    volume_mounts: pulumi.Input[list[dict[str, Any]]]
-    env: pulumi.Input[list[dict[str, Any]]]
-    pod_annotations: pulumi.Input[dict[str, str]]
+    #: Each a plain list or dict with nested Outputs, or one Output (from another language).
+    volumes: Any
+    volume_mounts: Any
+    env: Any
+    pod_annotations: Any
     pod_labels: pulumi.Input[dict[str, str]]
 
 
-def _before(
-    first: list[dict[str, Any]], rest: pulumi.Input[list[dict[str, Any]]]
-) -> pulumi.Output[list[dict[str, Any]]]:
+def _before(first: list[dict[str, Any]], rest: Any) -> Any:
+    """`first` then `rest`: a plain list stays plain (its nested Outputs stay where they are)."""
+    if isinstance(rest, list):
+        return [*first, *rest]
     return pulumi.Output.from_input(rest).apply(lambda r: [*first, *r])
 
 

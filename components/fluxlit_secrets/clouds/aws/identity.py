@@ -87,7 +87,7 @@ class AwsIdentity(CloudIdentity):
         trust = (irsa_trust if s.identity == "irsa" else pod_identity_trust)(
             s, request.namespace, request.service_account
         )
-        base = f"{request.app}-{request.workload}"
+        base = request.base
         role = aws.iam.Role(
             f"{base}-role",
             name=role_name(request.app, request.environment, request.workload),
@@ -95,7 +95,7 @@ class AwsIdentity(CloudIdentity):
             assume_role_policy=json.dumps(trust),
             max_session_duration=3600,
             tags={"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"},
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=request.options(parent, f"{base}-role"),
         )
         aws.iam.RolePolicy(
             f"{base}-read",
@@ -103,7 +103,7 @@ class AwsIdentity(CloudIdentity):
             policy=pulumi.Output.all(*request.secret_refs.values()).apply(
                 lambda arns: json.dumps(read_policy(s, list(arns)))
             ),
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=request.options(parent, f"{base}-read"),
         )
         if s.identity == "pod-identity":
             aws.eks.PodIdentityAssociation(
@@ -112,7 +112,7 @@ class AwsIdentity(CloudIdentity):
                 namespace=request.namespace,
                 service_account=request.service_account,
                 role_arn=role.arn,
-                opts=pulumi.ResourceOptions(parent=parent),
+                opts=request.options(parent, f"{base}-association"),
             )
             return Binding(identity=role.arn)
         return Binding(identity=role.arn, annotations={"eks.amazonaws.com/role-arn": role.arn})

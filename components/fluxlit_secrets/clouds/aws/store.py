@@ -45,8 +45,6 @@ class AwsStore(VersionedStore):
             slot.logical,
             secret_id=handle,
             secret_string=slot.source.value,
-            opts=child_options(
-                request, slot.logical, parent, retain_on_delete=True, depends_on=slot.after, aliases=slot.aliases
-            ),
+            opts=child_options(request, slot.logical, parent, retain_on_delete=True, depends_on=slot.after),
         )
         return version.version_id.apply(lambda v: v[:8]), version

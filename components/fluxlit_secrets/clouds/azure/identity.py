@@ -26,13 +26,13 @@ class AzureIdentity(CloudIdentity):
     def bind(self, request: IdentityRequest, parent: pulumi.Resource) -> Binding:
         """Identity, its one federated credential, and "Key Vault Secrets User" on each consumed secret."""
         s = cast(AzureSettings, request.settings)
-        base = f"{request.app}-{request.workload}"
+        base = request.base
         identity = azure.managedidentity.UserAssignedIdentity(
             f"{base}-identity",
             resource_group_name=s.resource_group,
             resource_name_=identity_name(request.app, request.environment, request.workload),
             location=s.location,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=request.options(parent, f"{base}-identity"),
         )
         azure.managedidentity.FederatedIdentityCredential(
             f"{base}-federation",
@@ -42,7 +42,7 @@ class AzureIdentity(CloudIdentity):
             issuer=s.oidc_issuer_url,
             subject=subject(request.namespace, request.service_account),
             audiences=[AUDIENCE],
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=request.options(parent, f"{base}-federation"),
         )
         for secret, ref in sorted(request.secret_refs.items()):
             azure.authorization.RoleAssignment(
@@ -51,7 +51,7 @@ class AzureIdentity(CloudIdentity):
                 principal_type="ServicePrincipal",
                 role_definition_id=pulumi.Output.from_input(ref).apply(role_definition),
                 scope=ref,
-                opts=pulumi.ResourceOptions(parent=parent),
+                opts=request.options(parent, f"{base}-reads-{secret}"),
             )
         return Binding(
             identity=identity.client_id,

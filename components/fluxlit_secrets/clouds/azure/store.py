@@ -89,13 +89,7 @@ class AzureStore(SecretStore):
             ref=container.id,
         )
 
-    def retire(
-        self,
-        request: StoreRequest,
-        parent: pulumi.Resource,
-        after: Sequence[pulumi.Resource],
-        aliases: Sequence[pulumi.Alias] = (),
-    ) -> None:
+    def retire(self, request: StoreRequest, parent: pulumi.Resource, after: Sequence[pulumi.Resource]) -> None:
         """Key Vault keeps every older version itself; only the source is kept until consumers rolled."""
         if request.source == "generated" and request.generation > 2:
-            generated(request, request.generation - 2, parent, RETIRING, after, aliases=aliases)
+            generated(request, request.generation - 2, parent, RETIRING, after)

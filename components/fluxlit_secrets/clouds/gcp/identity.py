@@ -31,7 +31,7 @@ class GcpIdentity(CloudIdentity):
     def bind(self, request: IdentityRequest, parent: pulumi.Resource) -> Binding:
         """Direct: grant the principal; service-account: a GSA the KSA may impersonate, granted instead."""
         s = cast(GcpSettings, request.settings)
-        base = f"{request.app}-{request.workload}"
+        base = request.base
         annotations: dict[str, pulumi.Input[str]] = {}
         if s.identity == "direct":
             member: pulumi.Input[str] = direct_principal(s, request.namespace, request.service_account)
@@ -42,14 +42,14 @@ class GcpIdentity(CloudIdentity):
                 project=s.project,
                 account_id=service_account_id(request.app, request.workload),
                 display_name=f"{request.app} {request.workload} ({request.environment})",
-                opts=pulumi.ResourceOptions(parent=parent),
+                opts=request.options(parent, f"{base}-gsa"),
             )
             gcp.serviceaccount.IAMMember(
                 f"{base}-workload-identity-user",
                 service_account_id=gsa.name,
                 role="roles/iam.workloadIdentityUser",
                 member=ksa_member(s, request.namespace, request.service_account),
-                opts=pulumi.ResourceOptions(parent=parent),
+                opts=request.options(parent, f"{base}-workload-identity-user"),
             )
             member = gsa.email.apply(lambda e: f"serviceAccount:{e}")
             identity = gsa.email
@@ -61,6 +61,6 @@ class GcpIdentity(CloudIdentity):
                 secret_id=ref,
                 role=ACCESSOR,
                 member=member,
-                opts=pulumi.ResourceOptions(parent=parent),
+                opts=request.options(parent, f"{base}-reads-{secret}"),
             )
         return Binding(identity=identity, annotations=annotations)

@@ -50,6 +50,6 @@ class GcpStore(VersionedStore):
             secret_data=slot.source.value,
             enabled=slot.state != RETIRING,
             deletion_policy="DISABLE",
-            opts=child_options(request, slot.logical, parent, depends_on=slot.after, aliases=slot.aliases),
+            opts=child_options(request, slot.logical, parent, depends_on=slot.after),
         )
         return version.version, version

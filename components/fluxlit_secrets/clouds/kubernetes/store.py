@@ -52,7 +52,6 @@ class KubernetesStore(VersionedStore):
                 parent,
                 retain_on_delete=True,
                 depends_on=slot.after,
-                aliases=slot.aliases,
                 # A config value's record is the config itself; its version Secret
                 # is replaced by the next value, so only generated values are protected.
                 protect=slot.state == CURRENT and request.source == "generated" and not request.disposable,

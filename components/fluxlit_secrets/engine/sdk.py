@@ -1,0 +1,73 @@
+"""Every Pulumi SDK internal the offline engine relies on, in one place, each with why.
+
+The engine runs programs the way the Python language host does, against a mock resource monitor.
+Nothing here is public API; `tests/engine` runs on the oldest and the newest supported SDK (CI).
+"""
+
+import json
+import os
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import pulumi
+from google.protobuf import struct_pb2
+
+# Internal wire format: deserializing a registration's properties, the unknown sentinel, and the
+# secret signature pair (rpc.py); the mocks answer with them as a provider would.
+from pulumi.runtime import rpc
+
+# Internal: the root Stack resource is a context variable; each run starts a new stack.
+from pulumi.runtime import settings as _settings
+
+# Internal: the language host's entry point, which creates the pulumi:pulumi:Stack resource,
+# runs the program inside it and registers its exports as the stack's outputs.
+from pulumi.runtime.stack import run_in_stack
+
+# Internal: runs a coroutine to completion on the current event loop, as `pulumi.run` does.
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+UNKNOWN: str = rpc.UNKNOWN
+SECRET_SIG_KEY: str = rpc._special_sig_key
+SECRET_SIG: str = rpc._special_secret_sig
+
+
+def new_root() -> None:
+    """Forget the previous run's root Stack, so the next run registers its own."""
+    _settings.ROOT.set(None)
+
+
+def run_in_new_stack(program: Callable[[], None]) -> None:
+    """Run `program` inside a new Stack resource and wait for every registration and output."""
+    awaitable: Awaitable[None] = run_in_stack(program)
+    _sync_await(awaitable)
+
+
+def ensure_event_loop() -> None:
+    """The mock monitor runs on worker threads; deserializing resource references needs a loop there."""
+    _ensure_event_loop()  # type: ignore[no-untyped-call]  # SDK gap: untyped helper
+
+
+def deserialize(struct: struct_pb2.Struct, *, keep_unknowns: bool) -> dict[str, Any]:
+    """A registration's properties as Python values (secrets keep their signature wrapper)."""
+    value: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns=keep_unknowns)
+    return value
+
+
+@contextmanager
+def language_host_config(values: Mapping[str, str], secret_keys: list[str]) -> Iterator[None]:
+    """The config as the Python language host hands it over: PULUMI_CONFIG and its secret keys, so a
+    program that lists config keys (`pulumi.runtime.get_config_env()`) sees them as under `pulumi up`."""
+    saved = {k: os.environ.get(k) for k in ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")}
+    os.environ["PULUMI_CONFIG"] = json.dumps(dict(values))
+    os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(list(secret_keys))
+    pulumi.runtime.set_all_config(dict(values), list(secret_keys))
+    try:
+        yield
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
