@@ -152,7 +152,7 @@ def _workload_of(obj: dict[str, Any]) -> str:
     return str(labels.get(WORKLOAD_LABEL) or _map(obj.get("metadata")).get("name", "?"))
 
 
-def _container_flows(c: dict[str, Any], volumes: dict[str, Any], workload: str, origin: Any) -> list[Flow]:
+def _container_flows(c: dict[str, Any], volumes: dict[Any, Any], workload: str, origin: Any) -> list[Flow]:
     found = []
     for e in map(_map, _list(c.get("env"))):
         ref = _map(_map(e.get("valueFrom")).get("secretKeyRef"))

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import pulumi
-from google.protobuf import struct_pb2
 
 # Internal wire format: deserializing a registration's properties, the unknown sentinel, and the
 # secret signature pair (rpc.py); the mocks answer with them as a provider would.
@@ -48,7 +47,7 @@ def ensure_event_loop() -> None:
     _ensure_event_loop()  # type: ignore[no-untyped-call]  # SDK gap: untyped helper
 
 
-def deserialize(struct: struct_pb2.Struct, *, keep_unknowns: bool) -> dict[str, Any]:
+def deserialize(struct: Any, *, keep_unknowns: bool) -> dict[str, Any]:
     """A registration's properties as Python values (secrets keep their signature wrapper)."""
     value: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns=keep_unknowns)
     return value
