@@ -138,7 +138,8 @@ def test_aws_rotation_keeps_the_previous_version() -> None:
     versions = {r.name: r for r in rec.of_type("aws:secretsmanager/secretVersion:SecretVersion")}
     assert {"admin-portal-jwt-v1", "admin-portal-jwt-v2"} <= set(versions)
     assert all(r.options["retainOnDelete"] for r in versions.values())
-    assert versions["admin-portal-jwt-v1"].urn in versions["admin-portal-jwt-v2"].options["dependsOn"]
+    assert unwrap(versions["admin-portal-jwt-v2"].inputs)["versionStages"] == ["AWSCURRENT"]
+    assert unwrap(versions["admin-portal-jwt-v1"].inputs)["versionStages"] == ["AWSPREVIOUS"]
 
 
 # ---------------------------------------------------------------- GCP

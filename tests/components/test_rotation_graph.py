@@ -100,9 +100,33 @@ def test_kubernetes_store_keeps_versions_as_retained_secrets_no_pod_mounts() -> 
     assert not any(name in mounted for name in store)
 
 
-def test_a_new_version_is_written_after_the_previous_one() -> None:
-    config = cloud_config("aws")
+@pytest.mark.parametrize("store", ["kubernetes", "gcp"])
+def test_a_store_that_marks_the_newest_current_writes_the_previous_version_first(store: str) -> None:
+    config = base_config() if store == "kubernetes" else cloud_config(store)
     config["secrets"]["jwt"]["generation"] = 2
-    rec = synth_config(config)
-    resources = by_name(rec)
+    resources = by_name(synth_config(config))
     assert resources["admin-portal-jwt-v1"].urn in resources["admin-portal-jwt-v2"].options["dependsOn"]
+
+
+@pytest.mark.parametrize("generation", [1, 2, 3, 7])
+def test_aws_labels_each_version_whatever_order_they_are_created(generation: int) -> None:
+    """A fresh stack at generation N labels like one rotated N-1 times: AWSCURRENT on N,
+    AWSPREVIOUS on N-1, and the retiring N-2 keeps a label of its own (never AWSCURRENT)."""
+    config = cloud_config("aws")
+    config["secrets"]["jwt"]["generation"] = generation
+    rec = synth_config(config)
+    stages = {
+        r.name: unwrap(r.inputs)["versionStages"]
+        for r in rec.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+        if r.name.startswith("admin-portal-jwt-")
+    }
+    expected = {f"admin-portal-jwt-v{generation}": ["AWSCURRENT"]}
+    if generation > 1:
+        expected[f"admin-portal-jwt-v{generation - 1}"] = ["AWSPREVIOUS"]
+    if generation > 2:
+        expected[f"admin-portal-jwt-retiring-v{generation - 2}"] = ["FLUXLIT_RETIRING"]
+    assert stages == expected
+    if generation > 1:
+        current = by_name(rec)[f"admin-portal-jwt-v{generation}"]
+        previous = by_name(rec)[f"admin-portal-jwt-v{generation - 1}"]
+        assert current.urn in previous.options["dependsOn"]  # AWSCURRENT moves first

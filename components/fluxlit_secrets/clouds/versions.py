@@ -121,6 +121,10 @@ class VersionedStore(SecretStore):
     versions leave the program retained: the store keeps them, nothing is destroyed.
     """
 
+    #: Write the current version after the previous one (the store marks the newest current).
+    #: A store that labels versions explicitly writes the current one first instead.
+    current_last = True
+
     @abstractmethod
     def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[Optional[pulumi.Output[str]], Any]:
         """Create the secret's container: (reference for identity grants, handle for versions)."""
@@ -146,15 +150,20 @@ class VersionedStore(SecretStore):
             return StoredSecret(value=current.value, version=version, ref=ref)
         n = request.generation
         previous_value = previous_version = None
-        after: list[pulumi.Resource] = []
-        if n > 1:
-            previous = generated(request, n - 1, parent, PREVIOUS)
-            slot = VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS)
-            previous_version, written = self.version(request, handle, slot, parent)
-            previous_value, after = previous.value, [written]
+        previous = generated(request, n - 1, parent, PREVIOUS) if n > 1 else None
         current = generated(request, n, parent, CURRENT)
-        # The current version is written last, so it is the one the store marks current.
-        version, _ = self.version(request, handle, VersionSlot(f"{base}-v{n}", current, CURRENT, after), parent)
+        if previous is not None and self.current_last:
+            previous_version, written = self.version(
+                request, handle, VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS), parent
+            )
+            version, _ = self.version(request, handle, VersionSlot(f"{base}-v{n}", current, CURRENT, [written]), parent)
+        else:
+            version, written = self.version(request, handle, VersionSlot(f"{base}-v{n}", current, CURRENT), parent)
+            if previous is not None:
+                slot = VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS, [written])
+                previous_version, _ = self.version(request, handle, slot, parent)
+        if previous is not None:
+            previous_value = previous.value
         return StoredSecret(
             value=current.value,
             version=version,

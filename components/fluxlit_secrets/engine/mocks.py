@@ -46,11 +46,17 @@ def unwrap(value: Any) -> Any:
 
 def previewed(typ: str, inputs: dict[str, Any], state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """What a provider answers in a preview of a create: the inputs as given, every output it would
-    compute (ids, ARNs, version ids, generated values) unknown. pulumi-kubernetes auto-names in
-    Check, so a Kubernetes object's name is known even in a preview."""
-    out = {key: inputs.get(key, sdk.UNKNOWN) for key in state}
+    compute (ids, ARNs, version ids, generated values, nested ones too) unknown. pulumi-kubernetes
+    answers a create's preview with the checked inputs, auto-name included (it names in Check)."""
+    kubernetes = typ.startswith("kubernetes:")
+    out: dict[str, Any] = {}
+    for key, value in state.items():
+        given = inputs.get(key, sdk.UNKNOWN)
+        if isinstance(value, dict) and isinstance(given, dict) and not is_secret(value) and not kubernetes:
+            given = {k: given.get(k, sdk.UNKNOWN) for k in value}
+        out[key] = given
     meta = inputs.get("metadata")
-    if typ.startswith("kubernetes:") and isinstance(meta, dict):
+    if kubernetes and isinstance(meta, dict):
         out["metadata"] = {**meta, "name": (state.get("metadata") or {}).get("name")}
     return "", out
 

@@ -11,6 +11,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from fluxlit_secrets.engine.typedconfig import Declared, check_stack, declarations
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean, one_line
 
 
@@ -27,6 +28,8 @@ class Project:
     main: Path
     stack_dir: Path
     defaults: dict[str, Any] = field(default_factory=dict)
+    #: The typed `config:` block, enforced on every stack as the CLI does.
+    declared: tuple[Declared, ...] = ()
 
     def stacks(self) -> list[str]:
         """Names of the stacks that have a stack file."""
@@ -84,14 +87,15 @@ def load_project(root: str | Path) -> Project:
         main = main / "__main__.py"
     if not main.is_file():
         raise ProjectError(f"{path}: the program {main} does not exist")
-    defaults: dict[str, Any] = {}
-    for key, decl in (doc.get("config") or {}).items():
-        if isinstance(decl, dict) and "default" in decl:
-            defaults[_full_key(name, str(key))] = decl["default"]
-        elif not isinstance(decl, dict):
-            defaults[_full_key(name, str(key))] = decl
+    declared = declarations(name, doc.get("config"), str(path))
+    defaults = {d.full: d.default for d in declared if d.has_default}
     return Project(
-        root=root, name=name, main=main, stack_dir=root / str(doc.get("stackConfigDir") or "."), defaults=defaults
+        root=root,
+        name=name,
+        main=main,
+        stack_dir=root / str(doc.get("stackConfigDir") or "."),
+        defaults=defaults,
+        declared=tuple(declared),
     )
 
 
@@ -146,9 +150,15 @@ def load_stack_config(project: Project, stack: str, text: str | None = None) -> 
         raise ConfigError(f"{path.name}: config", "must be a mapping of keys to values", "write key: value lines")
     values: dict[str, str] = {k: _as_config_string(v) for k, v in project.defaults.items()}
     secret_keys: list[str] = []
+    typed: dict[str, Any] = {}
     for key, value in raw.items():
         full = _full_key(project.name, str(key))
         if _has_secure(value):
             secret_keys.append(full)
+        typed[full] = value
         values[full] = _as_config_string(_opaque(value))
+    try:
+        check_stack(stack, list(project.declared), typed, set(secret_keys))
+    except FluxlitSecretsError as exc:
+        raise ProjectError(f"{path}: {exc}") from None
     return StackConfig(values=values, secret_keys=sorted(secret_keys), path=path)

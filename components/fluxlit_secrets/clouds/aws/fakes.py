@@ -15,21 +15,24 @@ def context(values: Mapping[str, str]) -> dict[str, str]:
         if len(parts) > 4 and parts[4].isdigit():
             account = parts[4]
     return {
-        "aws_region": str(aws.get("region") or values.get("aws:region") or "us-east-1"),
+        # The provider's default region: a resource without a `region` input lands there.
+        "aws_region": str(values.get("aws:region") or "us-east-1"),
         "aws_account": str(aws.get("accountId") or account),
     }
 
 
 def secret(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
     name = auto_name(inputs, "name", logical, seed)
-    arn = f"arn:aws:secretsmanager:{ctx['aws_region']}:{ctx['aws_account']}:secret:{name}-{chars(seed, 6)}"
+    region = inputs.get("region") or ctx["aws_region"]
+    arn = f"arn:aws:secretsmanager:{region}:{ctx['aws_account']}:secret:{name}-{chars(seed, 6)}"
     return arn, {"arn": arn, "name": name, "tagsAll": inputs.get("tags") or {}}
 
 
 def secret_version(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
     version = uuid(seed)
     arn = str(inputs.get("secretId"))
-    return f"{arn}|{version}", {"arn": arn, "versionId": version, "versionStages": ["AWSCURRENT"]}
+    stages = inputs.get("versionStages") or ["AWSCURRENT"]
+    return f"{arn}|{version}", {"arn": arn, "versionId": version, "versionStages": stages}
 
 
 def role(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
@@ -49,7 +52,8 @@ def role_policy(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes)
 def pod_identity(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
     assoc = "a-" + chars(seed, 17, LOWER)
     cluster = inputs.get("clusterName")
-    arn = f"arn:aws:eks:{ctx['aws_region']}:{ctx['aws_account']}:podidentityassociation/{cluster}/{assoc}"
+    region = inputs.get("region") or ctx["aws_region"]
+    arn = f"arn:aws:eks:{region}:{ctx['aws_account']}:podidentityassociation/{cluster}/{assoc}"
     return f"{cluster},{assoc}", {"associationArn": arn, "associationId": assoc}
 
 

@@ -112,6 +112,7 @@ class AwsIdentity(CloudIdentity):
                 namespace=request.namespace,
                 service_account=request.service_account,
                 role_arn=role.arn,
+                region=s.region,
                 opts=request.options(parent, f"{base}-association"),
             )
             return Binding(identity=role.arn)
