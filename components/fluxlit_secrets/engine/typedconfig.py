@@ -94,5 +94,6 @@ def check_stack(stack: str, declared: list[Declared], raw: Mapping[str, Any], se
         if not _of_type(raw[d.full], d.type, d.items):
             shown = f"array<{d.items}>" if d.type == "array" else d.type
             raise TypedConfigError(
-                f"Stack '{stack}' with configuration key '{d.key}' must be of type '{shown}'; fix the value in the stack file"
+                f"Stack '{stack}' with configuration key '{d.key}' must be of type '{shown}'; "
+                "fix the value in the stack file"
             )
