@@ -161,7 +161,7 @@ def test_a_rotation_preview_shows_the_deployment_except_what_really_is_unknown(t
     assert "[unknown]" in (out / "report.md").read_text() or stack == "dev"
 
 
-def test_preview_leaves_no_stale_known_values_for_computed_outputs(tmp_path: Path) -> None:
+def test_aws_preview_leaves_no_stale_known_values_for_computed_outputs(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     rec = run_stack(project, "staging-aws", preview=True)
     (secret,) = [r for r in rec.of_type("aws:secretsmanager/secret:Secret") if r.name == "admin-portal-jwt"]

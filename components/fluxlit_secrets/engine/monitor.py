@@ -4,7 +4,6 @@ the Pulumi engine does (the full parent type chain), and notes duplicate URNs.""
 from dataclasses import dataclass, field
 from typing import Any
 
-import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
 from fluxlit_secrets.engine import sdk
@@ -27,21 +26,23 @@ class Registration:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
-def engine_urn(parent: str, type_: str, name: str) -> str:
+def engine_urn(stack: str, project: str, parent: str, type_: str, name: str) -> str:
     """`urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>` (the Stack's type left out)."""
     qualified = type_
     if parent:
         chain = parent.split("::")[2]
         if chain != STACK_TYPE:
             qualified = f"{chain}${type_}"
-    return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), qualified, name])
+    return "urn:pulumi:" + "::".join([stack, project, qualified, name])
 
 
 class RecordingMonitor(MockMonitor):
     """MockMonitor that keeps, in order, each registration's inputs and options."""
 
-    def __init__(self, mocks: Any) -> None:
+    def __init__(self, mocks: Any, *, stack: str, project: str) -> None:
         super().__init__(mocks)
+        # Named here, not read from the SDK's settings: the monitor answers on worker threads.
+        self.stack, self.project = stack, project
         self.registrations: list[Registration] = []
         #: URNs registered more than once (the engine refuses the second registration).
         self.duplicates: list[str] = []
@@ -51,7 +52,7 @@ class RecordingMonitor(MockMonitor):
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN (MockMonitor's own keeps only the parent's last type)."""
-        return engine_urn(parent, type_, name)
+        return engine_urn(self.stack, self.project, parent, type_, name)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         if request.urn.split("::")[2] == STACK_TYPE:
@@ -60,7 +61,7 @@ class RecordingMonitor(MockMonitor):
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]  # SDK gap: untyped
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        urn = engine_urn(request.parent, request.type, request.name)
+        urn = self.make_urn(request.parent, request.type, request.name)
         if request.type != STACK_TYPE:
             if urn in self._seen:
                 self.duplicates.append(urn)

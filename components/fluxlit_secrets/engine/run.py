@@ -124,7 +124,7 @@ def run_program(
     """Run `project.main` with this config under a fresh mock runtime (as `pulumi preview` with `preview`)."""
     mocks = mocks or ProviderMocks()
     mocks.configure(values, preview=preview)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, stack=stack, project=project.name)
     run_loop = _RunLoop()  # this run's own loops, closed when it ends
     sdk.new_root()
     pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=preview, monitor=monitor)
