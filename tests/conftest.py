@@ -14,6 +14,7 @@ from fluxlit_secrets.engine import ProviderMocks, Recording
 from fluxlit_secrets.engine.project import _as_config_string, load_project
 from fluxlit_secrets.engine.run import run_program
 from fluxlit_secrets.model import AppModel, parse_config
+from fluxlit_secrets.model.parse import config_keys_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,3 +97,9 @@ def parse_app(
 ) -> AppModel:
     """Parse stack-config values (keys without the namespace) as the stack program does."""
     return parse_config(values, environment=environment, clouds=CLOUD_MODELS, where=where, secret_config=secret_config)
+
+
+def secret_values_only(key: str) -> bool | None:
+    """A stack where every key a secret's configKey may name holds a secret, and no structural key does."""
+    structural = set(config_keys_of(CLOUD_MODELS))
+    return None if key.split(":", 1)[-1] in structural else True

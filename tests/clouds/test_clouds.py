@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from fluxlit_secrets.clouds.gcp.names import service_account_id
 from fluxlit_secrets.engine import Recording
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.errors import ConfigError
@@ -59,9 +60,9 @@ def outputs_by_name(rec: Recording, type_: str) -> dict[str, dict[str, Any]]:
 def test_aws_irsa_trusts_exactly_one_service_account_and_audience() -> None:
     rec = synth_config(cloud_config("aws"))
     roles = {i["name"]: json.loads(i["assumeRolePolicy"]) for i in of(rec, "aws:iam/role:Role")}
-    assert set(roles) == {"admin-portal-test-gateway", "admin-portal-test-streamlit"}
+    assert set(roles) == {"admin-portal_test_gateway", "admin-portal_test_streamlit"}
     for workload in ("gateway", "streamlit"):
-        (statement,) = roles[f"admin-portal-test-{workload}"]["Statement"]
+        (statement,) = roles[f"admin-portal_test_{workload}"]["Statement"]
         assert statement["Principal"] == {"Federated": OIDC_ARN}
         assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
         assert statement["Condition"] == {
@@ -72,7 +73,7 @@ def test_aws_irsa_trusts_exactly_one_service_account_and_audience() -> None:
         }
     arns = {o["name"]: o["arn"] for o in outputs_by_name(rec, "aws:iam/role:Role").values()}
     assert sa_annotations(rec)["admin-portal-gateway"] == {
-        "eks.amazonaws.com/role-arn": arns["admin-portal-test-gateway"]
+        "eks.amazonaws.com/role-arn": arns["admin-portal_test_gateway"]
     }
 
 
@@ -91,8 +92,8 @@ def test_aws_policies_read_exactly_the_consumed_secrets() -> None:
         for a in arns.values()
     )
     policies = _policies(rec)
-    gateway = policies["admin-portal-test-gateway"]["Statement"]
-    streamlit = policies["admin-portal-test-streamlit"]["Statement"]
+    gateway = policies["admin-portal_test_gateway"]["Statement"]
+    streamlit = policies["admin-portal_test_streamlit"]["Statement"]
     assert gateway[0]["Action"] == ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
     assert set(gateway[0]["Resource"]) == {arns["jwt"], arns["bff"], arns["oidc"], arns["reports-token"]}
     assert streamlit[0]["Resource"] == [arns["reports-token"]]
@@ -154,8 +155,8 @@ def test_gcp_direct_grants_one_accessor_per_consumed_secret_to_the_ksa_principal
     )
     grants = {(m["member"], m["secretId"].rsplit("/", 1)[-1]) for m in members}
     assert grants == {
-        *((principal.format("gateway"), f"admin-portal-test-{s}") for s in ("jwt", "bff", "oidc", "reports-token")),
-        (principal.format("streamlit"), "admin-portal-test-reports-token"),
+        *((principal.format("gateway"), f"admin-portal_test_{s}") for s in ("jwt", "bff", "oidc", "reports-token")),
+        (principal.format("streamlit"), "admin-portal_test_reports-token"),
     }
     assert all(m["role"] == "roles/secretmanager.secretAccessor" for m in members)
     assert not rec.of_type("gcp:projects/iAMMember:IAMMember")
@@ -164,7 +165,13 @@ def test_gcp_direct_grants_one_accessor_per_consumed_secret_to_the_ksa_principal
 def test_gcp_service_account_flavour() -> None:
     rec = synth_config(cloud_config("gcp", identity="service-account"))
     gsas = {i["accountId"] for i in of(rec, "gcp:serviceaccount/account:Account")}
-    assert gsas == {"admin-portal-gateway", "admin-portal-streamlit"}
+    # Ids of 6-30 characters, one per app, stack and workload (a project holds many of each).
+    gateway, streamlit = (
+        service_account_id("admin-portal", "test", "gateway"),
+        service_account_id("admin-portal", "test", "streamlit"),
+    )
+    assert gsas == {gateway, streamlit} and all(6 <= len(g) <= 30 for g in gsas)
+    assert service_account_id("admin-portal", "prod", "gateway") != gateway
     users = of(rec, "gcp:serviceaccount/iAMMember:IAMMember")
     assert {u["member"] for u in users} == {
         f"serviceAccount:acme-prod-271828.svc.id.goog[{NS}/admin-portal-gateway]",
@@ -172,12 +179,12 @@ def test_gcp_service_account_flavour() -> None:
     }
     assert all(u["role"] == "roles/iam.workloadIdentityUser" for u in users)
     assert sa_annotations(rec)["admin-portal-gateway"] == {
-        "iam.gke.io/gcp-service-account": "admin-portal-gateway@acme-prod-271828.iam.gserviceaccount.com"
+        "iam.gke.io/gcp-service-account": f"{gateway}@acme-prod-271828.iam.gserviceaccount.com"
     }
     members = {m["member"] for m in of(rec, "gcp:secretmanager/secretIamMember:SecretIamMember")}
     assert members == {
-        "serviceAccount:admin-portal-gateway@acme-prod-271828.iam.gserviceaccount.com",
-        "serviceAccount:admin-portal-streamlit@acme-prod-271828.iam.gserviceaccount.com",
+        f"serviceAccount:{gateway}@acme-prod-271828.iam.gserviceaccount.com",
+        f"serviceAccount:{streamlit}@acme-prod-271828.iam.gserviceaccount.com",
     }
 
 
@@ -224,8 +231,8 @@ def test_azure_vault_identity_federation_and_per_secret_roles() -> None:
         by_principal.setdefault(role["principalId"], set()).add(role["scope"].rsplit("/", 1)[-1])
     gateway = identities["admin-portal-gateway-identity"]["principalId"]
     streamlit = identities["admin-portal-streamlit-identity"]["principalId"]
-    assert by_principal[streamlit] == {"admin-portal-test-reports-token"}
-    assert by_principal[gateway] == {f"admin-portal-test-{s}" for s in ("jwt", "bff", "oidc", "reports-token")}
+    assert by_principal[streamlit] == {"admin-portal--test--reports-token"}
+    assert by_principal[gateway] == {f"admin-portal--test--{s}" for s in ("jwt", "bff", "oidc", "reports-token")}
     assert set(secret_ids) == by_principal[gateway]
     ann = sa_annotations(rec)["admin-portal-streamlit"]
     assert ann["azure.workload.identity/client-id"] == identities["admin-portal-streamlit-identity"]["clientId"]
@@ -342,7 +349,7 @@ def test_store_name_rules_are_checked_per_secret() -> None:
         parse_app(config, environment="s" * 60)
     config = cloud_config("azure", disposable=False)
     config["app"] = "1portal"
-    with pytest.raises(ConfigError, match="Key Vault name '1portal-test-bff' has characters the store refuses"):
+    with pytest.raises(ConfigError, match="Key Vault name '1portal--test--bff' has characters the store refuses"):
         parse_app(config, environment="test")
     config = cloud_config("aws")
     config["secrets"]["api-key123"] = {"kind": "opaque", "consumers": {"gateway": {"name": "X"}}}

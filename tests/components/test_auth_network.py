@@ -9,7 +9,7 @@ import pytest
 from fluxlit_secrets.engine import Recording
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.errors import ConfigError
-from tests.conftest import base_config, parse_app, synth_config
+from tests.conftest import base_config, parse_app, secret_values_only, synth_config
 
 AUTH = {
     "jwksUrl": "https://idp.example.com/.well-known/jwks.json",
@@ -56,7 +56,7 @@ def test_hs256_and_jwks_together_are_refused() -> None:
     config = base_config()
     config["auth"] = dict(AUTH)
     with pytest.raises(ConfigError, match=r"secrets\.jwt: is an HS256 key, but auth\.jwksUrl is set"):
-        parse_app(config, environment="t", secret_config=lambda k: True)
+        parse_app(config, environment="t", secret_config=secret_values_only)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_hs256_and_jwks_together_are_refused() -> None:
 def test_auth_settings_are_validated(auth: dict, key: str) -> None:
     config = jwks_config(auth=auth)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
-        parse_app(config, environment="t", secret_config=lambda k: True)
+        parse_app(config, environment="t", secret_config=secret_values_only)
 
 
 def test_split_policies_let_the_gateway_reach_the_idp_and_streamlit_only_the_gateway() -> None:
@@ -120,4 +120,4 @@ def test_without_cidrs_the_idp_may_be_any_address_on_443_only() -> None:
 @pytest.mark.parametrize("cidrs", [["203.0.113.5/24"], ["not-a-cidr"], ["10.0.0.0/8", "10.0.0.0/8"]])
 def test_bad_cidrs_are_refused(cidrs: list[str]) -> None:
     with pytest.raises(ConfigError, match=r"networkPolicy\.idpCidrs"):
-        parse_app(jwks_config(networkPolicy={"idpCidrs": cidrs}), environment="t", secret_config=lambda k: True)
+        parse_app(jwks_config(networkPolicy={"idpCidrs": cidrs}), environment="t", secret_config=secret_values_only)

@@ -10,7 +10,7 @@ from fluxlit_secrets.engine import Recording
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.errors import ConfigError
 from tests.clouds.test_clouds import cloud_config
-from tests.conftest import KNOWN, base_config, parse_app, synth_config
+from tests.conftest import KNOWN, base_config, parse_app, secret_values_only, synth_config
 
 
 def delivery_secret(rec: Recording, workload: str) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def test_overlap_is_refused_for_config_secrets() -> None:
     config = base_config()
     config["secrets"]["oidc"]["overlap"] = True
     with pytest.raises(ConfigError, match=r"secrets\.oidc\.overlap: needs a generated secret"):
-        parse_app(config, environment="t", secret_config=lambda k: True)
+        parse_app(config, environment="t", secret_config=secret_values_only)
 
 
 @pytest.mark.parametrize("store", ["kubernetes", "aws", "gcp", "azure"])

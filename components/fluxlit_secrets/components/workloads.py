@@ -10,7 +10,6 @@ from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import DeploymentsModel
 from fluxlit_secrets.model.deployments import DEPLOYMENT_FIELDS, parse_deployments
 from fluxlit_secrets.model.kinds import TOPOLOGIES
-from fluxlit_secrets.model.parse import RESERVED_NAMESPACES
 from fluxlit_secrets.model.secrets import label
 from fluxlit_secrets.model.shape import Node
 from fluxlit_secrets.workloads import PodInputs, fluxlit_workloads
@@ -95,7 +94,7 @@ def parse_workloads(node: Node) -> tuple[str, str, str, DeploymentsModel, dict[s
     app = label(node.field("app").required("pass the app's DNS-1123 name"), names.APP_MAX, "app name")
     ns_node = node.field("namespace").required("pass the app's own namespace")
     namespace = label(ns_node, names.LABEL_MAX, "namespace")
-    if namespace in RESERVED_NAMESPACES:
+    if names.is_shared_namespace(namespace):
         ns_node.fail(f"{namespace!r} is shared with other workloads", "give the app a namespace of its own")
     topology = node.field("topology").required("split or unified").one_of(TOPOLOGIES, "topology")
     own = {node.shape.spell(f) for f in OWN_FIELDS}

@@ -123,6 +123,17 @@ def _has_secure(value: Any) -> bool:
     return False
 
 
+def _malformed_secure(value: Any) -> bool:
+    """A `{secure: ...}` whose ciphertext is missing, empty or not a string."""
+    if isinstance(value, dict):
+        if "secure" in value and set(value) == {"secure"}:
+            return not (isinstance(value["secure"], str) and value["secure"].strip())
+        return any(_malformed_secure(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_malformed_secure(v) for v in value)
+    return False
+
+
 def _opaque(value: Any) -> Any:
     """Replace nested `{secure: ciphertext}` with the ciphertext: opaque, never decrypted."""
     if isinstance(value, dict):
@@ -151,8 +162,17 @@ def load_stack_config(project: Project, stack: str, text: str | None = None) -> 
     values: dict[str, str] = {k: _as_config_string(v) for k, v in project.defaults.items()}
     secret_keys: list[str] = []
     typed: dict[str, Any] = {}
+    written: dict[str, str] = {}
     for key, value in raw.items():
         full = _full_key(project.name, str(key))
+        if full in written:
+            raise ProjectError(f"{path}: '{written[full]}' and '{key}' are one config key ({full}); keep one of them")
+        written[full] = str(key)
+        if _malformed_secure(value):
+            raise ProjectError(
+                f"{path}: {full}: a `secure:` value must be the ciphertext `pulumi config set --secret` "
+                "writes; set it again with that command"
+            )
         if _has_secure(value):
             secret_keys.append(full)
         typed[full] = value

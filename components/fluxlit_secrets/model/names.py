@@ -1,5 +1,6 @@
 """Name rules of Kubernetes and of POSIX environments, as pure predicates, and the stack slug."""
 
+import hashlib
 import re
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", re.ASCII)
@@ -35,6 +36,27 @@ def is_secret_key(value: object) -> bool:
     )
 
 
+RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+def is_shared_namespace(namespace: str) -> bool:
+    """`default` and every `kube-*` namespace: Kubernetes' own, shared with other workloads."""
+    return namespace in RESERVED_NAMESPACES or namespace.startswith("kube-")
+
+
 def env_slug(environment: str) -> str:
-    """A stack name as a DNS-label-like slug (`prod.eu_1` -> `prod-eu-1`)."""
-    return re.sub(r"[^a-z0-9-]", "-", environment.lower()).strip("-") or "stack"
+    """A stack name as a DNS-label-like slug, one per stack: `prod-eu` stays itself, a name that
+    needs changing gets a digest of the original (`prod.eu` -> `prod-eu-3f1c2a`, `prod_eu` ->
+    `prod-eu-9b7e01`), so two stacks never share a slug (nor the resources named from it)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", environment.lower()).strip("-") or "stack"
+    if slug == environment:
+        return slug
+    return f"{slug}-{hashlib.sha256(environment.encode()).hexdigest()[:6]}"
+
+
+def fit(name: str, limit: int) -> str:
+    """`name`, or, when longer than `limit`, its head and a digest of the whole (never a plain cut,
+    which could give two long names one result)."""
+    if len(name) <= limit:
+        return name
+    return f"{name[: limit - 9].rstrip('-_.')}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"

@@ -14,11 +14,10 @@ from fluxlit_secrets.model.cloud import CloudModels
 from fluxlit_secrets.model.deployments import parse_deployments
 from fluxlit_secrets.model.kinds import TOPOLOGIES
 from fluxlit_secrets.model.secretish import shown
-from fluxlit_secrets.model.secrets import check_unique_names, label, parse_secret
+from fluxlit_secrets.model.secrets import check_sources, check_unique_names, label, parse_secret
 from fluxlit_secrets.model.shape import NAMESPACE, Node, Shape
 
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
-RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 #: Top-level fields besides the cloud blocks (which come from the clouds table).
 BASE_FIELDS = ("app", "namespace", "topology", "store", "disposable", "secrets", "deployments")
 EXTRA_FIELDS = ("auth", "network_policy")
@@ -63,6 +62,12 @@ def parse_config(
     root = Shape.stack_file(where).root(values, "fluxlit-secrets:app: my-app")
     fields = top_fields(clouds)
     root.known(fields)
+    for key in values:
+        if secret_config is not None and secret_config(f"{NAMESPACE}:{key}") is True:
+            root.child_raw(str(key)).fail(
+                "holds a secret (`secure:`) value, but it is configuration, used as plain text",
+                "set it without --secret; only a secret's value (the key its configKey names) is secret",
+            )
     model = _parse(root, environment, clouds, secret_config)
     referenced = {
         s.config_key.split(":", 1)[1]
@@ -95,7 +100,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
     )
     namespace_node = root.field("namespace", app)
     namespace = label(namespace_node, names.LABEL_MAX, "namespace")
-    if namespace in RESERVED_NAMESPACES:
+    if names.is_shared_namespace(namespace):
         namespace_node.fail(
             f"{namespace!r} is shared with other workloads", "give the app a namespace of its own, e.g. the app name"
         )
@@ -105,6 +110,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
     secrets_node = root.field("secrets", {}).mapping("{jwt: {kind: jwt-hs256}}")
     secrets = tuple(parse_secret(n, node, secret_config) for n, node in secrets_node.items())
     check_unique_names(secrets_node, secrets, topology)
+    check_sources(secrets_node, secrets)
     for other in clouds:
         if other not in ("kubernetes", store) and root.has(other):
             clouds[other].parse(root.field(other), disposable)  # validated even when unused

@@ -1,18 +1,19 @@
 """One declared secret: kind, source, generation, consumers and their delivered names."""
 
 import datetime as _dt
+import re
 from typing import Any
 
 from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import Delivery, SecretConfigLookup, SecretModel
 from fluxlit_secrets.model.kinds import (
     DELIVERY_MODES,
-    GATEWAY_ONLY_NAMES,
     KINDS,
     RUNTIME_ENV_NAMES,
     SOURCES,
     WORKLOADS,
     Kind,
+    fluxlit_reads_as,
 )
 from fluxlit_secrets.model.secretish import shown
 from fluxlit_secrets.model.shape import NAMESPACE, Node
@@ -35,6 +36,7 @@ CONSUMER_FIELDS = ("mode", "name")
 GENERATION_MAX = 1_000_000
 LENGTH_RANGE = (32, 256)
 PREVIOUS_SUFFIX = "_PREVIOUS"
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 def label(node: Node, limit: int, what: str) -> str:
@@ -101,14 +103,21 @@ def _date(node: Node) -> str | None:
     value = node.value
     if value is None:
         return None
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
+    parsed: _dt.date | None = None
+    if isinstance(value, _dt.datetime):
+        parsed = value.date()
+    elif isinstance(value, _dt.date):
+        parsed = value
+    elif isinstance(value, str) and DATE.fullmatch(value):
         try:
-            return _dt.date.fromisoformat(value).isoformat()
+            parsed = _dt.date.fromisoformat(value)
         except ValueError:
-            pass
-    node.fail(f"must be a date YYYY-MM-DD, got {shown(value)}", "let `fluxlit-secrets rotate` write it")
+            parsed = None
+    if parsed is None or parsed.year < 2000:
+        node.fail(f"must be a date YYYY-MM-DD, got {shown(value)}", "let `fluxlit-secrets rotate` write it")
+    if parsed > _dt.date.today():
+        node.fail(f"{parsed.isoformat()} is in the future, which would hide its age", "give the day it was rotated")
+    return parsed.isoformat()
 
 
 def _config_key(node: Node, source: str, secret_config: SecretConfigLookup | None) -> str | None:
@@ -188,22 +197,54 @@ def check_delivery_name(node: Node, mode: str, workload: str, kind_name: str) ->
             f"{shown(name)} is not a valid Secret key / file name",
             "use letters, digits, '-', '_' and '.', at most 253 characters, not starting with '..'",
         )
-    if name.endswith(PREVIOUS_SUFFIX):
+    if name.casefold().endswith(PREVIOUS_SUFFIX.casefold()):
         node.fail(f"names ending in {PREVIOUS_SUFFIX} are reserved for overlap", "choose another name")
-    if name in RUNTIME_ENV_NAMES:
-        node.fail(f"{name} is set by the workload itself, not by a secret", "choose another name")
-    if workload == "streamlit" and name in GATEWAY_ONLY_NAMES:
+    read_as = fluxlit_reads_as(name)
+    if name in RUNTIME_ENV_NAMES or read_as in RUNTIME_ENV_NAMES:
+        node.fail(f"{read_as or name} is set by the workload itself, not by a secret", "choose another name")
+    if read_as is None:
+        return
+    if workload == "streamlit":
         node.fail(
-            f"{name} is gateway-only FluxLit material and must not reach Streamlit",
+            f"{read_as} is gateway-only FluxLit material (FluxLit reads names in any case) "
+            "and must not reach Streamlit",
             "choose a name FluxLit does not read as gateway auth material",
         )
-    if kind_name != "opaque" and KINDS[kind_name].default_name != name and name in GATEWAY_ONLY_NAMES:
-        node.fail(f"{name} is where FluxLit reads another kind of secret", "keep the kind's default name")
-    if kind_name == "opaque" and name in GATEWAY_ONLY_NAMES:
+    if kind_name == "opaque":
         node.fail(
-            f"{name} is FluxLit's own setting",
+            f"FluxLit reads it as {read_as}, its own setting",
             f"declare the secret with its kind ({', '.join(k for k in KINDS if k != 'opaque')}) instead of opaque",
         )
+    if KINDS[kind_name].default_name != read_as:
+        node.fail(f"FluxLit reads it as {read_as}, where another kind of secret goes", "keep the kind's default name")
+
+
+def check_sources(node: Node, secrets: tuple[SecretModel, ...]) -> None:
+    """One value, one secret: no config key read by two secrets that reach different workloads,
+    no `renamedFrom` naming a live secret or another secret's former name."""
+    live = {s.name for s in secrets}
+    by_key: dict[str, SecretModel] = {}
+    former: dict[str, str] = {}
+    for s in secrets:
+        if s.config_key is not None:
+            other = by_key.setdefault(s.config_key, s)
+            if other is not s and other.consumers() != s.consumers():
+                node.child_raw(s.name).field("config_key").fail(
+                    f"names the config key secret {other.name!r} reads, for other workloads: "
+                    "its value would reach them too",
+                    "give each secret its own config key",
+                )
+        if s.renamed_from is not None:
+            if s.renamed_from in live:
+                node.child_raw(s.name).field("renamed_from").fail(
+                    f"names {s.renamed_from!r}, a secret that is still declared",
+                    "rename only a secret that is gone from the stack",
+                )
+            owner = former.setdefault(s.renamed_from, s.name)
+            if owner != s.name:
+                node.child_raw(s.name).field("renamed_from").fail(
+                    f"names the former name of secret {owner!r} too", "a former name belongs to one secret"
+                )
 
 
 def check_unique_names(node: Node, secrets: tuple[SecretModel, ...], topology: str) -> None:
@@ -219,9 +260,10 @@ def check_unique_names(node: Node, secrets: tuple[SecretModel, ...], topology: s
             for d in s.deliveries:
                 if d.workload not in members:
                     continue
-                owner = taken.setdefault(d.name, s.name)
+                # FluxLit reads names case-insensitively: two that differ only in case collide.
+                owner = taken.setdefault(d.name.casefold(), s.name)
                 if owner != s.name:
                     node.child_raw(s.name).field("consumers").child_raw(d.workload).field("name").fail(
-                        f"{d.name} is already delivered to the {pod} pod by secret {owner!r}",
+                        f"{shown(d.name)} is already delivered to the {pod} pod by secret {owner!r}",
                         "give each secret its own name in a workload",
                     )

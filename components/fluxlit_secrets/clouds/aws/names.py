@@ -6,7 +6,7 @@ from typing import cast
 from fluxlit_secrets.clouds.aws.settings import AwsSettings
 from fluxlit_secrets.clouds.names import NameRule, check_secret_names
 from fluxlit_secrets.model.app import AppModel, SecretModel
-from fluxlit_secrets.model.names import env_slug
+from fluxlit_secrets.model.names import env_slug, fit
 from fluxlit_secrets.model.shape import Node
 
 RULE = NameRule("AWS name", 512, re.compile(r"[A-Za-z0-9/_+=.@-]+", re.ASCII), "letters, digits and /_+=.@-")
@@ -19,8 +19,9 @@ def secret_name(prefix: str, app: str, environment: str, secret: str) -> str:
 
 
 def role_name(app: str, environment: str, workload: str) -> str:
-    """The IAM role of one workload (at most 64 characters)."""
-    return f"{app}-{env_slug(environment)}-{workload}"[:64]
+    """The IAM role of one workload: `<app>_<stack>_<workload>` ('_' joins parts that never hold it),
+    at most 64 characters (a longer one ends in a digest)."""
+    return fit(f"{app}_{env_slug(environment)}_{workload}", 64)
 
 
 def _name_of(model: AppModel, s: SecretModel) -> str:

@@ -4,7 +4,7 @@ import re
 
 from fluxlit_secrets.clouds.names import NameRule, check_secret_names
 from fluxlit_secrets.model.app import AppModel, SecretModel
-from fluxlit_secrets.model.names import env_slug
+from fluxlit_secrets.model.names import env_slug, fit
 from fluxlit_secrets.model.shape import Node
 
 RULE = NameRule(
@@ -16,13 +16,14 @@ RULE = NameRule(
 
 
 def secret_name(app: str, environment: str, secret: str) -> str:
-    """`<app>-<stack>-<secret>` (letters, digits, '-'): unique even in a shared vault."""
-    return f"{app}-{env_slug(environment)}-{secret}"
+    """`<app>--<stack>--<secret>` (letters, digits, '-'): '--' joins parts that never hold it, so
+    names stay unique in a shared vault."""
+    return f"{app}--{env_slug(environment)}--{secret}"
 
 
 def identity_name(app: str, environment: str, workload: str) -> str:
-    """User-assigned identity name (3-128 of letters, digits, '-', '_')."""
-    return f"id-{app}-{env_slug(environment)}-{workload}"[:128]
+    """User-assigned identity name `id-<app>_<stack>_<workload>` (3-128 of letters, digits, '-', '_')."""
+    return fit(f"id-{app}_{env_slug(environment)}_{workload}", 128)
 
 
 def _name_of(model: AppModel, s: SecretModel) -> str:
@@ -30,5 +31,13 @@ def _name_of(model: AppModel, s: SecretModel) -> str:
 
 
 def check_names(model: AppModel, secrets: Node) -> None:
-    """Key Vault's secret name rules."""
+    """Key Vault's secret name rules; '--' separates app, stack and secret, so none may hold it."""
+    for part, node in ((model.app, Node(secrets.shape, ("app",), model.app)),):
+        if "--" in part:
+            node.fail("holds '--', which Key Vault secret names use between app, stack and secret", "use single '-'")
+    for s in model.secrets:
+        if "--" in s.store_name:
+            secrets.child_raw(s.name).fail(
+                "holds '--', which Key Vault secret names use between app, stack and secret", "use single '-'"
+            )
     check_secret_names(model, secrets, RULE, _name_of)

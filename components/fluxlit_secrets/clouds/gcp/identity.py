@@ -40,7 +40,7 @@ class GcpIdentity(CloudIdentity):
             gsa = gcp.serviceaccount.Account(
                 f"{base}-gsa",
                 project=s.project,
-                account_id=service_account_id(request.app, request.workload),
+                account_id=service_account_id(request.app, request.environment, request.workload),
                 display_name=f"{request.app} {request.workload} ({request.environment})",
                 opts=request.options(parent, f"{base}-gsa"),
             )

@@ -12,17 +12,17 @@ RULE = NameRule("Secret Manager id", 255, re.compile(r"[A-Za-z0-9_-]+", re.ASCII
 
 
 def secret_id(app: str, environment: str, secret: str) -> str:
-    """`<app>-<stack>-<secret>` (letters, digits, '-', '_')."""
-    return f"{app}-{env_slug(environment)}-{secret}"
+    """`<app>_<stack>_<secret>`: '_' joins parts that never hold it, so no two apps and stacks meet."""
+    return f"{app}_{env_slug(environment)}_{secret}"
 
 
-def service_account_id(app: str, workload: str) -> str:
-    """A 6-30 character Google service account id for one workload."""
-    candidate = f"{app}-{workload}"
-    if len(candidate) <= 30:
-        return candidate
-    digest = hashlib.sha256(candidate.encode()).hexdigest()[:6]
-    return f"{app[: 30 - 7].rstrip('-')}-{digest}"
+def service_account_id(app: str, environment: str, workload: str) -> str:
+    """A 6-30 character Google service account id for one workload of one app on one stack:
+    readable head, digest of all three (a project holds many apps and stacks)."""
+    digest = hashlib.sha256(f"{app}/{environment}/{workload}".encode()).hexdigest()[:8]
+    head = app[:17].rstrip("-")
+    head = head if head[:1].isalpha() else f"a{head[:16]}"
+    return f"{head}-{workload[:3]}-{digest}"
 
 
 def _name_of(model: AppModel, s: SecretModel) -> str:
