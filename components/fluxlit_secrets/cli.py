@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
+from fluxlit_secrets.model.secretish import redact_text
 
 #: Exit codes: success, a finding or failure, a usage or config mistake.
 OK, FAILED, USAGE = 0, 1, 2
@@ -142,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except FluxlitSecretsError as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {redact_text(one_line(str(exc)))}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:
         return FAILED
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("FLUXLIT_SECRETS_TRACEBACK"):
             raise
         print(
-            f"error: the program failed: {type(exc).__name__}: {one_line(str(exc))[:500]} "
+            f"error: the program failed: {type(exc).__name__}: {redact_text(one_line(str(exc)))[:500]} "
             "(set FLUXLIT_SECRETS_TRACEBACK=1 for the traceback)",
             file=sys.stderr,
         )

@@ -95,9 +95,14 @@ def test_kubernetes_store_keeps_versions_as_retained_secrets_no_pod_mounts() -> 
     }
     assert {"admin-portal-bff-v1", "admin-portal-bff-v2", "admin-portal-jwt-v1"} <= set(store)
     assert all(r.options["retainOnDelete"] for r in store.values())
-    assert all(unwrap(r.inputs)["metadata"]["namespace"] == "admin-portal-dev" for r in store.values())
-    mounted = str([unwrap(r.inputs) for r in rec.of_type("kubernetes:apps/v1:Deployment")])
-    assert not any(name in mounted for name in store)
+    # Records live in a namespace of their own, where no workload runs.
+    assert all(unwrap(r.inputs)["metadata"]["namespace"] == "admin-portal-dev-records" for r in store.values())
+    namespaces = {unwrap(r.inputs)["metadata"]["name"]: r for r in rec.of_type("kubernetes:core/v1:Namespace")}
+    records = unwrap(namespaces["admin-portal-dev-records"].inputs)["metadata"]["labels"]
+    assert records["fluxlit-secrets/records"] == "true"
+    workloads = [unwrap(r.inputs) for r in rec.of_type("kubernetes:apps/v1:Deployment")]
+    assert all(w["metadata"]["namespace"] == "admin-portal-dev" for w in workloads)
+    assert not any(name in str(workloads) for name in store)
 
 
 @pytest.mark.parametrize("store", ["kubernetes", "gcp"])

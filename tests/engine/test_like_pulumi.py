@@ -107,8 +107,8 @@ def test_a_stack_without_a_namespace_defaults_it_to_the_app(project: Path) -> No
         "\n".join(ln for ln in stack.read_text().splitlines() if "fluxlit-secrets:namespace:" not in ln) + "\n"
     )
     rec = run_stack(project, "dev")
-    (ns,) = rec.of_type("kubernetes:core/v1:Namespace")
-    assert unwrap(ns.inputs)["metadata"]["name"] == "admin-portal"
+    names = {unwrap(ns.inputs)["metadata"]["name"] for ns in rec.of_type("kubernetes:core/v1:Namespace")}
+    assert names == {"admin-portal", "admin-portal-records"}
 
 
 def test_aws_resources_land_in_the_configured_region_whatever_the_provider_default(project: Path) -> None:

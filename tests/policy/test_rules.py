@@ -57,6 +57,7 @@ def run(rule: str, *resources: tuple[str, dict[str, Any]], protect: bool = False
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 SECRET = "kubernetes:core/v1:Secret"
+SA = "kubernetes:core/v1:ServiceAccount"
 
 
 def deployment(
@@ -79,12 +80,23 @@ def deployment(
             "template": {
                 "metadata": {"labels": {"fluxlit-secrets/workload": workload}, "annotations": annotations or {}},
                 "spec": {
+                    "serviceAccountName": "shop" if workload == "app" else f"shop-{workload}",
                     "automountServiceAccountToken": automount,
                     "containers": [container],
                     "volumes": volumes or [],
                 },
             }
         },
+    }
+
+
+def service_account(workload: str) -> tuple[str, dict[str, Any]]:
+    """The ServiceAccount fluxlit-secrets creates for a workload (what its pods run as)."""
+    labels = {"fluxlit-secrets/workload": workload, "app.kubernetes.io/managed-by": "fluxlit-secrets"}
+    name = "shop" if workload == "app" else f"shop-{workload}"
+    return SA, {
+        "metadata": {"name": name, "namespace": "shop", "labels": labels},
+        "automountServiceAccountToken": False,
     }
 
 
@@ -191,10 +203,19 @@ CASES = [
         [
             deployment(workload="gateway", env_from=[{"secretRef": {"name": "g"}}]),
             secret("g", {"OIDC_CLIENT_SECRET": "x"}),
+            service_account("gateway"),
         ],
         [
             deployment(workload="streamlit", env_from=[{"secretRef": {"name": "g"}}]),
             secret("g", {"OIDC_CLIENT_SECRET": "x"}),
+        ],
+    ),
+    (
+        "no-pod-reads-a-record",
+        [deployment(volumes=[file_volume(0o400)]), secret("s", {"value": "x"})],
+        [
+            deployment(volumes=[file_volume(0o400)]),
+            (SECRET, {"metadata": {"name": "s", "namespace": "shop", "labels": {"fluxlit-secrets/store-of": "jwt"}}}),
         ],
     ),
     (
@@ -204,7 +225,12 @@ CASES = [
                 workload="gateway", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])]
             )
         ],
-        [deployment(workload="app", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])])],
+        [
+            deployment(
+                workload="app", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])]
+            ),
+            service_account("app"),
+        ],
     ),
     (
         "automount-token-off",

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import pulumi
 
-from fluxlit_secrets.model.app import CloudSettings
+from fluxlit_secrets.model.app import AppModel, CloudSettings
 from fluxlit_secrets.model.cloud import CloudModel
 
 
@@ -70,16 +70,8 @@ class StoredSecret:
 class SecretStore(ABC):
     """A place of record for secret values (Kubernetes alone, or a cloud secret manager)."""
 
-    def prepare(
-        self,
-        name: str,
-        settings: Optional[CloudSettings],
-        *,
-        disposable: bool,
-        tags: dict[str, str],
-        parent: pulumi.Resource,
-    ) -> dict[str, Any]:
-        """Per-app resources every secret of the app shares (default: none)."""
+    def prepare(self, name: str, model: AppModel, *, tags: dict[str, str], parent: pulumi.Resource) -> dict[str, Any]:
+        """Per-app resources every secret of the app shares, named from `name` (default: none)."""
         return {}
 
     @abstractmethod

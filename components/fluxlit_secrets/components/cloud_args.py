@@ -37,6 +37,17 @@ class GcpArgs(TypedDict):
     """User-managed replica locations; absent or empty: automatic."""
 
 
+class AzureNetworkArgs(TypedDict):
+    """Network access to the Key Vault."""
+
+    public_access: NotRequired[bool]
+    """False: the vault is reachable through private endpoints only (default true)."""
+    allowed_ip_ranges: NotRequired[list[str]]
+    """IPv4 ranges allowed through the vault's firewall; any list denies every other address."""
+    allowed_subnet_ids: NotRequired[list[str]]
+    """Virtual network subnets allowed through the vault's firewall."""
+
+
 class AzureArgs(TypedDict):
     """Azure Key Vault and AKS workload identity settings."""
 
@@ -54,3 +65,5 @@ class AzureArgs(TypedDict):
     """Resource id of an existing vault (instead of vault_name)."""
     soft_delete_retention_days: NotRequired[int]
     """Soft-delete retention, 7-90 days (default 90)."""
+    network: NotRequired[AzureNetworkArgs]
+    """Who may reach a vault created here (default: public access, no network rule)."""

@@ -122,12 +122,11 @@ class SecretLifecycle(pulumi.ComponentResource):
             **({"disposable": "true"} if model.disposable else {}),
         }
         try:
-            shared = store_of(model.store).prepare(
-                self._name, model.cloud, disposable=model.disposable, tags=tags, parent=self
-            )
+            shared = store_of(model.store).prepare(self._name, model, tags=tags, parent=self)
         except ConfigError as exc:
             raise exc.at(f'SecretLifecycle "{self._name}"') from None
-        context = {"namespace": given_name(ns, self.model.namespace), **shared}
+        # What the store prepared for every secret (a records namespace, a vault) wins.
+        context = self._context = {"namespace": given_name(ns, self.model.namespace), **shared}
         return {
             s.name: ManagedSecret.of(
                 f"{self._name}-{s.name}",
@@ -237,7 +236,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                 continue
             after = [r for w in model.consumers_of(s) for r in rolled.get(w, [])]
             held = stored[s.name]
-            context = {"namespace": given_name(ns, self.model.namespace), "container": held.ref}
+            context = {**self._context, "container": held.ref}
             managed = f"{self._name}-{s.name}"
             request = self._request(s, context, None)
             request = replace(request, former_bases=(managed, *former_names(managed, request)), moved_from=held.urn)

@@ -6,6 +6,8 @@ MANAGED_BY = {"app.kubernetes.io/managed-by": PACKAGE}
 WORKLOAD_LABEL = "fluxlit-secrets/workload"
 #: Label of the kubernetes store's own Secrets of record (never mounted).
 STORE_LABEL = "fluxlit-secrets/store-of"
+#: Label of a namespace that holds Secrets of record and runs no workload.
+RECORDS_LABEL = "fluxlit-secrets/records"
 #: Pod-template annotation holding the restart trigger.
 RESTART_ANNOTATION = "fluxlit-secrets/versions"
 #: Secret annotation: which declared secret each data key holds (`KEY=secret,...`).

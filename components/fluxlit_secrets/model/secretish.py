@@ -59,3 +59,19 @@ def shown(value: object, limit: int = 40) -> str:
         return "(a secret-looking value, not shown)"
     text = one_line(repr(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+REDACTED = "[redacted]"
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_.~-]{8,}")
+
+
+def redact_text(text: str) -> str:
+    """`text` with every secret-looking token replaced by "[redacted]": the one filter every line the
+    CLI prints goes through (errors, relayed program exceptions, keys a user chose)."""
+    text = SECRET_VALUE.sub(REDACTED, text)
+    return _TOKEN.sub(lambda m: REDACTED if looks_random(m.group(0)) else m.group(0), text)
+
+
+def redact_key(part: str) -> str:
+    """A key a user chose (a secret or config key name), or "[redacted]" when it looks like a secret."""
+    return REDACTED if secret_literal("", part) else part

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean
-from fluxlit_secrets.model.secretish import shown
+from fluxlit_secrets.model.secretish import redact_key, shown
 
 NAMESPACE = "fluxlit-secrets"
 #: Fields whose stack-config spelling is not their camelCase form.
@@ -47,8 +47,9 @@ class Shape:
         return field if self.config else camel(field)
 
     def key(self, path: tuple[str, ...]) -> str:
-        """A user-facing key: `fluxlit-secrets:secrets.jwt.generation` or `secrets.jwt.generation`."""
-        joined = ".".join(path)
+        """A user-facing key: `fluxlit-secrets:secrets.jwt.generation` or `secrets.jwt.generation`
+        (a part that looks like a secret, pasted as a key, is not shown)."""
+        joined = ".".join(redact_key(p) for p in path)
         return f"{NAMESPACE}:{joined}" if self.config else joined
 
     def root(self, value: Any, example: str) -> "Node":

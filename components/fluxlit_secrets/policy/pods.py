@@ -2,13 +2,14 @@
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
 from fluxlit_secrets.model.labels import WORKLOAD_LABEL
-from fluxlit_secrets.model.secretish import secret_literal
-from fluxlit_secrets.policy.model import Res, containers, dig, pod_template
+from fluxlit_secrets.model.secretish import redact_key, secret_literal
+from fluxlit_secrets.policy.graph import EVERY_KEY, Graph, Pod, Read, is_gateway_material, is_record
+from fluxlit_secrets.policy.model import Res, containers, pod_template
 
 TOKEN_OPT_IN = "fluxlit-secrets/api-token"  # annotation value "required": a token is really needed
 CLUSTER_SCOPED = {
@@ -114,68 +115,54 @@ def _secrets_by_name(resources: list[Res]) -> dict[tuple[Any, Any], Res]:
     return {(r.meta.get("namespace"), r.meta.get("name")): r for r in resources if r.kind == "Secret"}
 
 
-def _secret_keys(secret: Res | None) -> set[str]:
-    if secret is None:
-        return set()
-    return set(secret.props.get("stringData") or {}) | set(secret.props.get("data") or {})
-
-
-def _references(res: Res, secrets: dict[tuple[Any, Any], Res]) -> Iterator[tuple[str, str]]:
-    """(how, key name) of every secret key a pod can see: env names, referenced keys, mounted files."""
-    pod = pod_template(res)
-    if pod is None:
-        return
-    ns = res.meta.get("namespace")
-    spec = pod[1]
-    for c in containers(spec):
-        for e in c.get("env") or []:
-            ref = dig(e, "valueFrom", "secretKeyRef")
-            if ref:
-                yield "env", str(e.get("name"))
-                yield "secretKeyRef", str(ref.get("key"))
-        for ef in c.get("envFrom") or []:
-            if ef.get("secretRef"):
-                for key in _secret_keys(secrets.get((ns, ef["secretRef"].get("name")))):
-                    yield "envFrom", key
-    for v in spec.get("volumes") or []:
-        src = v.get("secret")
-        if src is None:
-            continue
-        items = src.get("items")
-        keys = [i.get("key") for i in items] if items else _secret_keys(secrets.get((ns, src.get("secretName"))))
-        for key in keys:
-            yield "file", str(key)
-
-
-def _gateway_material(resources: list[Res], workloads: tuple[str, ...]) -> Iterator[tuple[Res, str]]:
-    secrets = _secrets_by_name(resources)
-    for res in resources:
-        pod = pod_template(res)
-        if pod is None or _workload(pod[0]) not in workloads:
-            continue
-        seen = sorted(
-            {key for _, key in _references(res, secrets) if key.removesuffix("_PREVIOUS") in GATEWAY_ONLY_NAMES}
-        )
-        for key in seen:
-            yield res, key
+def _gateway_reads(resources: list[Res]) -> Iterator[tuple[Pod, Read]]:
+    graph = Graph.of(resources)
+    for pod in graph.pods():
+        for read in pod.reads():
+            if is_gateway_material(graph, read):
+                yield pod, read
 
 
 def streamlit_no_gateway_secrets(resources: list[Res]) -> Iterator[tuple[Res, str]]:
-    """Streamlit pods (by label) reference no gateway-only secret."""
-    for res, key in _gateway_material(resources, ("streamlit",)):
-        yield res, f"the Streamlit pod can read {key}, gateway-only FluxLit material"
+    """Only the gateway's pods (running as its ServiceAccount, running no Streamlit) can read
+    gateway-only material, through any path: volumes, projected volumes, env, envFrom, CSI, RBAC."""
+    seen: set[tuple[str, str, str]] = set()
+    for pod, read in _gateway_reads(resources):
+        if pod.is_gateway() or pod.workload() == "app" or (pod.res.urn, read.secret, read.key) in seen:
+            continue
+        seen.add((pod.res.urn, read.secret, read.key))
+        what = "every key" if read.key == EVERY_KEY else redact_key(read.key)
+        yield (
+            pod.res,
+            f"a pod that is not the gateway's (it runs as {pod.service_account!r}) can read {what} of Secret "
+            f"{read.secret!r} ({read.how}), gateway-only material",
+        )
 
 
 def unified_streamlit_sees_gateway_secrets(resources: list[Res]) -> Iterator[tuple[Res, str]]:
     """In the unified topology the Streamlit child sees the gateway's secrets."""
-    for res, key in _gateway_material(resources, ("app",)):
+    seen: set[tuple[str, str]] = set()
+    for pod, read in _gateway_reads(resources):
+        if pod.workload() != "app" or (pod.res.urn, read.key) in seen:
+            continue
+        seen.add((pod.res.urn, read.key))
         yield (
-            res,
+            pod.res,
             (
-                f"{key} reaches Streamlit code too: in the unified topology FluxLit's Streamlit child "
-                "inherits the gateway's env and files; use the split topology to keep it out"
+                f"{redact_key(read.key)} reaches Streamlit code too: in the unified topology FluxLit's Streamlit "
+                "child inherits the gateway's env and files; use the split topology to keep it out"
             ),
         )
+
+
+def no_pod_reads_a_record(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """No pod can read a Secret of record (the kubernetes store keeps them where no workload runs)."""
+    graph = Graph.of(resources)
+    for pod in graph.pods():
+        for read in pod.reads():
+            if is_record(graph, read):
+                yield pod.res, f"the pod can read Secret of record {read.secret!r} ({read.how}); no workload may"
+                break
 
 
 def no_envfrom_unless_all_keys_declared(resources: list[Res]) -> Iterator[tuple[Res, str]]:
@@ -221,6 +208,8 @@ def restart_annotation_not_a_hash(resources: list[Res]) -> Iterator[tuple[Res, s
     digests = {getattr(hashlib, algo)(v).hexdigest() for v in values for algo in ("sha256", "sha1", "md5", "sha512")}
     if not digests:
         return
+    # A checksum annotation may hold a whole digest or a prefix of one (Helm's `| trunc 10` style).
+    prefixes = {d[:n] for d in digests for n in range(8, len(d) + 1)}
     for res in resources:
         pod = pod_template(res)
         annotated = [("", res.meta.get("annotations") or {})]
@@ -228,6 +217,6 @@ def restart_annotation_not_a_hash(resources: list[Res]) -> Iterator[tuple[Res, s
             annotated.append(("pod template ", pod[0].get("annotations") or {}))
         for where, found in annotated:
             for key, value in found.items():
-                text = str(value).lower()
-                if any(d in text for d in digests):
+                runs = re.findall(r"[0-9a-f]{8,}", str(value).lower())
+                if any(run in prefixes or any(run in d for d in digests) for run in runs):
                     yield res, f"{where}annotation {key!r} is a plain hash of a secret value; use version ids"

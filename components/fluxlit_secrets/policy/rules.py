@@ -18,6 +18,7 @@ from fluxlit_secrets.policy.pods import (
     automount_token_off,
     no_default_namespace,
     no_envfrom_unless_all_keys_declared,
+    no_pod_reads_a_record,
     no_secret_literal_in_env,
     restart_annotation_not_a_hash,
     secret_volumes_read_only,
@@ -41,6 +42,12 @@ class Rule:
 
 RULES: list[Rule] = [
     Rule(
+        "no-pod-reads-a-record",
+        "No pod can read a Secret of record (the kubernetes store's), through any path.",
+        MANDATORY,
+        stack_check=no_pod_reads_a_record,
+    ),
+    Rule(
         "no-secret-literal-in-env",
         "No secret-looking literal in a container env value.",
         MANDATORY,
@@ -60,7 +67,8 @@ RULES: list[Rule] = [
     ),
     Rule(
         "streamlit-no-gateway-secrets",
-        "Streamlit pods reference no gateway-only secret (JWT, BFF, OIDC client).",
+        "Only the gateway's pods (by ServiceAccount and command, not label) can read gateway-only material "
+        "(JWT, BFF, OIDC client), through any volume, env, CSI or RBAC path.",
         MANDATORY,
         stack_check=streamlit_no_gateway_secrets,
     ),

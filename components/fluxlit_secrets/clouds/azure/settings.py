@@ -1,5 +1,6 @@
 """Azure settings (`azure` block): resource group, tenant, AKS issuer, the vault."""
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -23,7 +24,28 @@ FIELDS = (
     "vault_name",
     "vault_id",
     "soft_delete_retention_days",
+    "network",
 )
+NETWORK_FIELDS = ("public_access", "allowed_ip_ranges", "allowed_subnet_ids")
+SUBNET_ID = re.compile(
+    r"/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w._()]+/providers/Microsoft\.Network/"
+    r"virtualNetworks/[-\w._]+/subnets/[-\w._]+",
+    re.ASCII,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VaultNetwork:
+    """Who may reach the vault: public access, and (then) only these networks when any is listed."""
+
+    public_access: bool = True
+    allowed_ip_ranges: tuple[str, ...] = ()
+    allowed_subnet_ids: tuple[str, ...] = ()
+
+    @property
+    def default_action(self) -> str:
+        """Allow only when public and unrestricted; any list (or no public access) denies the rest."""
+        return "Allow" if self.public_access and not (self.allowed_ip_ranges or self.allowed_subnet_ids) else "Deny"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +59,7 @@ class AzureSettings(CloudSettings):
     vault_name: str
     vault_id: str | None = None  # an existing vault; none: the vault is created
     soft_delete_retention_days: int = 90
+    network: VaultNetwork = VaultNetwork()
 
     @property
     def vault_group(self) -> str:
@@ -64,6 +87,31 @@ def _vault(node: Node) -> tuple[str, str | None]:
     return name, vid
 
 
+def _network(node: Node) -> VaultNetwork:
+    node = node.mapping("{publicAccess: false}")
+    node.known(NETWORK_FIELDS)
+    ranges = node.field("allowed_ip_ranges", [])
+    subnets = node.field("allowed_subnet_ids", [])
+    for listed, check, fix in (
+        (ranges, _is_cidr, "list IPv4 ranges such as 203.0.113.0/24"),
+        (subnets, lambda v: isinstance(v, str) and SUBNET_ID.fullmatch(v) is not None, "list subnet resource ids"),
+    ):
+        if not isinstance(listed.value, list) or not all(check(v) for v in listed.value):
+            listed.fail("is not a list of the expected values", fix)
+    return VaultNetwork(
+        public_access=node.field("public_access", True).boolean(),
+        allowed_ip_ranges=tuple(ranges.value),
+        allowed_subnet_ids=tuple(subnets.value),
+    )
+
+
+def _is_cidr(value: object) -> bool:
+    try:
+        return isinstance(value, str) and ipaddress.ip_network(value, strict=True).version == 4
+    except ValueError:
+        return False
+
+
 def parse_azure(node: Node, disposable: bool) -> AzureSettings:
     """Validate the `azure` block."""
     node = node.mapping("{resourceGroup: rg-app, location: westeurope, tenantId: <guid>, ...}")
@@ -84,4 +132,5 @@ def parse_azure(node: Node, disposable: bool) -> AzureSettings:
         vault_name=vault_name,
         vault_id=vault_id,
         soft_delete_retention_days=node.field("soft_delete_retention_days", 90).whole(7, 90, "omit it for 90 days"),
+        network=_network(node.field("network")) if node.has("network") else VaultNetwork(),
     )

@@ -5,7 +5,7 @@ secret is a soft delete under purge protection.
 """
 
 from collections.abc import Sequence
-from typing import Any, Optional, cast
+from typing import Any, cast
 
 import pulumi
 import pulumi_azure_native as azure
@@ -23,23 +23,16 @@ from fluxlit_secrets.clouds.versions import (
     generated,
     secret_tags,
 )
-from fluxlit_secrets.model.app import CloudSettings
+from fluxlit_secrets.model.app import AppModel
 
 
 class AzureStore(SecretStore):
     """Key Vault as the store of record."""
 
-    def prepare(
-        self,
-        name: str,
-        settings: Optional[CloudSettings],
-        *,
-        disposable: bool,
-        tags: dict[str, str],
-        parent: pulumi.Resource,
-    ) -> dict[str, Any]:
-        """The vault (RBAC, soft delete, purge protection) or the existing one: its name and group."""
-        s = cast(AzureSettings, settings)
+    def prepare(self, name: str, model: AppModel, *, tags: dict[str, str], parent: pulumi.Resource) -> dict[str, Any]:
+        """The vault (RBAC, soft delete, purge protection, network rules) or the existing one."""
+        s = cast(AzureSettings, model.cloud)
+        disposable = model.disposable
         if s.vault_id:
             return {"vault_name": pulumi.Output.from_input(s.vault_name), "resource_group": s.vault_group}
         vault = azure.keyvault.Vault(
@@ -54,7 +47,13 @@ class AzureStore(SecretStore):
                 "enable_soft_delete": True,
                 "soft_delete_retention_in_days": s.soft_delete_retention_days,
                 "enable_purge_protection": True,
-                "public_network_access": "Enabled",
+                "public_network_access": "Enabled" if s.network.public_access else "Disabled",
+                "network_acls": {
+                    "default_action": s.network.default_action,
+                    "bypass": "AzureServices",
+                    "ip_rules": [{"value": r} for r in s.network.allowed_ip_ranges],
+                    "virtual_network_rules": [{"id": i} for i in s.network.allowed_subnet_ids],
+                },
             },
             tags=tags,
             opts=pulumi.ResourceOptions(parent=parent, protect=not disposable),

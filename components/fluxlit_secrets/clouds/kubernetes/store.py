@@ -1,4 +1,4 @@
-"""The Kubernetes-only store: each version is an immutable Secret of record in the app's namespace.
+"""The Kubernetes-only store: each version is an immutable Secret of record in a records namespace.
 
 Those Secrets are mounted by no pod (the per-workload delivery Secrets are); they are retained
 when they leave the program, so a rotation never destroys a value. Versions are the generation
@@ -12,11 +12,39 @@ import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds.base import StoreRequest
 from fluxlit_secrets.clouds.versions import CURRENT, VersionedStore, VersionSlot, child_options, config_version
-from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL
+from fluxlit_secrets.model.app import AppModel
+from fluxlit_secrets.model.labels import MANAGED_BY, RECORDS_LABEL, STORE_LABEL
+
+
+def records_namespace(namespace: str) -> str:
+    """The namespace of an app's Secrets of record: `<namespace>-records`, where no workload runs."""
+    return f"{namespace[:55].rstrip('-')}-records"
 
 
 class KubernetesStore(VersionedStore):
-    """Store of record for local clusters: nothing outside Kubernetes and Pulumi state."""
+    """Store of record for local clusters: nothing outside Kubernetes and Pulumi state.
+
+    The Secrets of record live in a namespace of their own, where no workload runs: a pod in the
+    app's namespace cannot mount them, whoever may create pods there.
+    """
+
+    def prepare(self, name: str, model: AppModel, *, tags: dict[str, str], parent: pulumi.Resource) -> dict[str, Any]:
+        """The records namespace (restricted pod security, no workloads)."""
+        records = records_namespace(model.namespace)
+        ns = k8s.core.v1.Namespace(
+            f"{name}-records",
+            metadata={
+                "name": records,
+                "labels": {
+                    **MANAGED_BY,
+                    "app.kubernetes.io/name": model.app,
+                    RECORDS_LABEL: "true",
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                },
+            },
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        return {"namespace": ns.urn.apply(lambda _: records)}
 
     def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[Optional[pulumi.Output[str]], Any]:
         """No container: the namespace holds the versions."""

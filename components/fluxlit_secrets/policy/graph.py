@@ -1,0 +1,247 @@
+"""Who can read what, from the resource graph (pure): for each pod, every Secret key it can read
+(secret and projected volumes, env refs, envFrom, CSI volumes, and RBAC on secrets reachable with
+its ServiceAccount's token), and what the pod runs as. Pods are found by what they mount and run
+as, never by their labels."""
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
+from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL
+from fluxlit_secrets.policy.model import Res, containers, dig, pod_template
+
+EVERY_KEY = "*"
+READ_VERBS = {"get", "list", "watch", "*"}
+_GATEWAY = {n.casefold() for n in GATEWAY_ONLY_NAMES}
+
+
+@dataclass(frozen=True)
+class Read:
+    """One Secret key a pod can read, and how (`volume`, `projected`, `env`, `envFrom`, `csi`, `rbac`)."""
+
+    namespace: str
+    secret: str
+    key: str  # EVERY_KEY: the whole Secret
+    how: str
+
+
+@dataclass
+class Graph:
+    """The Kubernetes objects of a stack, indexed the way the API server and kubelet find them."""
+
+    resources: list[Res]
+    secrets: dict[tuple[str, str], Res] = field(default_factory=dict)
+    service_accounts: dict[tuple[str, str], Res] = field(default_factory=dict)
+    provider_classes: dict[tuple[str, str], Res] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resources: list[Res]) -> "Graph":
+        """Index Secrets, ServiceAccounts and SecretProviderClasses by (namespace, name)."""
+        graph = cls(resources)
+        for r in resources:
+            key = (str(r.meta.get("namespace") or ""), str(r.meta.get("name") or ""))
+            if r.kind == "Secret":
+                graph.secrets[key] = r
+            elif r.kind == "ServiceAccount":
+                graph.service_accounts[key] = r
+            elif r.type == "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass" or (
+                r.kind == "CustomResource" and r.props.get("kind") == "SecretProviderClass"
+            ):
+                graph.provider_classes[key] = r
+        return graph
+
+    def keys_of(self, namespace: str, secret: str) -> list[str]:
+        """The data keys of a Secret in the stack (none known: the whole Secret)."""
+        found = self.secrets.get((namespace, secret))
+        if found is None:
+            return [EVERY_KEY]
+        keys = set(found.props.get("stringData") or {}) | set(found.props.get("data") or {})
+        return sorted(keys) or [EVERY_KEY]
+
+    def pods(self) -> Iterator["Pod"]:
+        """Every pod template in the stack (any workload kind, bare Pods, CronJobs)."""
+        for r in self.resources:
+            tpl = pod_template(r)
+            if tpl is not None:
+                yield Pod(self, r, tpl[0], tpl[1])
+
+
+@dataclass
+class Pod:
+    """One pod template and what it can read."""
+
+    graph: Graph
+    res: Res
+    meta: Mapping[str, Any]
+    spec: Mapping[str, Any]
+
+    @property
+    def namespace(self) -> str:
+        """The namespace the pod runs in."""
+        return str(self.res.meta.get("namespace") or "")
+
+    @property
+    def service_account(self) -> str:
+        """The ServiceAccount the pod runs as (`default` when it names none)."""
+        return str(self.spec.get("serviceAccountName") or self.spec.get("serviceAccount") or "default")
+
+    def runs_streamlit(self) -> bool:
+        """True when any container runs Streamlit (command, args or image say so)."""
+        for c in containers(self.spec):
+            text = " ".join(str(x) for x in [*(c.get("command") or []), *(c.get("args") or []), c.get("image", "")])
+            if "streamlit" in text.lower():
+                return True
+        return False
+
+    def workload(self) -> str:
+        """What the pod runs as: the fluxlit-secrets workload of its ServiceAccount (gateway,
+        streamlit, app), or "" for any other ServiceAccount. Labels on the pod play no part."""
+        sa = self.graph.service_accounts.get((self.namespace, self.service_account))
+        if sa is None:
+            return ""
+        labels = sa.meta.get("labels") or {}
+        if any(labels.get(k) != v for k, v in MANAGED_BY.items()):
+            return ""
+        return str(labels.get(WORKLOAD_LABEL) or "")
+
+    def is_gateway(self) -> bool:
+        """Runs as the gateway's ServiceAccount and runs no Streamlit."""
+        return self.workload() == "gateway" and not self.runs_streamlit()
+
+    def has_token(self) -> bool:
+        """True when a container can present its ServiceAccount's API token."""
+        sa = self.graph.service_accounts.get((self.namespace, self.service_account))
+        automount = self.spec.get("automountServiceAccountToken")
+        if automount is None and sa is not None:
+            automount = sa.props.get("automountServiceAccountToken")
+        if automount is not False:
+            return True
+        for v in self.spec.get("volumes") or []:
+            for source in dig(v, "projected", "sources") or []:
+                if isinstance(source, Mapping) and "serviceAccountToken" in source:
+                    return True
+        return False
+
+    def reads(self) -> Iterator[Read]:
+        """Every Secret key the pod can read, and how."""
+        yield from self._volumes()
+        yield from self._env()
+        if self.has_token():
+            yield from rbac_reads(self.graph, self.namespace, self.service_account)
+
+    def _volumes(self) -> Iterator[Read]:
+        ns = self.namespace
+        for v in self.spec.get("volumes") or []:
+            if not isinstance(v, Mapping):
+                continue
+            if "secret" in v:
+                yield from self._items(ns, v["secret"].get("secretName"), v["secret"].get("items"), "volume")
+            for source in dig(v, "projected", "sources") or []:
+                src = source.get("secret") if isinstance(source, Mapping) else None
+                if src:
+                    yield from self._items(ns, src.get("name"), src.get("items"), "projected")
+            csi = v.get("csi")
+            if isinstance(csi, Mapping):
+                yield from self._csi(ns, csi)
+
+    def _items(self, ns: str, secret: Any, items: Any, how: str) -> Iterator[Read]:
+        keys = [str(i.get("key")) for i in items if isinstance(i, Mapping)] if items else None
+        for key in keys or self.graph.keys_of(ns, str(secret)):
+            yield Read(ns, str(secret), key, how)
+
+    def _csi(self, ns: str, csi: Mapping[str, Any]) -> Iterator[Read]:
+        name = str(dig(csi, "volumeAttributes", "secretProviderClass") or "")
+        spc = self.graph.provider_classes.get((ns, name))
+        text = str(dig(spc.props, "spec", "parameters") or "") if spc else ""
+        aliases = re.findall(r"(?:objectAlias|path)\"?\s*[:=]\s*\"?([A-Za-z0-9._-]+)", text)
+        for alias in aliases or [EVERY_KEY]:
+            yield Read(ns, f"SecretProviderClass/{name}", alias, "csi")
+
+    def _env(self) -> Iterator[Read]:
+        ns = self.namespace
+        for c in containers(self.spec):
+            for e in c.get("env") or []:
+                ref = dig(e, "valueFrom", "secretKeyRef")
+                if isinstance(ref, Mapping):
+                    yield Read(ns, str(ref.get("name")), str(ref.get("key")), "env")
+            for ef in c.get("envFrom") or []:
+                ref = ef.get("secretRef") if isinstance(ef, Mapping) else None
+                if isinstance(ref, Mapping):
+                    for key in self.graph.keys_of(ns, str(ref.get("name"))):
+                        yield Read(ns, str(ref.get("name")), key, "envFrom")
+
+
+def _subjects_bind(binding: Res, namespace: str, service_account: str) -> bool:
+    for s in binding.props.get("subjects") or []:
+        if not isinstance(s, Mapping):
+            continue
+        kind, name = s.get("kind"), s.get("name")
+        if (
+            kind == "ServiceAccount"
+            and name == service_account
+            and (s.get("namespace") or binding.meta.get("namespace")) == namespace
+        ):
+            return True
+        if kind == "Group" and name in (
+            "system:serviceaccounts",
+            f"system:serviceaccounts:{namespace}",
+            "system:authenticated",
+        ):
+            return True
+    return False
+
+
+def _secret_rules(role: Res) -> Iterator[Mapping[str, Any]]:
+    for rule in role.props.get("rules") or []:
+        if not isinstance(rule, Mapping):
+            continue
+        resources = {str(x) for x in rule.get("resources") or []}
+        groups = {str(x) for x in rule.get("apiGroups") or [""]}
+        verbs = {str(x) for x in rule.get("verbs") or []}
+        if (resources & {"secrets", "*"}) and (groups & {"", "*"}) and (verbs & READ_VERBS):
+            yield rule
+
+
+def rbac_reads(graph: Graph, namespace: str, service_account: str) -> Iterator[Read]:
+    """Secrets a ServiceAccount may read through Roles and ClusterRoles bound to it."""
+    roles = {(r.kind, str(r.meta.get("namespace") or ""), str(r.meta.get("name"))): r for r in graph.resources}
+    for binding in graph.resources:
+        if binding.kind not in ("RoleBinding", "ClusterRoleBinding") or not _subjects_bind(
+            binding, namespace, service_account
+        ):
+            continue
+        ref = binding.props.get("roleRef") or {}
+        kind = str(ref.get("kind"))
+        scope = str(binding.meta.get("namespace") or "") if binding.kind == "RoleBinding" else ""
+        role = roles.get((kind, scope if kind == "Role" else "", str(ref.get("name"))))
+        for rule in _secret_rules(role) if role is not None else ():
+            names = rule.get("resourceNames") or []
+            for (ns, secret), _ in graph.secrets.items():
+                if (scope in ("", ns)) and (not names or secret in names):
+                    for key in graph.keys_of(ns, secret):
+                        yield Read(ns, secret, key, "rbac")
+
+
+def is_gateway_material(graph: Graph, read: Read) -> bool:
+    """A key FluxLit reads as gateway-only material (in any case), or any key of the gateway's own
+    delivery Secret or of a Secret of record."""
+    if (
+        read.key.removesuffix("_PREVIOUS").casefold() in _GATEWAY
+        or read.key.casefold().removesuffix("_previous") in _GATEWAY
+    ):
+        return True
+    secret = graph.secrets.get((read.namespace, read.secret))
+    if secret is None:
+        return False
+    labels = secret.meta.get("labels") or {}
+    return STORE_LABEL in labels or (
+        labels.get(WORKLOAD_LABEL) == "gateway" and all(labels.get(k) == v for k, v in MANAGED_BY.items())
+    )
+
+
+def is_record(graph: Graph, read: Read) -> bool:
+    """True for a key of a Secret of record (the kubernetes store's; no pod may mount one)."""
+    secret = graph.secrets.get((read.namespace, read.secret))
+    return secret is not None and STORE_LABEL in (secret.meta.get("labels") or {})
