@@ -261,7 +261,12 @@ CASES = [
     ),
     (
         "identity-trust-one-subject",
-        [("azure-native:managedidentity:FederatedIdentityCredential", {"subject": "system:serviceaccount:shop:api"})],
+        [
+            (
+                "azure-native:managedidentity:FederatedIdentityCredential",
+                {"subject": "system:serviceaccount:shop:api", "audiences": ["api://AzureADTokenExchange"]},
+            )
+        ],
         [("azure-native:managedidentity:FederatedIdentityCredential", {"subject": "system:serviceaccount:shop:*"})],
     ),
     (

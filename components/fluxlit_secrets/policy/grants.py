@@ -5,98 +5,129 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxlit_secrets.model.secretish import SECRET_NAME, secret_literal
-from fluxlit_secrets.policy.model import Res, as_list, dig, policy_document
+from fluxlit_secrets.policy.iam import (
+    AWS_BROAD_MANAGED,
+    AZURE_GRANTERS,
+    AZURE_READERS,
+    allows_secret_read,
+    azure_role,
+    azure_scope,
+    broad_resources,
+    gcp_member_is_many,
+    gcp_policy_bindings,
+    gcp_reads_secrets,
+    managed_policy_name,
+    principal_is_anyone,
+    statements,
+)
+from fluxlit_secrets.policy.model import Res, as_list, dig
 
-SUBJECT = re.compile(r"^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
-KSA_MEMBER = re.compile(r"^serviceAccount:[a-z0-9.-]+\.svc\.id\.goog\[[a-z0-9-]+/[a-z0-9.-]+\]$")
-#: Azure built-in roles that read secrets: Key Vault Secrets User, Secrets Officer, Administrator.
-AZURE_SECRET_ROLES = (
-    "4633458b-17de-408a-b874-0445c86b69e6",
-    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-    "00482a5a-887f-4fb3-b363-3b7fe8e74483",
-)
-GCP_SECRET_ROLES = (
-    "roles/secretmanager.secretAccessor",
-    "roles/secretmanager.admin",
-    "roles/secretmanager.secretVersionManager",
-    "roles/owner",
-    "roles/editor",
-)
-GCP_WIDE_GRANTS = (
-    "gcp:projects/iAMMember:IAMMember",
-    "gcp:projects/iAMBinding:IAMBinding",
-    "gcp:organizations/iAMMember:IAMMember",
-    "gcp:folder/iAMMember:IAMMember",
-)
+SUBJECT = re.compile(r"system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?", re.ASCII)
+KSA_MEMBER = re.compile(r"serviceAccount:[a-z0-9.-]+\.svc\.id\.goog\[[a-z0-9-]+/[a-z0-9.-]+\]", re.ASCII)
+AZURE_AUDIENCE = "api://AzureADTokenExchange"
 
 
-def _statements(doc: Any) -> list[dict[str, Any]]:
-    return [s for s in as_list(policy_document(doc).get("Statement")) if isinstance(s, dict)]
+def _aws_trust(res: Res) -> Iterator[str]:
+    for st in statements(res.props.get("assumeRolePolicy")):
+        if st.get("Effect") != "Allow":
+            continue
+        actions = [str(a).lower() for a in as_list(st.get("Action"))]
+        if principal_is_anyone(st):
+            yield "trust policy lets any principal (`*`) assume the role"
+        if any(a in ("sts:*", "*") for a in actions) and not st.get("Condition"):
+            yield "trust policy allows sts:* with no condition"
+        if "sts:assumerolewithwebidentity" not in actions:
+            continue
+        conditions = st.get("Condition") or {}
+        if any("like" in str(k).lower() for k in conditions):
+            yield "web-identity trust uses a Like condition: name the subject exactly with StringEquals"
+        equals = conditions.get("StringEquals") or {}
+        subs = [v for k, v in equals.items() if str(k).endswith(":sub")]
+        if len(subs) != 1 or len(as_list(subs[0])) != 1 or not SUBJECT.fullmatch(str(as_list(subs[0])[0])):
+            yield "web-identity trust does not pin `:sub` to exactly one system:serviceaccount:<ns>:<sa>"
+        if not any(str(k).endswith(":aud") for k in equals):
+            yield "web-identity trust does not pin `:aud` (sts.amazonaws.com)"
 
 
 def identity_trust_one_subject(res: Res) -> Iterator[str]:
-    """Workload-identity trust and federation name exactly one ServiceAccount subject."""
+    """Workload-identity trust and federation name exactly one ServiceAccount subject and audience."""
     if res.type == "aws:iam/role:Role":
-        for st in _statements(res.props.get("assumeRolePolicy")):
-            if "sts:AssumeRoleWithWebIdentity" not in as_list(st.get("Action")) or st.get("Effect") != "Allow":
-                continue
-            conditions = st.get("Condition") or {}
-            if any(k in conditions for k in ("StringLike", "ForAnyValue:StringLike")):
-                yield "web-identity trust uses StringLike: name the subject exactly with StringEquals"
-            equals = conditions.get("StringEquals") or {}
-            subs = [v for k, v in equals.items() if k.endswith(":sub")]
-            if len(subs) != 1 or len(as_list(subs[0])) != 1 or not SUBJECT.match(str(as_list(subs[0])[0])):
-                yield "web-identity trust does not pin `:sub` to exactly one system:serviceaccount:<ns>:<sa>"
-            if not any(k.endswith(":aud") for k in equals):
-                yield "web-identity trust does not pin `:aud` (sts.amazonaws.com)"
+        yield from _aws_trust(res)
     elif res.type == "azure-native:managedidentity:FederatedIdentityCredential":
-        if not SUBJECT.match(str(res.props.get("subject", ""))):
+        if not SUBJECT.fullmatch(str(res.props.get("subject", ""))):
             yield "federated credential subject is not exactly one system:serviceaccount:<ns>:<sa>"
-    elif (
-        res.type == "gcp:serviceaccount/iAMMember:IAMMember"
-        and res.props.get("role") == "roles/iam.workloadIdentityUser"
-    ):
-        if not KSA_MEMBER.match(str(res.props.get("member", ""))):
-            yield "workloadIdentityUser member is not exactly one <project>.svc.id.goog[<ns>/<ksa>]"
-    elif (
-        res.type == "gcp:serviceaccount/iAMBinding:IAMBinding"
-        and res.props.get("role") == "roles/iam.workloadIdentityUser"
-    ):
-        members = as_list(res.props.get("members"))
-        if len(members) != 1 or not KSA_MEMBER.match(str(members[0])):
-            yield "workloadIdentityUser binding must name exactly one Kubernetes ServiceAccount"
-    elif res.type == "gcp:secretmanager/secretIamMember:SecretIamMember" and str(
-        res.props.get("member", "")
-    ).startswith("principalSet://"):
-        yield "secret access granted to a principalSet (many identities), not one ServiceAccount"
+        if [str(a) for a in as_list(res.props.get("audiences"))] != [AZURE_AUDIENCE]:
+            yield f"federated credential audiences are not exactly [{AZURE_AUDIENCE}]"
+    elif res.type in ("gcp:serviceaccount/iAMMember:IAMMember", "gcp:serviceaccount/iAMBinding:IAMBinding"):
+        if str(res.props.get("role")) != "roles/iam.workloadIdentityUser":
+            return
+        members = as_list(res.props.get("members")) if "members" in res.props else [res.props.get("member")]
+        if len(members) != 1 or not KSA_MEMBER.fullmatch(str(members[0])):
+            yield "workloadIdentityUser must name exactly one <project>.svc.id.goog[<ns>/<ksa>]"
+    elif res.type.startswith("gcp:secretmanager/secretIam"):
+        members = as_list(res.props.get("members")) if "members" in res.props else [res.props.get("member")]
+        for _, bound in gcp_policy_bindings(res.props.get("policyData")):
+            members += bound
+        many = [str(m) for m in members if gcp_member_is_many(str(m))]
+        if many:
+            yield f"secret access granted to many identities at once ({many[0].split(':')[0]}), not one ServiceAccount"
+
+
+def _aws_documents(res: Res) -> list[Any]:
+    if res.type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy"):
+        return [res.props.get("policy")]
+    if res.type == "aws:iam/role:Role":
+        return [p.get("policy") for p in res.props.get("inlinePolicies") or [] if isinstance(p, dict)]
+    return []
+
+
+def _aws_grants(res: Res) -> Iterator[str]:
+    for doc in _aws_documents(res):
+        for st in statements(doc):
+            if allows_secret_read(st):
+                for r in broad_resources(st):
+                    yield f"secret read allowed on {r!r} (wildcards, NotAction and NotResource count): name each ARN"
+    arns = [str(a) for a in as_list(res.props.get("managedPolicyArns"))]
+    if res.type in ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"):
+        arns.append(str(res.props.get("policyArn", "")))
+    for arn in arns:
+        if managed_policy_name(arn) in AWS_BROAD_MANAGED:
+            yield f"managed policy {arn.rsplit('/', 1)[-1]} reads every secret of the account: grant each secret"
+    resource_policy = res.type == "aws:secretsmanager/secretPolicy:SecretPolicy" or (
+        res.type == "aws:secretsmanager/secret:Secret" and res.props.get("policy")
+    )
+    if resource_policy and any(principal_is_anyone(st) for st in statements(res.props.get("policy"))):
+        yield "the secret's resource policy lets any principal (`*`) in"
+
+
+def _gcp_grants(res: Res) -> Iterator[str]:
+    wide = res.type.startswith(("gcp:projects/", "gcp:organizations/", "gcp:folder/"))
+    if not wide:
+        return
+    roles = [str(res.props.get("role", ""))]
+    roles += [role for role, _ in gcp_policy_bindings(res.props.get("policyData"))]
+    for role in roles:
+        if gcp_reads_secrets(role):
+            yield f"{role} granted on a project, folder or organization: grant it on each secret"
+
+
+def _azure_grants(res: Res) -> Iterator[str]:
+    if res.type != "azure-native:authorization:RoleAssignment":
+        return
+    role = azure_role(str(res.props.get("roleDefinitionId", "")))
+    scope = azure_scope(str(res.props.get("scope", "")))
+    if role in AZURE_READERS and scope.level != "secret":
+        yield f"a Key Vault secrets role is assigned at {scope.level} scope: scope it to one secret"
+    if role in AZURE_GRANTERS and scope.level in ("vault", "secret", "resourceGroup", "subscription"):
+        yield f"a role that can grant itself secret access is assigned at {scope.level} scope"
 
 
 def secret_grants_name_secrets(res: Res) -> Iterator[str]:
-    """Secret-read grants name specific secrets: no `*`, no project, resource-group or subscription scope."""
-    if res.type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"):
-        docs = [res.props.get("policy")]
-    elif res.type == "aws:iam/role:Role":
-        docs = [p.get("policy") for p in res.props.get("inlinePolicies") or [] if isinstance(p, dict)]
-    else:
-        docs = []
-    for doc in docs:
-        for st in _statements(doc):
-            if st.get("Effect") != "Allow":
-                continue
-            actions = [str(a) for a in as_list(st.get("Action"))]
-            if any(a in ("*", "secretsmanager:*") for a in actions):
-                yield f"policy allows {', '.join(a for a in actions if a.endswith('*'))}: list the read actions"
-            if any(a.lower().startswith("secretsmanager:") for a in actions):
-                for r in as_list(st.get("Resource")):
-                    if str(r) == "*" or str(r).endswith(":secret:*") or str(r).endswith(":*"):
-                        yield f"secret read allowed on {r!r}: name each secret's ARN"
-    if res.type in GCP_WIDE_GRANTS and res.props.get("role") in GCP_SECRET_ROLES:
-        yield f"{res.props.get('role')} granted project-wide (or wider): grant it on each secret"
-    if res.type == "azure-native:authorization:RoleAssignment":
-        role = str(res.props.get("roleDefinitionId", ""))
-        scope = str(res.props.get("scope", ""))
-        if role.rsplit("/", 1)[-1] in AZURE_SECRET_ROLES and "/secrets/" not in scope:
-            yield "a Key Vault secrets role is assigned on a vault, group or subscription: scope it to one secret"
+    """Secret-read grants name specific secrets: evaluated with wildcards, NotAction, NotResource,
+    managed and resource policies (AWS), member kinds and resource levels (GCP), parsed scopes (Azure)."""
+    yield from _aws_grants(res)
+    yield from _gcp_grants(res)
+    yield from _azure_grants(res)
 
 
 CONTAINERS = (
