@@ -113,10 +113,16 @@ def test_aws_secret_names_tags_kms_and_recovery() -> None:
     rec = synth_config(cloud_config("aws", recoveryWindowInDays=14))
     secrets = {i["name"]: i for i in of(rec, "aws:secretsmanager/secret:Secret")}
     assert set(secrets) == {f"fluxlit/admin-portal/test/{s}" for s in ("jwt", "bff", "oidc", "reports-token")}
-    for s in secrets.values():
+    for name, s in secrets.items():
         assert s["kmsKeyId"] == KMS
         assert s["recoveryWindowInDays"] == 14
-        assert s["tags"] == {"app": "admin-portal", "environment": "test", "managed-by": "fluxlit-secrets"}
+        readers = "gateway-streamlit" if name.endswith("reports-token") else "gateway"
+        assert s["tags"] == {
+            "app": "admin-portal",
+            "environment": "test",
+            "managed-by": "fluxlit-secrets",
+            "readers": readers,
+        }
 
 
 def test_aws_pod_identity_uses_an_association_and_no_annotation() -> None:

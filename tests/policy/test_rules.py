@@ -131,6 +131,24 @@ def web_trust(condition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def streamlit_reads(readers: str) -> list[tuple[str, dict[str, Any]]]:
+    """The Streamlit ServiceAccount's IRSA role reading one AWS secret tagged for `readers`."""
+    arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/shop/prod/jwt-AbCdEf"
+    sub = {
+        "StringEquals": {f"{ISS}:sub": "system:serviceaccount:shop:shop-streamlit", f"{ISS}:aud": "sts.amazonaws.com"}
+    }
+    policy = {"Statement": [{"Effect": "Allow", "Action": "secretsmanager:Get*", "Resource": arn}]}
+    return [
+        service_account("streamlit"),
+        ("aws:iam/role:Role", {"name": "shop_prod_streamlit", "assumeRolePolicy": json.dumps(web_trust(sub))}),
+        ("aws:iam/rolePolicy:RolePolicy", {"role": "shop_prod_streamlit", "policy": json.dumps(policy)}),
+        (
+            "aws:secretsmanager/secret:Secret",
+            {"name": "fluxlit/shop/prod/jwt", "arn": arn, "tags": {"readers": readers}},
+        ),
+    ]
+
+
 SECRETS_USER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6"
 ISS = "oidc.eks.us-east-1.amazonaws.com/id/AB"
 OK_SUB = {"StringEquals": {f"{ISS}:sub": "system:serviceaccount:shop:shop-gateway", f"{ISS}:aud": "sts.amazonaws.com"}}
@@ -343,6 +361,11 @@ CASES = [
                 },
             )
         ],
+    ),
+    (
+        "cloud-secrets-read-by-their-workloads",
+        streamlit_reads("gateway-streamlit"),
+        streamlit_reads("gateway"),
     ),
     (
         "secret-containers-protected",

@@ -38,6 +38,8 @@ class StoreRequest:
     base: str = ""
     #: Prefixes the children had before (older releases, renames): each gets an alias.
     former_bases: tuple[str, ...] = ()
+    #: The workloads that may read the secret (tagged on cloud secrets; empty: not known).
+    readers: tuple[str, ...] = ()
     #: URN of the component that held the children before (the retiring version's ManagedSecret).
     moved_from: Optional[pulumi.Input[str]] = None
 

@@ -112,6 +112,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             settings=model.cloud,
             context=context,
             physical=secret.store_name,
+            readers=model.consumers_of(secret),
         )
 
     def _secrets(self, lifecycle: Lifecycle, ns: k8s.core.v1.Namespace) -> dict[str, ManagedSecret]:

@@ -29,7 +29,8 @@ def resources_of(rec: Recording) -> list[Res]:
             type=r.type,
             name=r.name,
             urn=r.urn,
-            props=unwrap(r.inputs),
+            # As CrossGuard's stack policies see them: the state (outputs), inputs as given.
+            props={**unwrap(r.outputs), **unwrap(r.inputs)},
             protect=bool(r.options.get("protect")),
             retain_on_delete=bool(r.options.get("retainOnDelete")),
         )

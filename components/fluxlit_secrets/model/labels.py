@@ -8,6 +8,8 @@ WORKLOAD_LABEL = "fluxlit-secrets/workload"
 STORE_LABEL = "fluxlit-secrets/store-of"
 #: Label of a namespace that holds Secrets of record and runs no workload.
 RECORDS_LABEL = "fluxlit-secrets/records"
+#: Tag (label on GCP) of a cloud secret: the workloads that may read it, `-`-joined (`gateway-streamlit`).
+READERS_TAG = "readers"
 #: Pod-template annotation holding the restart trigger.
 RESTART_ANNOTATION = "fluxlit-secrets/versions"
 #: Secret annotation: which declared secret each data key holds (`KEY=secret,...`).

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxlit_secrets.model.secretish import SECRET_NAME, secret_literal
+from fluxlit_secrets.policy.cloud_reads import cloud_reads, readers_of, workload_of
 from fluxlit_secrets.policy.iam import (
     AWS_BROAD_MANAGED,
     AZURE_GRANTERS,
@@ -165,3 +166,24 @@ def no_secret_build_args(res: Res) -> Iterator[str]:
         m = re.match(r"^\s*(ENV|ARG)\s+([A-Za-z_][A-Za-z0-9_]*)", line, re.IGNORECASE)
         if m and SECRET_NAME.search(m.group(2)):
             yield f"Dockerfile {m.group(1).upper()} {m.group(2)} bakes a secret into the image"
+
+
+def cloud_secrets_read_by_their_workloads(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """A cloud secret is readable only by the identities of the workloads it is for (its `readers`
+    tag): every grant is followed to the ServiceAccounts that can use it."""
+    seen: set[tuple[str, str, str]] = set()
+    for read in cloud_reads(resources):
+        readers = readers_of(read.secret)
+        if readers is None:
+            continue
+        workload = workload_of(resources, read.ksa)
+        allowed = workload in readers or (workload == "app" and readers <= {"gateway", "streamlit", "app"})
+        key = (read.secret.urn, *read.ksa)
+        if allowed or key in seen:
+            continue
+        seen.add(key)
+        yield (
+            read.secret,
+            f"ServiceAccount {read.ksa[0]}/{read.ksa[1]} can read it through {read.identity}, "
+            f"but it is for {', '.join(sorted(readers))} only",
+        )

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fluxlit_secrets.policy.grants import (
+    cloud_secrets_read_by_their_workloads,
     identity_trust_one_subject,
     no_secret_build_args,
     secret_containers_protected,
@@ -41,6 +42,12 @@ class Rule:
 
 
 RULES: list[Rule] = [
+    Rule(
+        "cloud-secrets-read-by-their-workloads",
+        "A cloud secret is readable only by the workload identities of the workloads it is for.",
+        MANDATORY,
+        stack_check=cloud_secrets_read_by_their_workloads,
+    ),
     Rule(
         "no-pod-reads-a-record",
         "No pod can read a Secret of record (the kubernetes store's), through any path.",
