@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fluxlit_secrets.cli import main
+from fluxlit_secrets.model.secretish import redact_text
 from tests.conftest import ROOT
 
 CORPUS = sorted((Path(__file__).parents[1] / "hostile").glob("*.yaml"))
@@ -39,3 +40,4 @@ def test_hostile_stack_is_refused_in_one_line(case: Path, project: Path, capsys)
     assert expected in err
     assert "Traceback" not in err
     assert SECRET not in err and SECRET not in out
+    assert redact_text(err) == err, "nothing secret-looking is echoed, not even a key"

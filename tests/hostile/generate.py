@@ -351,6 +351,128 @@ CASES = {
     ),
     "netpol-bad-cidr": (stack({"networkPolicy": {"idpCidrs": ["10.0.0.1/8"]}}), "networkPolicy.idpCidrs"),
     "netpol-secret-in-cidr": (stack({"networkPolicy": {"idpCidrs": [SECRET]}}), "networkPolicy.idpCidrs"),
+    # FluxLit reads names in any case: gateway material never reaches Streamlit, whatever its case
+    "case-variant-jwt-file-to-streamlit": (
+        stack(secrets=sec(x={"kind": "opaque", "consumers": {"streamlit": {"name": "fluxlit_jwt_hs256_secret"}}})),
+        "secrets.x.consumers.streamlit.name",
+    ),
+    "case-variant-bff-env-to-streamlit": (
+        stack(
+            secrets=sec(
+                x={"kind": "opaque", "consumers": {"streamlit": {"as": "env", "name": "Fluxlit_Oidc_Bff_Secret"}}}
+            )
+        ),
+        "secrets.x.consumers.streamlit.name",
+    ),
+    "case-variant-opaque-to-gateway": (
+        stack(secrets=sec(x={"kind": "opaque", "consumers": {"gateway": {"name": "Fluxlit_Jwt_Hs256_Secret"}}})),
+        "secrets.x.consumers.gateway.name",
+    ),
+    "case-variant-runtime-env": (
+        stack(secrets=sec(x={"kind": "opaque", "consumers": {"streamlit": {"as": "env", "name": "fluxlit_app"}}})),
+        "secrets.x.consumers.streamlit.name",
+    ),
+    "case-variant-collision-in-pod": (
+        stack(
+            secrets=sec(
+                a={"kind": "opaque", "consumers": {"gateway": {"name": "TOKEN"}}},
+                b={"kind": "opaque", "consumers": {"gateway": {"name": "token"}}},
+            )
+        ),
+        "secrets.b.consumers.gateway.name",
+    ),
+    # one value, one secret
+    "config-key-shared-across-workloads": (
+        stack(
+            secrets=sec(
+                **{
+                    "idp-copy": {
+                        "kind": "opaque",
+                        "source": "config",
+                        "configKey": "oidcClientSecret",
+                        "consumers": {"streamlit": {"name": "IDP"}},
+                    }
+                }
+            )
+        ),
+        "secrets.oidc.configKey",
+    ),
+    "renamed-from-live-secret": (
+        stack(secrets=sec(x={"kind": "opaque", "renamedFrom": "jwt", "consumers": {"streamlit": {"name": "X"}}})),
+        "secrets.x.renamedFrom",
+    ),
+    "renamed-from-twice": (
+        stack(
+            secrets=sec(
+                a={"kind": "opaque", "renamedFrom": "old", "consumers": {"gateway": {"name": "A"}}},
+                b={"kind": "opaque", "renamedFrom": "old", "consumers": {"streamlit": {"name": "B"}}},
+            )
+        ),
+        "secrets.b.renamedFrom",
+    ),
+    # secure values belong in secret values only, and must be ciphertext
+    "secure-structural-image": (
+        stack(extra="  fluxlit-secrets:deployments:\n    image:\n      secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBB\n"),
+        "fluxlit-secrets:deployments",
+    ),
+    "secure-app": (
+        stack({"app": DROP}, extra="  fluxlit-secrets:app:\n    secure: v1:AAAAAAAAAAAAAAAA:CCCCCCCCCCCCCCCC\n"),
+        "fluxlit-secrets:app",
+    ),
+    "secure-empty-string": (
+        stack(oidc=False, extra='  fluxlit-secrets:oidcClientSecret:\n    secure: ""\n'),
+        "fluxlit-secrets:oidcClientSecret",
+    ),
+    "secure-empty": (stack(oidc=False, extra="  fluxlit-secrets:oidcClientSecret:\n    secure:\n"), "oidcClientSecret"),
+    "secure-mapping": (
+        stack(oidc=False, extra="  fluxlit-secrets:oidcClientSecret:\n    secure: {a: 1}\n"),
+        "fluxlit-secrets:oidcClientSecret",
+    ),
+    # secret-looking keys are never echoed
+    "secret-looking-secret-name": (
+        stack(secrets=sec(**{"ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8": {"kind": "opaque"}})),
+        "[redacted]",
+    ),
+    "secret-looking-config-key": (
+        stack(secrets=sec(oidc={"kind": "oidc-client", "configKey": "AKIAABCDEFGHIJKLMNOP"})),
+        "[redacted]",
+    ),
+    "secret-looking-top-key": (stack(extra="  fluxlit-secrets:AKIAQWERTYUIOPASDFGH: 1\n"), "[redacted]"),
+    # validation gaps
+    "namespace-kube-anything": (stack({"namespace": "kube-flux"}), "fluxlit-secrets:namespace"),
+    "namespace-trailing-newline": (stack({"namespace": "admin-portal\n"}), "fluxlit-secrets:namespace"),
+    "aws-region-unicode-digit": (stack({"store": "aws", "aws": {**AWS, "region": "us-east-\u0661"}}), "aws.region"),
+    "aws-account-fullwidth-digits": (
+        stack(
+            {
+                "store": "aws",
+                "aws": {
+                    "region": "us-east-1",
+                    "identity": "pod-identity",
+                    "clusterName": "c",
+                    "accountId": "\uff11" * 12,
+                },
+            }
+        ),
+        "aws.accountId",
+    ),
+    "image-trailing-newline": (stack({"deployments": {"image": "ghcr.io/acme/app:1.0\n"}}), "deployments.image"),
+    "duplicate-key-after-normalisation": (
+        SALT + "\nconfig:\n  app: admin-portal\n  fluxlit-secrets:app: other\n",
+        "fluxlit-secrets:app",
+    ),
+    "rotated-at-future": (
+        stack(secrets=sec(jwt={"kind": "jwt-hs256", "rotatedAt": "2999-01-01", "maxAgeDays": 30})),
+        "secrets.jwt.rotatedAt",
+    ),
+    "rotated-at-year-zero": (
+        stack(secrets=sec(jwt={"kind": "jwt-hs256", "rotatedAt": "0000-01-01"})),
+        "secrets.jwt.rotatedAt",
+    ),
+    "azure-network-bad-range": (
+        stack({"store": "azure", "azure": {**AZ, "network": {"allowedIpRanges": ["300.1.1.1/8"]}}}),
+        "azure.network.allowedIpRanges",
+    ),
     # files
     "yaml-syntax": ("config:\n  fluxlit-secrets:app: [unclosed\n", "line"),
     "yaml-duplicate-key": (SALT + "\nconfig:\n  fluxlit-secrets:app: a\n  fluxlit-secrets:app: b\n", "line"),

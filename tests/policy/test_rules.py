@@ -131,6 +131,11 @@ def web_trust(condition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def federation(issuer: str, subject: str) -> tuple[str, dict[str, Any]]:
+    fed = {"resourceName": "id-shop", "issuer": issuer, "subject": subject, "audiences": ["api://AzureADTokenExchange"]}
+    return "azure-native:managedidentity:FederatedIdentityCredential", fed
+
+
 def streamlit_reads(readers: str) -> list[tuple[str, dict[str, Any]]]:
     """The Streamlit ServiceAccount's IRSA role reading one AWS secret tagged for `readers`."""
     arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/shop/prod/jwt-AbCdEf"
@@ -360,6 +365,14 @@ CASES = [
                     "scope": "/subscriptions/s/resourceGroups/g",
                 },
             )
+        ],
+    ),
+    (
+        "identity-one-federation",
+        [federation("https://issuer/", "system:serviceaccount:shop:shop-gateway")],
+        [
+            federation("https://issuer/", "system:serviceaccount:shop:shop-gateway"),
+            federation("https://attacker/", "system:serviceaccount:other:thief"),
         ],
     ),
     (

@@ -2,8 +2,10 @@
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import Any
 
 from fluxlit_secrets.engine.mocks import unwrap
+from fluxlit_secrets.engine.monitor import Registration
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.engine.stackmodel import model_of
 from fluxlit_secrets.model.age import AgeFinding, age_findings
@@ -22,6 +24,16 @@ class Violation:
     message: str
 
 
+def _props(r: Registration) -> dict[str, Any]:
+    """As CrossGuard's stack policies see a resource: its state (outputs) with the inputs as given;
+    metadata merged, so an auto-named object keeps the name the provider gave it."""
+    outputs, inputs = unwrap(r.outputs), unwrap(r.inputs)
+    props = {**outputs, **inputs}
+    if isinstance(outputs.get("metadata"), dict) and isinstance(inputs.get("metadata"), dict):
+        props["metadata"] = {**outputs["metadata"], **inputs["metadata"]}
+    return props
+
+
 def resources_of(rec: Recording) -> list[Res]:
     """The custom resources of a recording as the rules see them."""
     return [
@@ -29,8 +41,7 @@ def resources_of(rec: Recording) -> list[Res]:
             type=r.type,
             name=r.name,
             urn=r.urn,
-            # As CrossGuard's stack policies see them: the state (outputs), inputs as given.
-            props={**unwrap(r.outputs), **unwrap(r.inputs)},
+            props=_props(r),
             protect=bool(r.options.get("protect")),
             retain_on_delete=bool(r.options.get("retainOnDelete")),
         )

@@ -187,3 +187,17 @@ def cloud_secrets_read_by_their_workloads(resources: list[Res]) -> Iterator[tupl
             f"ServiceAccount {read.ksa[0]}/{read.ksa[1]} can read it through {read.identity}, "
             f"but it is for {', '.join(sorted(readers))} only",
         )
+
+
+def identity_one_federation(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """A managed identity trusts exactly one issuer and subject: a second federated credential on it
+    (another cluster, another ServiceAccount) lets that one act as the workload."""
+    by_identity: dict[str, list[Res]] = {}
+    for cred in resources:
+        if cred.type == "azure-native:managedidentity:FederatedIdentityCredential":
+            by_identity.setdefault(str(cred.props.get("resourceName", "")).lower(), []).append(cred)
+    for identity, creds in by_identity.items():
+        trusted = {(str(c.props.get("issuer")), str(c.props.get("subject"))) for c in creds}
+        if len(trusted) > 1:
+            for cred in creds:
+                yield cred, f"identity {identity!r} is trusted by {len(trusted)} issuer/subject pairs; keep one"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from fluxlit_secrets.policy.grants import (
     cloud_secrets_read_by_their_workloads,
+    identity_one_federation,
     identity_trust_one_subject,
     no_secret_build_args,
     secret_containers_protected,
@@ -42,6 +43,12 @@ class Rule:
 
 
 RULES: list[Rule] = [
+    Rule(
+        "identity-one-federation",
+        "A managed identity is federated with exactly one issuer and ServiceAccount.",
+        MANDATORY,
+        stack_check=identity_one_federation,
+    ),
     Rule(
         "cloud-secrets-read-by-their-workloads",
         "A cloud secret is readable only by the workload identities of the workloads it is for.",
