@@ -114,7 +114,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from fluxlit_secrets.engine.check import ages, evaluate, resources_of
+    from fluxlit_secrets.engine.check import ages, disposable_note, evaluate, resources_of
     from fluxlit_secrets.engine.run import run_stack
 
     recording = run_stack(args.project_dir, args.stack)
@@ -124,6 +124,9 @@ def _check(args: argparse.Namespace) -> int:
     for f in ages(recording, _dt.date.today()):
         level = "mandatory" if f.mandatory else "advisory"
         lines.append((level, f"{level}  secret-age  {f.message}"))
+    note = disposable_note(recording)
+    if note:
+        lines.append(("advisory", f"advisory  disposable  {note}"))
     for _, line in sorted(lines, key=lambda item: item[0] != "mandatory"):
         print(line)
     mandatory = sum(level == "mandatory" for level, _ in lines)

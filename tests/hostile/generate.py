@@ -381,6 +381,10 @@ CASES = {
         ),
         "secrets.b.consumers.gateway.name",
     ),
+    "two-secrets-one-default-name": (
+        stack(secrets={"jwt": {"kind": "jwt-hs256"}, "jwt2": {"kind": "jwt-hs256"}}, oidc=False),
+        "secrets.jwt2.consumers.gateway.name",
+    ),
     # one value, one secret
     "config-key-shared-across-workloads": (
         stack(

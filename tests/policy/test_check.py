@@ -70,3 +70,15 @@ def test_the_pack_holds_one_policy_per_rule_with_its_level(monkeypatch) -> None:
     assert levels == {r.name: pulumi_policy.EnforcementLevel(r.level) for r in RULES}
     config = (ROOT / "policies" / "PulumiPolicy.yaml").read_text()
     assert "runtime:" in config and "python" in config
+
+
+def test_check_and_diff_say_a_stack_is_disposable_and_what_loses_protection(tmp_path, capsys) -> None:
+    assert main(["synth", "--stack", "dev", "--out", str(tmp_path / "base")]) == 0
+    capsys.readouterr()
+    main(["check", "--stack", "dev"])
+    out = capsys.readouterr().out
+    assert "advisory  disposable  stack dev is disposable: " in out and "`pulumi destroy`" in out
+    assert main(["diff", "--stack", "dev", "--base", str(tmp_path / "base")]) == 0
+    assert "note: stack dev is disposable" in capsys.readouterr().out
+    main(["check", "--stack", "staging-aws"])
+    assert "disposable" not in capsys.readouterr().out

@@ -62,6 +62,37 @@ def evaluate(resources: list[Res], rules: list[Rule] = RULES) -> list[Violation]
     return found
 
 
+PROTECTED_KINDS = (
+    "aws:secretsmanager/secret:Secret",
+    "gcp:secretmanager/secret:Secret",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Secret",
+    "random:index/randomPassword:RandomPassword",
+)
+
+
+def _tags(r: Registration) -> dict[str, Any]:
+    tags = r.inputs.get("tags") or r.inputs.get("labels") if isinstance(r.inputs, dict) else None
+    return tags if isinstance(tags, dict) else {}
+
+
+def disposable_note(rec: Recording) -> str | None:
+    """What loses protection on a stack marked disposable (None for a protected stack)."""
+    model = model_of(rec.config, rec.stack, str(rec.config.path))
+    tagged = any(str(_tags(r).get("disposable")) == "true" for r in rec.registrations)
+        )
+        == "true"
+        for r in rec.registrations
+    )
+    if not (model is not None and model.disposable) and not tagged:
+        return None
+    exposed = [r for r in rec.registrations if r.type in PROTECTED_KINDS and not r.options.get("protect")]
+    return (
+        f"stack {rec.stack} is disposable: {len(exposed)} values of record and secret containers are not protected, "
+        "so `pulumi destroy` (or a rename) deletes them; remove `disposable: true` for a stack that matters"
+    )
+
+
 def ages(rec: Recording, today: _dt.date) -> list[AgeFinding]:
     """Secret ages from the stack file's declarations (none for a stack without `fluxlit-secrets:app`)."""
     model = model_of(rec.config, rec.stack, str(rec.config.path))

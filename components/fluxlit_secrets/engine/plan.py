@@ -32,6 +32,8 @@ class Plan:
     restart: list[tuple[str, str, str]] = field(default_factory=list)  # (workload, trigger before, after)
     stay: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    #: Lines a reviewer must read besides the changes (a disposable stack).
+    notes: list[str] = field(default_factory=list)
 
     def of(self, action: str) -> list[Change]:
         """The changes of one action."""
@@ -96,7 +98,7 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
 
 def format_plan(p: Plan, title: str) -> str:
     """The plan as a reviewer reads it."""
-    lines = [title]
+    lines = [title, *(f"  note: {n}" for n in p.notes)]
     if p.restart:
         lines.append("  restart:")
         for workload, was, now in p.restart:

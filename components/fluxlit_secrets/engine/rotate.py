@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxlit_secrets.engine import render
+from fluxlit_secrets.engine.check import disposable_note
 from fluxlit_secrets.engine.plan import Plan, format_plan, plan
 from fluxlit_secrets.engine.project import ProjectError, load_project, load_stack_config
 from fluxlit_secrets.engine.run import run_stack
@@ -79,7 +80,11 @@ def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:
         raise ProjectError(
             f"{base_file}: not a synth output ({type(exc).__name__}); run synth --out {base} first"
         ) from None
-    return plan(before, _resources(project_dir, stack))
+    rec = run_stack(project_dir, stack)
+    result = plan(before, render.resources_json(rec))
+    note = disposable_note(rec)
+    result.notes += [note] if note else []
+    return result
 
 
 __all__ = ["RotateResult", "diff", "format_plan", "rotate"]

@@ -75,8 +75,8 @@ def fluxlit_reads_as(name: str) -> str | None:
     """The FluxLit setting `name` is read as, if any: FluxlitSettings matches env var and secret
     file names case-insensitively, so `fluxlit_jwt_hs256_secret` is FLUXLIT_JWT_HS256_SECRET."""
     folded = name.casefold()
-    for known in (*GATEWAY_ONLY_NAMES, *RUNTIME_ENV_NAMES):
-        if known.startswith("FLUXLIT_") and known.casefold() == folded:
+    for known in (*GATEWAY_ONLY_NAMES, *(n for n in RUNTIME_ENV_NAMES if n.startswith("FLUXLIT_"))):
+        if known.casefold() == folded:
             return known
     return None
 

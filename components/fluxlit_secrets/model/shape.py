@@ -98,16 +98,16 @@ class Node:
 
     def has(self, field: str) -> bool:
         """True when `field` is set (to anything but None)."""
-        return self.value.get(self.shape.spell(field)) is not None
+        return isinstance(self.value, Mapping) and self.value.get(self.shape.spell(field)) is not None
 
     def get(self, field: str, default: Any = None) -> Any:
         """The raw value of `field`, or `default` when absent or None."""
-        value = self.value.get(self.shape.spell(field))
+        value = self.value.get(self.shape.spell(field)) if isinstance(self.value, Mapping) else None
         return default if value is None else value
 
     def field(self, field: str, default: Any = _MISSING) -> "Node":
-        """A child node for `field` (its value `default` when absent)."""
-        value = self.value.get(self.shape.spell(field))
+        """A child node for `field` (its value `default` when absent, or when this node holds none)."""
+        value = self.value.get(self.shape.spell(field)) if isinstance(self.value, Mapping) else None
         if value is None and default is not _MISSING:
             value = default
         return Node(self.shape, (*self.path, self.shape.spell(field)), value)
