@@ -80,10 +80,6 @@ def disposable_note(rec: Recording) -> str | None:
     """What loses protection on a stack marked disposable (None for a protected stack)."""
     model = model_of(rec.config, rec.stack, str(rec.config.path))
     tagged = any(str(_tags(r).get("disposable")) == "true" for r in rec.registrations)
-        )
-        == "true"
-        for r in rec.registrations
-    )
     if not (model is not None and model.disposable) and not tagged:
         return None
     exposed = [r for r in rec.registrations if r.type in PROTECTED_KINDS and not r.options.get("protect")]
