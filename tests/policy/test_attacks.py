@@ -113,6 +113,14 @@ ATTACKS: dict[str, tuple[str, str, str]] = {
         'fluxlit/admin-portal/test/jwt-??????"}]}))',
         "cloud-secrets-read-by-their-workloads",
     ),
+    "aws-customer-policy-attached-to-streamlit": (
+        "aws",
+        'import pulumi_aws as aws\n'
+        'p = aws.iam.Policy("more", policy=json.dumps({"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", '
+        '"Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/admin-portal/test/jwt-??????"}]}))\n'
+        'aws.iam.RolePolicyAttachment("more", role="admin-portal_test_streamlit", policy_arn=p.arn)',
+        "cloud-secrets-read-by-their-workloads",
+    ),
     "aws-app-prefix-wildcard": (
         "aws",
         "import pulumi_aws as aws\n"

@@ -22,10 +22,15 @@ class NameRule:
 def check_secret_names(
     model: AppModel, secrets: Node, rule: NameRule, name_of: Callable[[AppModel, SecretModel], str]
 ) -> None:
-    """Refuse a secret whose store name is too long or has characters the store refuses."""
+    """Refuse a secret whose store name is too long, has characters the store refuses, or is the
+    name of another secret of the stack."""
+    taken: dict[str, str] = {}
     for s in model.secrets:
         name = name_of(model, s)
         node = secrets.child_raw(s.name)
+        owner = taken.setdefault(name.casefold(), s.name)
+        if owner != s.name:
+            node.fail(f"its {rule.what} is the one of secret {owner!r}", "give each secret a name of its own")
         if len(name) > rule.most:
             node.fail(
                 f"its {rule.what} {shown(name, 80)} is longer than {rule.most} characters",

@@ -7,9 +7,11 @@ import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from fluxlit_secrets.model.labels import MANAGED_BY, READERS_TAG, WORKLOAD_LABEL
 from fluxlit_secrets.policy.iam import (
+    AWS_BROAD_MANAGED,
     AZURE_GRANTERS,
     AZURE_READERS,
     allows_secret_read,
@@ -17,6 +19,7 @@ from fluxlit_secrets.policy.iam import (
     azure_scope,
     gcp_policy_bindings,
     gcp_reads_secrets,
+    managed_policy_name,
     statements,
 )
 from fluxlit_secrets.policy.model import Res, as_list
@@ -42,6 +45,31 @@ def _ksa(pattern: re.Pattern[str], text: str) -> Ksa | None:
     return (m.group(1), m.group(2)) if m else None
 
 
+def _aws_role_documents(resources: list[Res], roles: dict[str, Res]) -> Iterator[tuple[str, Any]]:
+    """(role name, policy document) for inline policies, attached customer policies and managed ones."""
+    policies = {str(r.props.get("arn") or ""): r for r in resources if r.type == "aws:iam/policy:Policy"}
+    policies |= {str(r.props.get("name") or r.name): r for r in resources if r.type == "aws:iam/policy:Policy"}
+    everything = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    for r in resources:
+        role = str(r.props.get("role", "")).rsplit("/", 1)[-1].split(":")[0]
+        if r.type == "aws:iam/rolePolicy:RolePolicy":
+            yield role, r.props.get("policy")
+        elif r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            arn = str(r.props.get("policyArn", ""))
+            if managed_policy_name(arn) in AWS_BROAD_MANAGED:
+                yield role, everything
+            elif arn in policies or arn.rsplit("/", 1)[-1] in policies:
+                yield role, (policies.get(arn) or policies[arn.rsplit("/", 1)[-1]]).props.get("policy")
+    for name, role_res in roles.items():
+        for inline in role_res.props.get("inlinePolicies") or []:
+            if isinstance(inline, dict):
+                yield name, inline.get("policy")
+        if any(
+            managed_policy_name(str(a)) in AWS_BROAD_MANAGED for a in as_list(role_res.props.get("managedPolicyArns"))
+        ):
+            yield name, everything
+
+
 def _aws(resources: list[Res]) -> Iterator[CloudRead]:
     roles = {str(r.props.get("name") or r.name): r for r in resources if r.type == "aws:iam/role:Role"}
     ksas: dict[str, set[Ksa]] = {name: set() for name in roles}
@@ -55,9 +83,8 @@ def _aws(resources: list[Res]) -> Iterator[CloudRead]:
         assumed = str(assoc.props.get("roleArn", "")).rsplit("/", 1)[-1]
         ksas.setdefault(assumed, set()).add((str(assoc.props.get("namespace")), str(assoc.props.get("serviceAccount"))))
     secrets = [r for r in resources if r.type == "aws:secretsmanager/secret:Secret"]
-    for policy in (r for r in resources if r.type == "aws:iam/rolePolicy:RolePolicy"):
-        role = str(policy.props.get("role", "")).rsplit("/", 1)[-1].split(":")[0]
-        for st in statements(policy.props.get("policy")):
+    for role, document in _aws_role_documents(resources, roles):
+        for st in statements(document):
             if not allows_secret_read(st):
                 continue
             patterns = [str(p) for p in as_list(st.get("Resource"))]

@@ -44,6 +44,12 @@ def role(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tup
     }
 
 
+def policy(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+    name = auto_name(inputs, "name", logical, seed)
+    arn = f"arn:aws:iam::{ctx['aws_account']}:policy/{name}"
+    return arn, {"arn": arn, "name": name, "policyId": "ANPA" + chars(seed, 17, ALNUM[:26] + "234567")}
+
+
 def role_policy(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
     name = auto_name(inputs, "name", logical, seed)
     return f"{inputs.get('role')}:{name}", {"name": name}
@@ -62,6 +68,7 @@ FAKES: dict[str, Fake] = {
     "aws:secretsmanager/secretVersion:SecretVersion": secret_version,
     "aws:iam/role:Role": role,
     "aws:iam/rolePolicy:RolePolicy": role_policy,
+    "aws:iam/policy:Policy": policy,
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": pod_identity,
 }
 #: Inputs whose change makes the provider replace the resource.
