@@ -115,7 +115,7 @@ ATTACKS: dict[str, tuple[str, str, str]] = {
     ),
     "aws-customer-policy-attached-to-streamlit": (
         "aws",
-        'import pulumi_aws as aws\n'
+        "import pulumi_aws as aws\n"
         'p = aws.iam.Policy("more", policy=json.dumps({"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", '
         '"Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/admin-portal/test/jwt-??????"}]}))\n'
         'aws.iam.RolePolicyAttachment("more", role="admin-portal_test_streamlit", policy_arn=p.arn)',
