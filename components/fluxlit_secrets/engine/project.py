@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from fluxlit_secrets.engine.typedconfig import Declared, check_stack, declarations
-from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean, one_line
+from fluxlit_secrets.engine.yamlfile import FileError, load_yaml
+from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean
 
 
-class ProjectError(FluxlitSecretsError):
+class ProjectError(FileError):
     """The project or stack cannot be read (missing file, bad YAML, unknown stack)."""
 
 
@@ -56,20 +54,8 @@ class StackConfig:
     path: Path
 
 
-def _yaml() -> YAML:
-    return YAML(typ="safe", pure=True)
-
-
 def _load(path: Path, text: str | None = None) -> Any:
-    try:
-        return _yaml().load(path.read_text(encoding="utf-8") if text is None else text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{path}: cannot be read ({one_line(str(exc))})") from None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ProjectError(f"{path}: {one_line(str(problem))}{where}; fix the YAML syntax") from None
+    return load_yaml(path, text)
 
 
 def load_project(root: str | Path) -> Project:

@@ -1,0 +1,96 @@
+"""The one YAML loader every command uses for project and stack files, hardened against hostile
+input: a size limit, no aliases (the Pulumi CLI never writes one; an alias bomb expands without
+bound), a nesting limit, and numbers or dates out of range, each refused in one line, fast."""
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+
+from fluxlit_secrets.errors import FluxlitSecretsError, one_line
+
+#: Largest project or stack file read (a stack file is a few KiB).
+MAX_BYTES = 256 * 1024
+#: Deepest nesting of mappings and sequences (the deepest stack config nests five levels).
+MAX_DEPTH = 32
+
+
+class FileError(FluxlitSecretsError):
+    """A project, stack or output file cannot be used (missing, unreadable, hostile, a symlink...)."""
+
+
+def read_text(path: Path) -> str:
+    """A small UTF-8 text file, read without following a symlink at its own name."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise FileError(_os_problem(path, exc, "read")) from None
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FileError(f"{path}: larger than {MAX_BYTES // 1024} KiB; a stack file is a few KiB, check it")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FileError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
+
+
+def _os_problem(path: Path, exc: OSError, verb: str) -> str:
+    reasons = {
+        errno.ENOENT: "does not exist",
+        errno.EACCES: f"cannot be {verb} (permission denied); check its mode and owner",
+        errno.EPERM: f"cannot be {verb} (permission denied); check its mode and owner",
+        errno.ELOOP: "is a symbolic link; use the file itself",
+        errno.EISDIR: "is a folder, not a file",
+        errno.ENOTDIR: "has a file where a folder should be in its path",
+        errno.EROFS: "is on a read-only file system",
+        errno.ENOSPC: "no space left on the device",
+    }
+    return f"{path}: {reasons.get(exc.errno or 0, one_line(exc.strerror or str(exc)))}"
+
+
+def check_events(path: Path, text: str) -> None:
+    """Refuse aliases and deep nesting before anything is built (the event stream is not recursive)."""
+    depth = 0
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, AliasEvent):
+                raise FileError(f"{path}: line {_line(event)}: YAML aliases (*name) are not accepted in stack files")
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise FileError(f"{path}: line {_line(event)}: nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError as exc:
+        raise FileError(_syntax(path, exc)) from None
+
+
+def _line(event: Any) -> int:
+    mark = getattr(event, "start_mark", None)
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+def _syntax(path: Path, exc: YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    return f"{path}: {one_line(str(problem))}{where}; fix the YAML syntax"
+
+
+def load_yaml(path: Path, text: str | None = None) -> Any:
+    """Parse a project or stack file (`text` stands in for its content)."""
+    text = read_text(path) if text is None else text
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise FileError(f"{path}: larger than {MAX_BYTES // 1024} KiB")
+    check_events(path, text)
+    try:
+        return YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        raise FileError(_syntax(path, exc)) from None
+    except (ValueError, OverflowError, RecursionError):
+        raise FileError(f"{path}: holds a number or a date out of range; check the values") from None
