@@ -6,15 +6,17 @@ import argparse
 import datetime as _dt
 import gc
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
 from fluxlit_secrets.model.secretish import redact_text
 
-#: Exit codes: success, a finding or failure, a usage or config mistake.
-OK, FAILED, USAGE = 0, 1, 2
+#: Exit codes: success, a finding or internal failure, a usage or config mistake, interrupted.
+OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -137,19 +139,35 @@ def _check(args: argparse.Namespace) -> int:
 COMMANDS = {"synth": _synth, "rotate": _rotate, "diff": _diff, "check": _check}
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, handled like SIGINT: the run stops where it is, files stay whole."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; config mistakes exit 2 with one line on stderr, never a traceback."""
+    """Run the CLI: exit 0 on success, 1 on a mandatory finding (or an internal error), 2 with one
+    line on stderr for every mistake a user can fix, 130 when interrupted; never a traceback."""
     args = _parser().parse_args(argv)
     # A short-lived process that allocates many small objects: cyclic GC passes only cost time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         return COMMANDS[args.command](args)
     except FluxlitSecretsError as exc:
         print(f"error: {redact_text(one_line(str(exc)))}", file=sys.stderr)
         return USAGE
-    except KeyboardInterrupt:
-        return FAILED
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else Path(".")
+        print(f"error: {redact_text(os_problem(where, exc, 'used'))}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Interrupted) else "interrupted"
+        print(f"error: {what}; every file is as it was or complete (a write is all or nothing)", file=sys.stderr)
+        return INTERRUPTED
     except Exception as exc:
         if os.environ.get("FLUXLIT_SECRETS_TRACEBACK"):
             raise
@@ -160,8 +178,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return FAILED
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         if gc_was_enabled:
             gc.enable()
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def entry() -> None:

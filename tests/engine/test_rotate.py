@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -63,23 +64,66 @@ def test_rotate_writes_only_the_generation_and_date_lines(project: Path, capsys)
     assert changed == [
         "-       generation: 1",
         "+       generation: 2",
-        f"+       rotatedAt: '{dt.date.today().isoformat()}'",
+        f"+       rotatedAt: {dt.date.today().isoformat()}",
     ]
     assert main(["rotate", "--stack", "dev", "jwt", "--project-dir", str(project)]) == 0
     assert "generation: 3" in path.read_text() and path.read_text().count("rotatedAt") == 1
 
 
+EVERY_STACK_FILE = sorted(
+    {*STACK_FILES, *(ROOT / "tests").rglob("Pulumi.*.yaml"), *(ROOT / "examples").rglob("Pulumi.*.yaml")}
+)
+
+
+def _generated(text: str) -> list[str]:
+    from ruamel.yaml import YAML
+
+    try:
+        config = (YAML(typ="safe", pure=True).load(text) or {}).get("config") or {}
+        secrets = config.get("fluxlit-secrets:secrets") or config.get("secrets") or {}
+        return [n for n, s in secrets.items() if isinstance(s, dict) and s.get("kind") in ("jwt-hs256", "oidc-bff")]
+    except Exception:
+        return []
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"], ids=["lf", "crlf"])
 @pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: p.name)
-def test_round_trip_keeps_every_stack_file_byte_for_byte(path: Path) -> None:
-    text = path.read_text()
+def test_a_rotation_changes_only_the_rotated_lines_in_either_line_ending(path: Path, ending: str) -> None:
+    text = path.read_text().replace("\n", ending)
+    names = _generated(text)
+    assert names, "every sample stack has a generated secret"
+    new = bump_generations(text, names, TODAY)
+    old_lines, new_lines = text.splitlines(keepends=True), new.splitlines(keepends=True)
+    assert all(line.endswith(ending) for line in new_lines), "no line ending changed"
+    changed = [ln for ln in new_lines if ln not in old_lines] + [ln for ln in old_lines if ln not in new_lines]
+    assert changed and all(re.search(r"\b(generation|rotatedAt):", ln) for ln in changed)
     assert bump_generations(text, [], TODAY) == text
+
+
+@pytest.mark.parametrize("path", EVERY_STACK_FILE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_stack_file_round_trips_byte_for_byte(path: Path) -> None:
+    for ending in ("\n", "\r\n"):
+        text = path.read_text(encoding="utf-8").replace("\n", ending)
+        assert bump_generations(text, [], TODAY) == text
+        names = _generated(text)
+        if names:
+            new = bump_generations(text, names, TODAY)
+            assert new.count(ending) >= text.count(ending)
+
+
+def test_a_file_without_a_final_newline_keeps_it_so() -> None:
+    text = "config:\n  fluxlit-secrets:secrets:\n    jwt:\n      kind: jwt-hs256"
+    assert bump_generations(text, ["jwt"], TODAY) == (
+        "config:\n  fluxlit-secrets:secrets:\n    jwt:\n      kind: jwt-hs256\n"
+        "      generation: 2\n      rotatedAt: 2026-11-27"
+    )
 
 
 def test_a_flow_style_entry_stays_flow_style() -> None:
     text = "config:\n  fluxlit-secrets:secrets:\n    jwt: {kind: jwt-hs256}  # the key\n"
     assert bump_generations(text, ["jwt"], TODAY) == (
         "config:\n  fluxlit-secrets:secrets:\n"
-        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: '2026-11-27'} # the key\n"
+        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: 2026-11-27}  # the key\n"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from fluxlit_secrets.engine.typedconfig import Declared, check_stack, declarations
 from fluxlit_secrets.engine.yamlfile import FileError, load_yaml
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean
+
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 
 
 class ProjectError(FileError):
@@ -34,7 +37,13 @@ class Project:
         return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in self.stack_dir.glob("Pulumi.*.yaml"))
 
     def stack_file(self, stack: str) -> Path:
-        """Path of `Pulumi.<stack>.yaml`, or a ProjectError listing the stacks that exist."""
+        """Path of `Pulumi.<stack>.yaml`, or a ProjectError listing the stacks that exist. The name is
+        checked before any file is opened: it cannot reach outside the stack folder."""
+        if not STACK_NAME.fullmatch(stack) or stack.startswith("."):
+            raise ProjectError(
+                f"{stack!r} is not a stack name; use letters, digits, '-', '_' and '.' (stacks here: "
+                f"{', '.join(self.stacks()) or 'none'})"
+            )
         path = self.stack_dir / f"Pulumi.{stack}.yaml"
         if not path.is_file():
             have = self.stacks()

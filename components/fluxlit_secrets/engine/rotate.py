@@ -8,11 +8,13 @@ from typing import Any
 
 from fluxlit_secrets.engine import render
 from fluxlit_secrets.engine.check import disposable_note
+from fluxlit_secrets.engine.files import check_writable, exclusive, replace_atomically
 from fluxlit_secrets.engine.plan import Plan, format_plan, plan
-from fluxlit_secrets.engine.project import ProjectError, load_project, load_stack_config
+from fluxlit_secrets.engine.project import Project, ProjectError, load_project, load_stack_config
 from fluxlit_secrets.engine.run import run_stack
 from fluxlit_secrets.engine.stackfile import bump_generations
 from fluxlit_secrets.engine.stackmodel import model_of
+from fluxlit_secrets.engine.yamlfile import read_text
 from fluxlit_secrets.errors import ConfigError, did_you_mean
 from fluxlit_secrets.model.shape import NAMESPACE
 
@@ -40,8 +42,25 @@ def rotate(
     today = today or _dt.date.today()
     project = load_project(project_dir)
     path = project.stack_file(stack)
-    text = path.read_text(encoding="utf-8")
-    config = load_stack_config(project, stack)
+    if dry_run:
+        return _rotate(project_dir, project, stack, path, secrets, today, write=False)
+    check_writable(path)
+    with exclusive(path):  # read, plan and write under one lock: a concurrent rotation waits, then re-reads
+        return _rotate(project_dir, project, stack, path, secrets, today, write=True)
+
+
+def _rotate(
+    project_dir: str | Path,
+    project: Project,
+    stack: str,
+    path: Path,
+    secrets: list[str],
+    today: _dt.date,
+    *,
+    write: bool,
+) -> RotateResult:
+    text = read_text(path)
+    config = load_stack_config(project, stack, text)
     spec = model_of(config, stack, str(path))
     if spec is None:
         raise ProjectError(f"{path}: no {NAMESPACE}:app here; rotate works on stacks of the SecretLifecycle program")
@@ -58,28 +77,32 @@ def rotate(
     configured = [s for s in chosen if s.source == "config"]
     new_text = bump_generations(text, generated, today) if generated else text
     overrides = {s.config_key: f"(a new value for {s.config_key})" for s in configured if s.config_key}
-    before = _resources(project_dir, stack)
+    before = _resources(project_dir, stack, stack_text=text)
     after = _resources(project_dir, stack, stack_text=new_text, overrides=overrides)
     commands = []
     for s in configured:
         key = s.config_key or ""
         short = key.split(":", 1)[1] if key.startswith(f"{project.name}:") else key
         commands.append(f"pulumi config set --secret --stack {stack} {short} '<new value>'")
-    written = bool(generated) and not dry_run
+    written = bool(generated) and write
     if written:
-        path.write_text(new_text, encoding="utf-8")
+        replace_atomically(path, new_text)
     return RotateResult(plan=plan(before, after), text=new_text, written=written, commands=commands)
 
 
 def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:
     """The plan from a saved synth output (its resources.json) to the current program."""
     base_file = Path(base) / "resources.json"
-    try:
-        before = json.loads(base_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    if not base_file.is_file():
         raise ProjectError(
-            f"{base_file}: not a synth output ({type(exc).__name__}); run synth --out {base} first"
-        ) from None
+            f"{base}: holds no resources.json; run `fluxlit-secrets synth --stack {stack} --out {base}` first"
+        )
+    try:
+        before = json.loads(read_text(base_file))
+    except ValueError:
+        before = None
+    if not isinstance(before, list):
+        raise ProjectError(f"{base_file}: is not a synth output; run `fluxlit-secrets synth --out {base}` again")
     rec = run_stack(project_dir, stack)
     result = plan(before, render.resources_json(rec))
     note = disposable_note(rec)

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fluxlit_secrets.engine import render
+from fluxlit_secrets.engine.files import prepare_out, write_outputs
 from fluxlit_secrets.engine.mocks import ProviderMocks
+from fluxlit_secrets.engine.project import load_project
 from fluxlit_secrets.engine.run import Recording, run_stack
 
 
@@ -29,12 +31,16 @@ def synth(
 ) -> SynthResult:
     """Evaluate `stack` of the project through mocks (as `pulumi preview` with `preview`) and write
     resources.json, outputs.json, manifests.yaml and report.md under `out_dir`."""
+    project = load_project(project_dir)
+    out = Path(out_dir) if out_dir is not None else project.root / "build" / "synth" / stack
+    prepare_out(out)  # a refused run leaves no previous, complete-looking outputs behind
     rec = run_stack(project_dir, stack, mocks=mocks, preview=preview)
-    out = Path(out_dir) if out_dir is not None else rec.project.root / "build" / "synth" / stack
-    out.mkdir(parents=True, exist_ok=True)
     objects = render.manifests(rec)
-    (out / "resources.json").write_text(render.write_json(render.resources_json(rec)), encoding="utf-8")
-    (out / "outputs.json").write_text(render.write_json(render.outputs_json(rec)), encoding="utf-8")
-    (out / "manifests.yaml").write_text(render.dump_yaml(objects), encoding="utf-8")
-    (out / "report.md").write_text(render.report_md(rec, objects), encoding="utf-8")
+    files = {
+        "resources.json": render.write_json(render.resources_json(rec)),
+        "outputs.json": render.write_json(render.outputs_json(rec)),
+        "manifests.yaml": render.dump_yaml(objects),
+        "report.md": render.report_md(rec, objects),
+    }
+    write_outputs(out, files)
     return SynthResult(recording=rec, out_dir=out, summary=render.summary(rec, objects))

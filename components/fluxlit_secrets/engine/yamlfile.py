@@ -28,7 +28,7 @@ def read_text(path: Path) -> str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        raise FileError(_os_problem(path, exc, "read")) from None
+        raise FileError(os_problem(path, exc, "read")) from None
     with os.fdopen(fd, "rb") as handle:
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
@@ -39,7 +39,8 @@ def read_text(path: Path) -> str:
         raise FileError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
 
 
-def _os_problem(path: Path, exc: OSError, verb: str) -> str:
+def os_problem(path: Path, exc: OSError, verb: str) -> str:
+    """One line for an OS error on `path`: what is wrong and what to do, no exception name."""
     reasons = {
         errno.ENOENT: "does not exist",
         errno.EACCES: f"cannot be {verb} (permission denied); check its mode and owner",
