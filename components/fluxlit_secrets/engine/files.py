@@ -46,7 +46,8 @@ def check_writable(path: Path) -> None:
     """Refuse to replace a stack file that is a symbolic link or read-only."""
     if path.is_symlink():
         raise FileError(f"{path}: is a symbolic link; rotate edits the file itself, point the stack at the real file")
-    if not os.access(path, os.W_OK):
+    if not os.stat(path).st_mode & 0o222 or not os.access(path, os.W_OK):
+        # A file without write bits is read-only on purpose, even for root (who could write it).
         raise FileError(f"{path}: is read-only; make it writable (chmod u+w) to rotate, or use --dry-run")
 
 
@@ -86,6 +87,8 @@ def prepare_out(out: Path) -> None:
         raise FileError(f"{out}: is a symbolic link; synth writes a real folder, remove it or choose another --out")
     if out.exists() and not out.is_dir():
         raise FileError(f"{out}: is a file, not a folder; choose another --out")
+    if out.is_dir() and (not os.stat(out).st_mode & 0o222 or not os.access(out, os.W_OK)):
+        raise FileError(f"{out}: is read-only; make it writable (chmod u+w) or choose another --out")
     for parent in out.parents:
         if parent.exists() and not parent.is_dir():
             raise FileError(f"{parent}: is a file where --out needs a folder; choose another --out")

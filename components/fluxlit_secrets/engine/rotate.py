@@ -95,14 +95,14 @@ def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:
     base_file = Path(base) / "resources.json"
     if not base_file.is_file():
         raise ProjectError(
-            f"{base}: holds no resources.json; run `fluxlit-secrets synth --stack {stack} --out {base}` first"
+            f"{base}: holds no resources.json; run `fluxlit-secrets synth --stack {stack} --out` with this folder first"
         )
     try:
         before = json.loads(read_text(base_file))
     except ValueError:
         before = None
     if not isinstance(before, list):
-        raise ProjectError(f"{base_file}: is not a synth output; run `fluxlit-secrets synth --out {base}` again")
+        raise ProjectError(f"{base_file}: is not a synth output; run `fluxlit-secrets synth` into that folder again")
     rec = run_stack(project_dir, stack)
     result = plan(before, render.resources_json(rec))
     note = disposable_note(rec)
