@@ -19,8 +19,19 @@ from fluxlit_secrets.model.secretish import redact_text
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fluxlit-secrets")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--stack", required=True, help="stack name (stacks/Pulumi.NAME.yaml)")
+    p.add_argument(
+        "--stack", required=True, help="stack name: its file is Pulumi.NAME.yaml in the project's stackConfigDir"
+    )
     p.add_argument(
         "--project-dir", type=Path, default=Path("."), help="a Pulumi Python project (default: the current folder)"
     )
@@ -31,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="fluxlit-secrets",
         description="Offline tools for Pulumi stacks of FluxLit secrets (no Pulumi CLI, cloud or cluster needed).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     synth = sub.add_parser(
         "synth",

@@ -27,8 +27,9 @@ def test_dry_run_names_exactly_the_consumers_and_writes_nothing(project: Path, c
     out = capsys.readouterr().out
     assert (project / "stacks" / "Pulumi.dev.yaml").read_text() == before
     restart = out.split("restart:")[1].split("stay:")[0]
-    assert "gateway" in restart and "streamlit" not in restart
-    assert "stay:    streamlit" in out
+    # Named as `kubectl rollout status deployment/<name> -n <namespace>` needs them.
+    assert "admin-portal-dev/admin-portal-gateway [gateway]" in restart and "streamlit" not in restart
+    assert "stay:    admin-portal-dev/admin-portal-streamlit [streamlit]" in out
     assert "dry run: nothing written" in out
 
 

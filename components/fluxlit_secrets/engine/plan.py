@@ -34,6 +34,13 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     #: Lines a reviewer must read besides the changes (a disposable stack).
     notes: list[str] = field(default_factory=list)
+    #: Kubernetes `namespace/name` of each workload's Deployment (for `kubectl rollout status`).
+    names: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, workload: str) -> str:
+        """`namespace/name [workload]`, or the workload when its Deployment has no known name."""
+        name = self.names.get(workload)
+        return f"{name} [{workload}]" if name else workload
 
     def of(self, action: str) -> list[Change]:
         """The changes of one action."""
@@ -89,6 +96,9 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
         if r["type"] != "kubernetes:apps/v1:Deployment":
             continue
         previous = old.get(urn)
+        meta = _get(r.get("inputs"), "metadata") or {}
+        if meta.get("name"):
+            result.names[_workload(r)] = f"{meta.get('namespace') or 'default'}/{meta['name']}"
         if previous is None or _get(previous.get("inputs"), "spec.template") != _get(r.get("inputs"), "spec.template"):
             result.restart.append((_workload(r), _trigger(previous), _trigger(r)))
         else:
@@ -103,10 +113,10 @@ def format_plan(p: Plan, title: str) -> str:
         lines.append("  restart:")
         for workload, was, now in p.restart:
             detail = f"  {was or '(new)'} -> {now}" if (was or now) and was != now else ""
-            lines.append(f"    {workload}{detail}")
+            lines.append(f"    {p.shown(workload)}{detail}")
     else:
         lines.append("  restart: none")
-    lines.append("  stay:    " + (", ".join(p.stay) if p.stay else "none"))
+    lines.append("  stay:    " + (", ".join(p.shown(w) for w in p.stay) if p.stay else "none"))
     for action in ACTIONS:
         changes = p.of(action)
         lines.append(f"  {action}: {len(changes)}")
