@@ -26,6 +26,7 @@ from fluxlit_secrets.components import (
     WorkloadPodArgs,
 )
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError
+from fluxlit_secrets.workloads.merge import merge_pod_template
 
 __all__ = [
     "COMPONENTS",
@@ -53,4 +54,5 @@ __all__ = [
     "WorkloadIdentity",
     "WorkloadIdentityArgs",
     "WorkloadPodArgs",
+    "merge_pod_template",
 ]

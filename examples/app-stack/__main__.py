@@ -3,14 +3,13 @@
 import pulumi
 import pulumi_kubernetes as k8s
 
-from fluxlit_secrets import SecretLifecycle
+from fluxlit_secrets import SecretLifecycle, merge_pod_template
 
 config = pulumi.Config()
 secrets = SecretLifecycle(
     "shop",
     {
         "app": "shop",
-        "environment": pulumi.get_stack(),
         "namespace": "shop",
         "secrets": {
             "jwt": {"kind": "jwt-hs256", "generation": 1},
@@ -24,41 +23,30 @@ secrets = SecretLifecycle(
     },
 )
 
+# The app's own pod template; the fragment adds the ServiceAccount, the secret volume and mounts,
+# the restart annotation, the labels its NetworkPolicies select, and a pod security context whose
+# fsGroup makes the 0400 files readable by the app's non-root user.
+TEMPLATE = {
+    "metadata": {"labels": {"app": "shop-gateway"}},
+    "spec": {
+        "containers": [
+            {
+                "name": "gateway",
+                "image": "ghcr.io/acme/shop:2.0.1",
+                "command": ["uvicorn", "fluxlit.runtime:create_gateway_app", "--factory", "--host", "0.0.0.0"],
+                "env": [{"name": "FLUXLIT_APP", "value": "shop.main:app"}],
+            }
+        ]
+    },
+}
 gateway = secrets.pod_fragments.apply(lambda f: f["gateway"])
-labels = {"app": "shop-gateway"}
+template = gateway.apply(lambda g: merge_pod_template(g, TEMPLATE))
 k8s.apps.v1.Deployment(
     "shop-gateway",
-    metadata={"name": "shop-gateway", "namespace": secrets.namespace},
+    metadata={"name": "shop-gateway", "namespace": gateway.apply(lambda g: g["namespace"])},
     spec={
         "replicas": 2,
-        "selector": {"matchLabels": labels},
-        "template": {
-            "metadata": {
-                "labels": labels,
-                "annotations": gateway.apply(lambda g: g["podAnnotations"]),  # the restart trigger
-            },
-            "spec": {
-                "serviceAccountName": gateway.apply(lambda g: g["serviceAccountName"]),
-                "automountServiceAccountToken": False,
-                "containers": [
-                    {
-                        "name": "gateway",
-                        "image": "ghcr.io/acme/shop:2.0.1",
-                        "command": [
-                            "uvicorn",
-                            "fluxlit.runtime:create_gateway_app",
-                            "--factory",
-                            "--host",
-                            "0.0.0.0",
-                            "--port",
-                            "8000",
-                        ],
-                        "env": gateway.apply(lambda g: [{"name": "FLUXLIT_APP", "value": "shop.main:app"}, *g["env"]]),
-                        "volumeMounts": gateway.apply(lambda g: g["volumeMounts"]),
-                    }
-                ],
-                "volumes": gateway.apply(lambda g: g["volumes"]),
-            },
-        },
+        "selector": {"matchLabels": {"app": "shop-gateway"}},
+        "template": template,
     },
 )

@@ -16,12 +16,13 @@ from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVer
 from fluxlit_secrets.components.workloads import FluxLitWorkloads
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.model.app import AppModel, SecretModel
+from fluxlit_secrets.model.app import AppModel, DeploymentsModel, SecretModel
 from fluxlit_secrets.model.labels import MANAGED_BY, WORKLOAD_LABEL, workload_labels
 from fluxlit_secrets.model.parse import parse_args
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX
 from fluxlit_secrets.workloads import PodInputs
 from fluxlit_secrets.workloads.netpol import network_policies
+from fluxlit_secrets.workloads.podspec import pod_security_context
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class SecretLifecycle(pulumi.ComponentResource):
     restart_triggers: pulumi.Output[dict[str, str]]
     """Restart trigger per workload; it changes only when that workload's secrets rotate."""
     pod_fragments: pulumi.Output[dict[str, Any]]
-    """Per workload: serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels."""
+    """Per workload: namespace, serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels,
+    podSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
 
     def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         self._construct(name, lifecycle_from_args(args, name), opts)
@@ -251,8 +253,11 @@ class SecretLifecycle(pulumi.ComponentResource):
         deliveries: dict[str, WorkloadDelivery],
     ) -> None:
         model = self.model
+        uid = model.deployments.run_as_user if model.deployments else DeploymentsModel(image="x").run_as_user
         fragments = {
             w: pulumi.Output.all(
+                namespace=given_name(ns, model.namespace),
+                podSecurityContext=pod_security_context(uid),
                 serviceAccountName=pod.service_account_name,
                 volumes=pod.volumes,
                 volumeMounts=pod.volume_mounts,
