@@ -24,6 +24,7 @@ from fluxlit_secrets.components import (
     WorkloadIdentity,
     WorkloadIdentityArgs,
     WorkloadPodArgs,
+    stack_args,
 )
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError
 from fluxlit_secrets.workloads.merge import merge_pod_template
@@ -55,4 +56,5 @@ __all__ = [
     "WorkloadIdentityArgs",
     "WorkloadPodArgs",
     "merge_pod_template",
+    "stack_args",
 ]

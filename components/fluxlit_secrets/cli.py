@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
-from fluxlit_secrets.model.secretish import redact_text
+from fluxlit_secrets.model.secretish import redact_key, redact_text
 
 #: Exit codes: success, a finding or internal failure, a usage or config mistake, interrupted.
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
@@ -128,7 +128,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from fluxlit_secrets.engine.check import ages, disposable_note, evaluate, resources_of
+    from fluxlit_secrets.engine.check import ages, disposable_note, evaluate, plaintext_config, resources_of
     from fluxlit_secrets.engine.run import run_stack
 
     recording = run_stack(args.project_dir, args.stack)
@@ -138,6 +138,14 @@ def _check(args: argparse.Namespace) -> int:
     for f in ages(recording, _dt.date.today()):
         level = "mandatory" if f.mandatory else "advisory"
         lines.append((level, f"{level}  secret-age  {f.message}"))
+    for key in plaintext_config(recording):
+        lines.append(
+            (
+                "mandatory",
+                f"mandatory  plaintext-config  {redact_key(key)}: a secret-looking value in plain text; "
+                "set it again with `pulumi config set --secret`",
+            )
+        )
     note = disposable_note(recording)
     if note:
         lines.append(("advisory", f"advisory  disposable  {note}"))

@@ -131,6 +131,25 @@ def web_trust(condition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+FLUXLIT_MOUNT = {"name": "sv", "mountPath": "/var/run/secrets/fluxlit", "readOnly": True}
+
+
+def fluxlit_files() -> dict[str, Any]:
+    return file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "FLUXLIT_JWT_HS256_SECRET"}])
+
+
+def fs_group(resource: tuple[str, dict[str, Any]], group: int | None) -> tuple[str, dict[str, Any]]:
+    spec = resource[1]["spec"]["template"]["spec"]
+    spec["securityContext"] = {"runAsNonRoot": True, "runAsUser": 10001, **({"fsGroup": group} if group else {})}
+    return resource
+
+
+def reads_dir(resource: tuple[str, dict[str, Any]], reads: bool) -> tuple[str, dict[str, Any]]:
+    if reads:
+        resource[1]["spec"]["template"]["metadata"]["annotations"]["fluxlit-secrets/secrets-dir"] = "read"
+    return resource
+
+
 def federation(issuer: str, subject: str) -> tuple[str, dict[str, Any]]:
     fed = {"resourceName": "id-shop", "issuer": issuer, "subject": subject, "audiences": ["api://AzureADTokenExchange"]}
     return "azure-native:managedidentity:FederatedIdentityCredential", fed
@@ -366,6 +385,21 @@ CASES = [
                 },
             )
         ],
+    ),
+    (
+        "pod-namespace-matches-its-secrets",
+        [deployment(volumes=[file_volume(0o400)]), secret("s", {"K": "v"})],
+        [deployment(volumes=[file_volume(0o400)], namespace="other"), secret("s", {"K": "v"})],
+    ),
+    (
+        "secret-files-readable-by-the-pod-user",
+        [fs_group(deployment(volumes=[file_volume(0o400)]), 10001)],
+        [fs_group(deployment(volumes=[file_volume(0o400)]), None)],
+    ),
+    (
+        "fluxlit-reads-its-secret-files",
+        [reads_dir(deployment(volumes=[fluxlit_files()], mounts=[FLUXLIT_MOUNT]), True)],
+        [reads_dir(deployment(volumes=[fluxlit_files()], mounts=[FLUXLIT_MOUNT]), False)],
     ),
     (
         "identity-one-federation",

@@ -19,6 +19,7 @@ from fluxlit_secrets.components.managed_secret import (
     RetiringVersion,
     RetiringVersionArgs,
 )
+from fluxlit_secrets.components.stack_args import stack_args
 from fluxlit_secrets.components.workloads import FluxLitWorkloads, FluxLitWorkloadsArgs, WorkloadPodArgs
 
 #: The components hosted by the multi-language package (components/__main__.py).
@@ -48,4 +49,5 @@ __all__ = [
     "WorkloadIdentity",
     "WorkloadIdentityArgs",
     "WorkloadPodArgs",
+    "stack_args",
 ]

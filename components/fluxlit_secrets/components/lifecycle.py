@@ -55,12 +55,20 @@ class SecretLifecycle(pulumi.ComponentResource):
     """Kubernetes Secret name per workload."""
     restart_triggers: pulumi.Output[dict[str, str]]
     """Restart trigger per workload; it changes only when that workload's secrets rotate."""
+    rotation: pulumi.Output[dict[str, Any]]
+    """Per secret: generation, rotatedAt and maxAgeDays (`fluxlit-secrets check` reads ages from it)."""
     pod_fragments: pulumi.Output[dict[str, Any]]
     """Per workload: namespace, serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels,
     podSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
 
     def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        self._construct(name, lifecycle_from_args(args, name), opts)
+        given: object = args
+        built = getattr(given, "lifecycle", None)  # stack_args(): parsed once already, unless edited since
+        unchanged = getattr(given, "unchanged", None)
+        if isinstance(built, Lifecycle) and callable(unchanged) and unchanged():
+            self._construct(name, built, opts)
+        else:
+            self._construct(name, lifecycle_from_args(args, name), opts)
 
     @classmethod
     def of(cls, name: str, lifecycle: Lifecycle, opts: Optional[pulumi.ResourceOptions] = None) -> "SecretLifecycle":
@@ -273,6 +281,12 @@ class SecretLifecycle(pulumi.ComponentResource):
         self.secret_names = pulumi.Output.all(**{w: d.secret_name for w, d in deliveries.items()})
         self.restart_triggers = pulumi.Output.all(**{w: d.restart_trigger for w, d in deliveries.items()})
         self.pod_fragments = pulumi.Output.all(**fragments)
+        self.rotation = pulumi.Output.from_input(
+            {
+                s.name: {"generation": s.generation, "rotatedAt": s.rotated_at, "maxAgeDays": s.max_age_days}
+                for s in model.secrets
+            }
+        )
         self.register_outputs(
             {
                 "namespace": self.namespace,
@@ -280,6 +294,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                 "secretNames": self.secret_names,
                 "restartTriggers": self.restart_triggers,
                 "podFragments": self.pod_fragments,
+                "rotation": self.rotation,
             }
         )
 

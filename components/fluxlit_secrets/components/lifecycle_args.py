@@ -60,6 +60,9 @@ class DeploymentsArgs(TypedDict):
     """Image pull policy (default Always)."""
     run_as_user: NotRequired[int]
     """uid of the containers (default 10001; 1000 is the user of `fluxlit build` images)."""
+    reads_secrets_dir: NotRequired[bool]
+    """True once the app builds `FluxlitSettings(_secrets_dir="/var/run/secrets/fluxlit")` (stock FluxLit
+    reads env only): marks the pods so `check` knows the files reach FluxLit."""
 
 
 class AuthArgs(TypedDict):

@@ -59,6 +59,9 @@ class FluxLitWorkloadsArgs(TypedDict):
     """Image pull policy (default Always)."""
     run_as_user: NotRequired[int]
     """uid (and gid, fsGroup) of the containers (default 10001; any non-root uid)."""
+    reads_secrets_dir: NotRequired[bool]
+    """True once the app builds `FluxlitSettings(_secrets_dir="/var/run/secrets/fluxlit")` (stock FluxLit
+    reads env only): marks the pods so `check` knows the files reach FluxLit."""
     session_affinity: NotRequired[bool]
     """ClientIP affinity on the gateway Service (needed for BFF logins with several replicas)."""
 

@@ -4,11 +4,14 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
+from fluxlit_secrets.clouds import CLOUD_MODELS
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.engine.monitor import Registration
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.engine.stackmodel import model_of
-from fluxlit_secrets.model.age import AgeFinding, age_findings
+from fluxlit_secrets.model.age import AgeFinding, Rotation, age_findings, ages_of
+from fluxlit_secrets.model.parse import config_keys_of
+from fluxlit_secrets.model.secretish import secret_literal
 from fluxlit_secrets.policy.model import Res
 from fluxlit_secrets.policy.rules import RULES, Rule
 
@@ -90,6 +93,30 @@ def disposable_note(rec: Recording) -> str | None:
 
 
 def ages(rec: Recording, today: _dt.date) -> list[AgeFinding]:
-    """Secret ages from the stack file's declarations (none for a stack without `fluxlit-secrets:app`)."""
+    """Secret ages: from the stack file's declarations, else from each SecretLifecycle's args in code."""
     model = model_of(rec.config, rec.stack, str(rec.config.path))
-    return age_findings(model, today) if model else []
+    if model is not None:
+        return age_findings(model, today)
+    found: list[AgeFinding] = []
+    for r in rec.of_type("fluxlit-secrets:index:SecretLifecycle"):
+        rotation = unwrap(rec.component_outputs.get(r.urn, {}).get("rotation")) or {}
+        rotations = [
+            Rotation(name, entry.get("rotatedAt"), entry.get("maxAgeDays"))
+            for name, entry in sorted(rotation.items())
+            if isinstance(entry, dict)
+        ]
+        fix = f'raise secrets.{{secret}}.generation of SecretLifecycle "{r.name}" in the program and set its rotated_at'
+        found += ages_of(rotations, today, fix)
+    return found
+
+
+def plaintext_config(rec: Recording) -> list[str]:
+    """Config keys of the stack file that hold a plaintext value that looks like a secret."""
+    secret_keys = set(rec.config.secret_keys)
+    return sorted(
+        key
+        for key, value in rec.config.values.items()
+        if key not in secret_keys
+        and key.split(":", 1)[-1] not in config_keys_of(CLOUD_MODELS)
+        and secret_literal(key, value)
+    )

@@ -4,7 +4,7 @@ import datetime as _dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from fluxlit_secrets.engine import render
 from fluxlit_secrets.engine.check import disposable_note
@@ -63,7 +63,7 @@ def _rotate(
     config = load_stack_config(project, stack, text)
     spec = model_of(config, stack, str(path))
     if spec is None:
-        raise ProjectError(f"{path}: no {NAMESPACE}:app here; rotate works on stacks of the SecretLifecycle program")
+        _refuse_code_declared(project_dir, stack, path, secrets)
     declared = [s.name for s in spec.secrets]
     for name in secrets:
         if name not in declared:
@@ -88,6 +88,26 @@ def _rotate(
     if written:
         replace_atomically(path, new_text)
     return RotateResult(plan=plan(before, after), text=new_text, written=written, commands=commands)
+
+
+def _refuse_code_declared(project_dir: str | Path, stack: str, path: Path, secrets: list[str]) -> NoReturn:
+    """The stack file declares no secrets: say where the program declares them, and what to change."""
+    rec = run_stack(project_dir, stack)
+    lifecycles = {r.urn: r.name for r in rec.of_type("fluxlit-secrets:index:SecretLifecycle")}
+    for secret in secrets:
+        for r in rec.of_type("fluxlit-secrets:index:ManagedSecret"):
+            owner = lifecycles.get(r.parent)
+            if owner is not None and r.name == f"{owner}-{secret}":
+                raise ProjectError(
+                    f'secret {secret!r} is declared in code (SecretLifecycle "{owner}"), not in {path.name}: '
+                    f"raise its `generation` arg (secrets.{secret}.generation) in the program, then `pulumi up`"
+                )
+    where = ", ".join(f'SecretLifecycle "{n}"' for n in lifecycles.values()) or "no SecretLifecycle"
+    raise ProjectError(
+        f"{path.name} declares no {NAMESPACE}:secrets, and the program ({where}) declares none of "
+        f"{', '.join(repr(s) for s in secrets)}; declare secrets in the stack file and read them with "
+        "fluxlit_secrets.stack_args() to rotate them with this command"
+    )
 
 
 def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:

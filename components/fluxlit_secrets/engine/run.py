@@ -38,6 +38,8 @@ class Recording:
     mocks: ProviderMocks
     #: The stack's outputs (`pulumi.export`), as registered: secrets keep their signature wrapper.
     outputs: dict[str, Any] = field(default_factory=dict)
+    #: Each component's registered outputs, by URN.
+    component_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: True for a run as `pulumi preview` (values the providers compute are unknown).
     preview: bool = False
     #: Wall time of the program's evaluation under the mocks.
@@ -153,5 +155,6 @@ def run_program(
         mocks=mocks,
         seconds=time.perf_counter() - start,
         outputs=dict(monitor.stack_outputs),
+        component_outputs=dict(monitor.component_outputs),
         preview=preview,
     )

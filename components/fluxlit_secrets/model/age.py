@@ -16,23 +16,34 @@ class AgeFinding:
     mandatory: bool
 
 
-def age_findings(spec: AppModel, today: _dt.date) -> list[AgeFinding]:
+@dataclass(frozen=True)
+class Rotation:
+    """What ages a secret: when it was last rotated and how old it may get."""
+
+    secret: str
+    rotated_at: str | None
+    max_age_days: int | None
+
+
+def age_findings(spec: AppModel, today: _dt.date, fix: str = "") -> list[AgeFinding]:
     """Overdue (rotatedAt older than maxAgeDays: mandatory) and never rotated (advisory)."""
+    rotations = [Rotation(s.name, s.rotated_at, s.max_age_days) for s in spec.secrets]
+    return ages_of(rotations, today, fix or f"run `fluxlit-secrets rotate --stack {spec.environment} {{secret}}`")
+
+
+def ages_of(rotations: list[Rotation], today: _dt.date, fix: str) -> list[AgeFinding]:
+    """The findings of these rotations; `fix` may name `{secret}`."""
     found = []
-    for s in spec.secrets:
-        if s.rotated_at is None:
-            limit = f" (maxAgeDays {s.max_age_days})" if s.max_age_days else ""
-            found.append(AgeFinding(s.name, "never-rotated", f"{s.name}: never rotated{limit}", mandatory=False))
+    for r in rotations:
+        if r.rotated_at is None:
+            limit = f" (maxAgeDays {r.max_age_days})" if r.max_age_days else ""
+            found.append(AgeFinding(r.secret, "never-rotated", f"{r.secret}: never rotated{limit}", mandatory=False))
             continue
-        age = (today - _dt.date.fromisoformat(s.rotated_at)).days
-        if s.max_age_days is not None and age > s.max_age_days:
-            found.append(
-                AgeFinding(
-                    s.name,
-                    "overdue",
-                    f"{s.name}: last rotated {s.rotated_at}, {age} days ago, more than maxAgeDays {s.max_age_days}; "
-                    f"run `fluxlit-secrets rotate --stack {spec.environment} {s.name}`",
-                    mandatory=True,
-                )
+        age = (today - _dt.date.fromisoformat(r.rotated_at)).days
+        if r.max_age_days is not None and age > r.max_age_days:
+            message = (
+                f"{r.secret}: last rotated {r.rotated_at}, {age} days ago, more than maxAgeDays {r.max_age_days}; "
+                + fix.format(secret=r.secret)
             )
+            found.append(AgeFinding(r.secret, "overdue", message, mandatory=True))
     return found

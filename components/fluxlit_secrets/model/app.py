@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fluxlit_secrets.model.auth import AuthSettings, NetworkPolicySettings
 from fluxlit_secrets.model.kinds import KINDS
@@ -10,6 +11,10 @@ from fluxlit_secrets.model.kinds import KINDS
 @dataclass(frozen=True, kw_only=True)
 class CloudSettings:
     """Base of one cloud's validated settings (each cloud folder defines its own subclass)."""
+
+    def as_args(self) -> dict[str, Any]:
+        """The settings as component args (snake_case, lists for tuples, unset ones left out)."""
+        return {k: _plain(v) for k, v in self.__dict__.items() if v is not None}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +71,8 @@ class DeploymentsModel:
     streamlit_script: str | None = None
     image_pull_policy: str = "Always"
     run_as_user: int = 10001
+    #: The app builds FluxlitSettings(_secrets_dir="/var/run/secrets/fluxlit"): files reach FluxLit.
+    reads_secrets_dir: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +120,14 @@ class AppModel:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(v) for k, v in value.__dict__.items()}
+    return value
 
 
 #: Answers, for a config key, None (absent), True (secret) or False (plaintext).

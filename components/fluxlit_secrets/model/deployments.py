@@ -15,6 +15,7 @@ DEPLOYMENT_FIELDS = (
     "streamlit_script",
     "image_pull_policy",
     "run_as_user",
+    "reads_secrets_dir",
 )
 TARGET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 IMAGE = re.compile(r"[a-z0-9][a-z0-9._/:@-]*[a-zA-Z0-9_.-]", re.IGNORECASE | re.ASCII)
@@ -60,4 +61,5 @@ def parse_deployments(node: Node) -> DeploymentsModel:
         streamlit_script=script.value,
         image_pull_policy=node.field("image_pull_policy", "Always").one_of(PULL_POLICIES, "pull policy"),
         run_as_user=node.field("run_as_user", 10001).whole(1, 2**31 - 1, UID_FIX),
+        reads_secrets_dir=node.field("reads_secrets_dir", False).boolean(),
     )

@@ -10,6 +10,8 @@ STORE_LABEL = "fluxlit-secrets/store-of"
 RECORDS_LABEL = "fluxlit-secrets/records"
 #: Tag (label on GCP) of a cloud secret: the workloads that may read it, `-`-joined (`gateway-streamlit`).
 READERS_TAG = "readers"
+#: Pod-template annotation saying the app reads SECRETS_DIR (`FluxlitSettings(_secrets_dir=...)`).
+SECRETS_DIR_ANNOTATION = "fluxlit-secrets/secrets-dir"
 #: Pod-template annotation holding the restart trigger.
 RESTART_ANNOTATION = "fluxlit-secrets/versions"
 #: Secret annotation: which declared secret each data key holds (`KEY=secret,...`).

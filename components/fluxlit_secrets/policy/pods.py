@@ -3,10 +3,10 @@
 import base64
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from fluxlit_secrets.model.labels import WORKLOAD_LABEL
+from fluxlit_secrets.model.labels import SECRETS_DIR, SECRETS_DIR_ANNOTATION, WORKLOAD_LABEL
 from fluxlit_secrets.model.secretish import redact_key, secret_literal
 from fluxlit_secrets.policy.graph import EVERY_KEY, Graph, Pod, Read, is_gateway_material, is_record
 from fluxlit_secrets.policy.model import Res, containers, pod_template
@@ -220,3 +220,71 @@ def restart_annotation_not_a_hash(resources: list[Res]) -> Iterator[tuple[Res, s
                 runs = re.findall(r"[0-9a-f]{8,}", str(value).lower())
                 if any(run in prefixes or any(run in d for d in digests) for run in runs):
                     yield res, f"{where}annotation {key!r} is a plain hash of a secret value; use version ids"
+
+
+def pod_namespace_matches_its_secrets(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """A pod references Secrets of its own namespace (one that lives elsewhere never mounts)."""
+    graph = Graph.of(resources)
+    where: dict[str, set[str]] = {}
+    for ns, name in graph.secrets:
+        where.setdefault(name, set()).add(ns)
+    for pod in graph.pods():
+        missing = {r.secret for r in pod.reads() if r.how != "csi" and (r.namespace, r.secret) not in graph.secrets}
+        for secret in sorted(s for s in missing if s in where):
+            yield (
+                pod.res,
+                f"the pod runs in namespace {pod.namespace or '(provider default)'!r} but its Secret {secret!r} "
+                f"lives in {', '.join(sorted(where[secret]))}; put the pod there (the pod fragment's `namespace`)",
+            )
+
+
+def _runs_non_root(spec: Mapping[str, Any]) -> bool:
+    contexts = [spec.get("securityContext") or {}, *(c.get("securityContext") or {} for c in containers(spec))]
+    return any(c.get("runAsNonRoot") or (c.get("runAsUser") not in (None, 0)) for c in contexts)
+
+
+def secret_files_readable_by_the_pod_user(res: Res) -> Iterator[str]:
+    """Owner-only secret files (0400) are root's unless fsGroup gives them to the pod's group: a pod
+    that runs as a non-root user needs `securityContext.fsGroup` to read them."""
+    pod = pod_template(res)
+    if pod is None:
+        return
+    spec = pod[1]
+    if (spec.get("securityContext") or {}).get("fsGroup") is not None or not _runs_non_root(spec):
+        return
+    for v in spec.get("volumes") or []:
+        source = v.get("secret") or v.get("projected") if isinstance(v, Mapping) else None
+        if not isinstance(source, Mapping):
+            continue
+        mode = source.get("defaultMode")
+        if mode is not None and not int(mode) & 0o044:
+            yield (
+                f"volume {v.get('name')!r} gives its files mode {oct(int(mode))} owned by root, and the pod runs as a "
+                "non-root user without fsGroup: set securityContext.fsGroup (the pod fragment's podSecurityContext)"
+            )
+
+
+def fluxlit_reads_its_secret_files(res: Res) -> Iterator[str]:
+    """A pod that receives FluxLit's settings as files in /var/run/secrets/fluxlit says the app reads
+    them there: stock FluxLit reads env only, unless the app builds FluxlitSettings(_secrets_dir=...)."""
+    pod = pod_template(res)
+    if pod is None or (pod[0].get("annotations") or {}).get(SECRETS_DIR_ANNOTATION) == "read":
+        return
+    spec = pod[1]
+    mounted = {
+        m.get("name")
+        for c in containers(spec)
+        for m in c.get("volumeMounts") or []
+        if m.get("mountPath") == SECRETS_DIR
+    }
+    for v in spec.get("volumes") or []:
+        if v.get("name") not in mounted or "secret" not in v:
+            continue
+        keys = [str(i.get("key")) for i in v["secret"].get("items") or []]
+        fluxlit = sorted({k for k in keys if k.upper().startswith("FLUXLIT_")})
+        if fluxlit:
+            yield (
+                f"{', '.join(fluxlit)} reach the pod as files in {SECRETS_DIR}, which stock FluxLit does not read: "
+                f'build FluxlitSettings(_secrets_dir="{SECRETS_DIR}") in the app, then annotate the pod template '
+                f"{SECRETS_DIR_ANNOTATION}: read (deployments.readsSecretsDir: true)"
+            )

@@ -18,11 +18,14 @@ from fluxlit_secrets.policy.grants import (
 from fluxlit_secrets.policy.model import Res
 from fluxlit_secrets.policy.pods import (
     automount_token_off,
+    fluxlit_reads_its_secret_files,
     no_default_namespace,
     no_envfrom_unless_all_keys_declared,
     no_pod_reads_a_record,
     no_secret_literal_in_env,
+    pod_namespace_matches_its_secrets,
     restart_annotation_not_a_hash,
+    secret_files_readable_by_the_pod_user,
     secret_volumes_read_only,
     streamlit_no_gateway_secrets,
     unified_streamlit_sees_gateway_secrets,
@@ -43,6 +46,24 @@ class Rule:
 
 
 RULES: list[Rule] = [
+    Rule(
+        "pod-namespace-matches-its-secrets",
+        "A pod references only Secrets of its own namespace.",
+        MANDATORY,
+        stack_check=pod_namespace_matches_its_secrets,
+    ),
+    Rule(
+        "secret-files-readable-by-the-pod-user",
+        "A non-root pod mounting owner-only secret files sets fsGroup, so its user can read them.",
+        MANDATORY,
+        resource_check=secret_files_readable_by_the_pod_user,
+    ),
+    Rule(
+        "fluxlit-reads-its-secret-files",
+        "FluxLit settings delivered as files are read by the app (FluxlitSettings(_secrets_dir=...)).",
+        ADVISORY,
+        resource_check=fluxlit_reads_its_secret_files,
+    ),
     Rule(
         "identity-one-federation",
         "A managed identity is federated with exactly one issuer and ServiceAccount.",

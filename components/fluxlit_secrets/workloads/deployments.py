@@ -12,7 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.model.app import DeploymentsModel
-from fluxlit_secrets.model.labels import workload_labels, workload_name
+from fluxlit_secrets.model.labels import SECRETS_DIR_ANNOTATION, workload_labels, workload_name
 from fluxlit_secrets.workloads.podspec import (
     PodParts,
     deployment_spec,
@@ -43,6 +43,15 @@ def _before(first: list[dict[str, Any]], rest: Any) -> Any:
     return pulumi.Output.from_input(rest).apply(lambda r: [*first, *r])
 
 
+def _annotated(annotations: Any, reads_secrets_dir: bool) -> Any:
+    if not reads_secrets_dir:
+        return annotations
+    mark = {SECRETS_DIR_ANNOTATION: "read"}
+    if isinstance(annotations, dict):
+        return {**annotations, **mark}
+    return pulumi.Output.from_input(annotations).apply(lambda a: {**a, **mark})
+
+
 def pod_parts(workload: str, d: DeploymentsModel, app: str, namespace: str, pod: PodInputs) -> PodParts:
     """The pod template's parts: FluxLit's own env and scratch volumes first, then the delivered ones."""
     mounts, volumes = writable_volumes(workload)
@@ -50,7 +59,7 @@ def pod_parts(workload: str, d: DeploymentsModel, app: str, namespace: str, pod:
     return PodParts(
         service_account_name=pod.service_account_name,
         labels=pulumi.Output.from_input(pod.pod_labels).apply(lambda extra: {**labels, **extra}),
-        annotations=pod.pod_annotations,
+        annotations=_annotated(pod.pod_annotations, d.reads_secrets_dir),
         env=_before(runtime_env(workload, d, app, namespace), pod.env),
         volume_mounts=_before(mounts, pod.volume_mounts),
         volumes=_before(volumes, pod.volumes),
