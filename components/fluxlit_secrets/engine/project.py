@@ -31,6 +31,14 @@ class Project:
     defaults: dict[str, Any] = field(default_factory=dict)
     #: The typed `config:` block, enforced on every stack as the CLI does.
     declared: tuple[Declared, ...] = ()
+    #: The virtualenv Pulumi.yaml names (`runtime.options.virtualenv`), as the Pulumi CLI uses it.
+    virtualenv: Path | None = None
+
+    def site_packages(self) -> list[Path]:
+        """The project virtualenv's site-packages folders (none without a virtualenv)."""
+        if self.virtualenv is None:
+            return []
+        return sorted(self.virtualenv.glob("lib/python*/site-packages"))
 
     def stacks(self) -> list[str]:
         """Names of the stacks that have a stack file."""
@@ -91,7 +99,14 @@ def load_project(root: str | Path) -> Project:
         stack_dir=root / str(doc.get("stackConfigDir") or "."),
         defaults=defaults,
         declared=tuple(declared),
+        virtualenv=_virtualenv(root, doc.get("runtime")),
     )
+
+
+def _virtualenv(root: Path, runtime: Any) -> Path | None:
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    venv = options.get("virtualenv") if isinstance(options, dict) else None
+    return (root / str(venv)) if isinstance(venv, str) and venv else None
 
 
 def _full_key(project: str, key: str) -> str:

@@ -51,10 +51,13 @@ class Recording:
 
 
 @contextlib.contextmanager
-def _program_context(root: Path) -> Iterator[None]:
+def _program_context(project: Project) -> Iterator[None]:
+    """The program's folder as working directory and on sys.path, then its virtualenv's packages
+    (as the Pulumi CLI runs it with that virtualenv's interpreter)."""
     old_cwd, old_path = os.getcwd(), list(sys.path)
-    os.chdir(root)
-    sys.path.insert(0, str(root))
+    os.chdir(project.root)
+    sys.path.insert(0, str(project.root))
+    sys.path.extend(str(p) for p in project.site_packages() if str(p) not in sys.path)
     try:
         yield
     finally:
@@ -133,10 +136,16 @@ def run_program(
     sdk.new_root()  # set_mocks may register a Stack of its own; the program runs in a new one, as under `pulumi up`
     start = time.perf_counter()
     try:
-        with _program_context(project.root), sdk.language_host_config(values, secret_keys):
+        with _program_context(project), sdk.language_host_config(values, secret_keys):
             sdk.run_in_new_stack(lambda: _run_main(project.main))
     except (ConfigError, ProgramError):
         raise
+    except ModuleNotFoundError as exc:
+        venv = f" nor in the project's virtualenv {project.virtualenv}" if project.virtualenv else ""
+        raise ProgramError(
+            f"the program imports {exc.name!r}, which is not installed for {sys.executable}{venv}; "
+            f"install the project's requirements (pip install -r requirements.txt) there"
+        ) from None
     except pulumi.RunError as exc:
         raise ProgramError(one_line(str(exc))) from None
     finally:
