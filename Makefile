@@ -14,11 +14,23 @@ OLDEST_STAMP := $(OLDEST)/.installed
 OLDEST_PULUMI := 3.231.0
 OLDEST_TESTS := tests/engine tests/delivery tests/model tests/cli tests/components/test_contract.py tests/components/test_lifecycle.py
 
-.PHONY: install test test-oldest synth lint bench clean
+WHEEL_VENV := build/wheel-venv
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+.PHONY: install test test-oldest wheel-check synth lint bench clean
+
+# A venv made by another Python (older than 3.11, or since replaced) is rebuilt, not reused.
+NEEDS_311 := import sys; sys.exit(sys.version_info[:2] < (3, 11))
+BASE_STAMP := $(VENV)/.installed-base
+
+$(BASE_STAMP): pyproject.toml
+	@$(PYTHON) -c '$(NEEDS_311)' || { echo "error: $(PYTHON) is older than Python 3.11; run make PYTHON=python3.11"; exit 2; }
+	@$(BIN)/python -c '$(NEEDS_311)' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(BASE_STAMP)
+
+# Everything: the cloud SDKs and the development tools (tests, lint, bench).
+$(STAMP): $(BASE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
 	touch $(STAMP)
 
@@ -39,12 +51,22 @@ install: $(STAMP)
 test: $(STAMP) $(TOOLS_STAMP)
 	CHECKOV=$(TOOLS)/bin/checkov $(BIN)/python -m pytest
 
+# The wheel, installed into a fresh venv without extras, synths the example app stack with its CLI.
+wheel-check: $(BASE_STAMP)
+	rm -rf build/dist $(WHEEL_VENV) build/wheel-synth
+	$(BIN)/python -m pip wheel --quiet --no-deps -w build/dist .
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install --quiet build/dist/fluxlit_secrets-*.whl
+	$(WHEEL_VENV)/bin/fluxlit-secrets --version
+	$(WHEEL_VENV)/bin/fluxlit-secrets synth --stack dev --project-dir examples/app-stack --out build/wheel-synth
+
 # The engine's tests that need no cloud SDK, on the oldest supported Pulumi SDK.
 test-oldest: $(OLDEST_STAMP)
 	$(OLDEST)/bin/python -m pytest -p no:cacheprovider $(OLDEST_TESTS) \
 		-k "not aws and not gcp and not azure and not checkov and not secret_checks_ran"
 
-synth: $(STAMP)
+# The dev stack needs no cloud SDK: only the package itself is installed.
+synth: $(BASE_STAMP)
 	$(BIN)/fluxlit-secrets synth --stack dev
 
 lint: $(STAMP)
