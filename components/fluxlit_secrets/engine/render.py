@@ -75,7 +75,7 @@ def resources_json(rec: Recording) -> list[dict[str, Any]]:
             # The provider's id: a changed id with unchanged visible inputs is a secret-only change.
             "id": r.id,
         }
-        for r in rec.registrations
+        for r in sorted(rec.registrations, key=lambda r: r.urn)  # one order, whatever order they registered in
     ]
 
 
@@ -102,7 +102,15 @@ def manifests(rec: Recording) -> list[dict[str, Any]]:
         ordered.update({k: v for k, v in obj.items() if k not in ordered})
         objects.append(ordered)
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
-    return sorted(objects, key=lambda o: rank.get(o["kind"], len(rank)))
+    return sorted(
+        objects,
+        key=lambda o: (
+            rank.get(o["kind"], len(rank)),
+            o["kind"],
+            str(o["metadata"].get("namespace")),
+            str(o["metadata"].get("name")),
+        ),
+    )
 
 
 def dump_yaml(documents: list[dict[str, Any]]) -> str:
