@@ -82,6 +82,8 @@ class SecretLifecycle(pulumi.ComponentResource):
         model = self.model = lifecycle.model
         self._name = name
         ns = self._namespace()
+        #: The namespace's name, known in a preview, depending on the Namespace (one Output, shared).
+        self._ns_name = given_name(ns, model.namespace)
         stored = self._secrets(lifecycle, ns)
         identities = {w: self._identity(w, stored, ns) for w in model.workloads()}
         deliveries = {w: self._delivery(w, stored, ns) for w in model.workloads()}
@@ -137,7 +139,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         except ConfigError as exc:
             raise exc.at(f'SecretLifecycle "{self._name}"') from None
         # What the store prepared for every secret (a records namespace, a vault) wins.
-        context = self._context = {"namespace": given_name(ns, self.model.namespace), **shared}
+        context = self._context = {"namespace": self._ns_name, **shared}
         return {
             s.name: ManagedSecret.of(
                 f"{self._name}-{s.name}",
@@ -179,7 +181,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         return WorkloadDelivery.of(
             f"{self._name}-{workload}",
             app=self.model.app,
-            namespace=given_name(ns, self.model.namespace),
+            namespace=self._ns_name,
             workload=workload,
             entries=entries,
             store=self.model.store,
@@ -264,7 +266,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         uid = model.deployments.run_as_user if model.deployments else DeploymentsModel(image="x").run_as_user
         fragments = {
             w: pulumi.Output.all(
-                namespace=given_name(ns, model.namespace),
+                namespace=self._ns_name,
                 podSecurityContext=pod_security_context(uid),
                 serviceAccountName=pod.service_account_name,
                 volumes=pod.volumes,
@@ -276,7 +278,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             )
             for w, pod in self._pods.items()
         }
-        self.namespace = given_name(ns, self.model.namespace)
+        self.namespace = self._ns_name
         self.versions = pulumi.Output.all(**{s: m.version for s, m in stored.items()})
         self.secret_names = pulumi.Output.all(**{w: d.secret_name for w, d in deliveries.items()})
         self.restart_triggers = pulumi.Output.all(**{w: d.restart_trigger for w, d in deliveries.items()})

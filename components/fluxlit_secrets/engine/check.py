@@ -99,7 +99,7 @@ def ages(rec: Recording, today: _dt.date) -> list[AgeFinding]:
         return age_findings(model, today)
     found: list[AgeFinding] = []
     for r in rec.of_type("fluxlit-secrets:index:SecretLifecycle"):
-        rotation = unwrap(rec.component_outputs.get(r.urn, {}).get("rotation")) or {}
+        rotation = unwrap(rec.component_output(r.urn, "rotation")) or {}
         rotations = [
             Rotation(name, entry.get("rotatedAt"), entry.get("maxAgeDays"))
             for name, entry in sorted(rotation.items())

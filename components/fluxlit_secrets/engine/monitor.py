@@ -48,8 +48,8 @@ class RecordingMonitor(MockMonitor):
         self.duplicates: list[str] = []
         #: The Stack's outputs (`pulumi.export`), secrets wrapped, unknowns kept.
         self.stack_outputs: dict[str, Any] = {}
-        #: Each component's registered outputs, by URN.
-        self.component_outputs: dict[str, dict[str, Any]] = {}
+        #: Each component's registered outputs, by URN, as sent (see `Recording.component_output`).
+        self.component_outputs: dict[str, Any] = {}
         self._seen: set[str] = set()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -57,12 +57,14 @@ class RecordingMonitor(MockMonitor):
         return engine_urn(self.stack, self.project, parent, type_, name)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        sdk.ensure_event_loop()
-        outputs = sdk.deserialize(request.outputs, keep_unknowns=True)
         if request.urn.split("::")[2] == STACK_TYPE:
-            self.stack_outputs = outputs
+            sdk.ensure_event_loop()
+            self.stack_outputs = sdk.deserialize(request.outputs, keep_unknowns=True)
         else:
-            self.component_outputs[request.urn] = outputs
+            # Kept as sent; read (deserialized) only when a command needs them (`check` reads ages).
+            copy = type(request.outputs)()
+            copy.CopyFrom(request.outputs)
+            self.component_outputs[request.urn] = copy
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]  # SDK gap: untyped
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)

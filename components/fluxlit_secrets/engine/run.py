@@ -38,12 +38,20 @@ class Recording:
     mocks: ProviderMocks
     #: The stack's outputs (`pulumi.export`), as registered: secrets keep their signature wrapper.
     outputs: dict[str, Any] = field(default_factory=dict)
-    #: Each component's registered outputs, by URN.
-    component_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Each component's registered outputs, by URN, as sent to the engine.
+    component_outputs: dict[str, Any] = field(default_factory=dict)
     #: True for a run as `pulumi preview` (values the providers compute are unknown).
     preview: bool = False
     #: Wall time of the program's evaluation under the mocks.
     seconds: float = 0.0
+
+    def component_output(self, urn: str, name: str) -> Any:
+        """One registered output of a component (secrets keep their signature wrapper)."""
+        raw = self.component_outputs.get(urn)
+        if raw is None:
+            return None
+        sdk.ensure_event_loop()
+        return sdk.deserialize(raw, keep_unknowns=True).get(name)
 
     def of_type(self, type_: str) -> list[Registration]:
         """Registrations of one type token."""
