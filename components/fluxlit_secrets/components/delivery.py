@@ -1,5 +1,6 @@
 """WorkloadDelivery: one workload's immutable Secret, its pod-spec fragments and restart trigger."""
 
+from dataclasses import dataclass, field
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
@@ -68,7 +69,19 @@ def _entry(node: Node, workload: str) -> DeliveredSecret:
     )
 
 
-def parse_delivery(node: Node) -> tuple[str, Any, str, list[DeliveredSecret], str, dict[str, str]]:
+@dataclass(frozen=True)
+class DeliverySpec:
+    """A validated WorkloadDelivery: what `delivery.deliver` builds."""
+
+    app: str
+    namespace: pulumi.Input[str]
+    workload: str
+    entries: list[DeliveredSecret]
+    store: str = "kubernetes"
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def parse_delivery(node: Node) -> DeliverySpec:
     """Validate WorkloadDelivery args: names the kubelet and FluxLit accept, each key once."""
     node.known(tuple(WorkloadDeliveryArgs.__annotations__))
     app = label(node.field("app").required("pass the app's DNS-1123 name"), names.APP_MAX, "app name")
@@ -89,7 +102,7 @@ def parse_delivery(node: Node) -> tuple[str, Any, str, list[DeliveredSecret], st
     if not isinstance(store.value, str):
         store.fail("must be a store name", "kubernetes, aws, gcp or azure")
     namespace = node.field("namespace").required("pass the app's namespace").value
-    return app, namespace, workload, entries, store.value, dict(labels)
+    return DeliverySpec(app, namespace, workload, entries, store.value, dict(labels))
 
 
 class WorkloadDelivery(pulumi.ComponentResource):
@@ -109,48 +122,25 @@ class WorkloadDelivery(pulumi.ComponentResource):
     """Pod-template annotations to add (the restart trigger)."""
 
     def __init__(self, name: str, args: WorkloadDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        app, namespace, workload, entries, store, labels = parse_component_args(
-            "WorkloadDelivery", name, args, parse_delivery
-        )
-        self._construct(name, app, namespace, workload, entries, store, labels, opts)
+        self._construct(name, parse_component_args("WorkloadDelivery", name, args, parse_delivery), opts)
 
     @classmethod
-    def of(
-        cls,
-        name: str,
-        *,
-        app: str,
-        namespace: pulumi.Input[str],
-        workload: str,
-        entries: list[DeliveredSecret],
-        store: str,
-        opts: Optional[pulumi.ResourceOptions],
-    ) -> "WorkloadDelivery":
-        """A WorkloadDelivery from validated entries (SecretLifecycle's path: no re-parse)."""
+    def of(cls, name: str, spec: DeliverySpec, opts: Optional[pulumi.ResourceOptions]) -> "WorkloadDelivery":
+        """A WorkloadDelivery from a validated spec (SecretLifecycle's path: no re-parse)."""
         self = cls.__new__(cls)
-        self._construct(name, app, namespace, workload, entries, store, {}, opts)
+        self._construct(name, spec, opts)
         return self
 
-    def _construct(
-        self,
-        name: str,
-        app: str,
-        namespace: pulumi.Input[str],
-        workload: str,
-        entries: list[DeliveredSecret],
-        store: str,
-        labels: dict[str, str],
-        opts: Optional[pulumi.ResourceOptions],
-    ) -> None:
+    def _construct(self, name: str, spec: DeliverySpec, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__(token("WorkloadDelivery"), name, {}, opts)
         built: Delivery = deliver(
             name,
-            app=app,
-            namespace=namespace,
-            workload=workload,
-            entries=entries,
-            store=store,
-            labels=labels,
+            app=spec.app,
+            namespace=spec.namespace,
+            workload=spec.workload,
+            entries=spec.entries,
+            store=spec.store,
+            labels=spec.labels,
             parent=self,
         )
         #: The Kubernetes Secret resource (None when the workload consumes nothing).

@@ -9,11 +9,11 @@ import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds import CLOUD_MODELS, StoreRequest, store_of
 from fluxlit_secrets.components.base import given_name, token
-from fluxlit_secrets.components.delivery import WorkloadDelivery
+from fluxlit_secrets.components.delivery import DeliverySpec, WorkloadDelivery
 from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
 from fluxlit_secrets.components.lifecycle_args import SecretLifecycleArgs
 from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVersion, former_names
-from fluxlit_secrets.components.workloads import FluxLitWorkloads
+from fluxlit_secrets.components.workloads import FluxLitWorkloads, WorkloadsSpec
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.model.app import AppModel, DeploymentsModel, SecretModel
@@ -178,15 +178,8 @@ class SecretLifecycle(pulumi.ComponentResource):
                     cast(pulumi.Output[str], held.previous_version),
                 )
                 entries.append(DeliveredSecret(f"{s.name}.previous", d.mode, name, *previous))
-        return WorkloadDelivery.of(
-            f"{self._name}-{workload}",
-            app=self.model.app,
-            namespace=self._ns_name,
-            workload=workload,
-            entries=entries,
-            store=self.model.store,
-            opts=self._child(),
-        )
+        spec = DeliverySpec(self.model.app, self._ns_name, workload, entries, self.model.store)
+        return WorkloadDelivery.of(f"{self._name}-{workload}", spec, self._child())
 
     def _network_policies(self, ns: k8s.core.v1.Namespace) -> None:
         model = self.model
@@ -227,16 +220,9 @@ class SecretLifecycle(pulumi.ComponentResource):
         d = model.deployments
         if d is None:
             return {w: [s for s in (deliveries[w].secret,) if s is not None] for w in deliveries}
-        workloads = FluxLitWorkloads.of(
-            f"{self._name}-workloads",
-            app=model.app,
-            namespace=model.namespace,
-            topology=model.topology,
-            deployments=d,
-            pods=self._pods,
-            session_affinity=d.gateway_replicas > 1 and any(s.kind == "oidc-bff" for s in model.secrets),
-            opts=self._child(ns),
-        )
+        affinity = d.gateway_replicas > 1 and any(s.kind == "oidc-bff" for s in model.secrets)
+        spec = WorkloadsSpec(model.app, model.namespace, model.topology, d, self._pods, affinity)
+        workloads = FluxLitWorkloads.of(f"{self._name}-workloads", spec, self._child(ns))
         return {w: [dep] for w, dep in workloads.deployments.items()}
 
     def _retire(

@@ -1,5 +1,6 @@
 """FluxLitWorkloads: the gateway and Streamlit Deployments and Services (split or unified)."""
 
+from dataclasses import dataclass
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
@@ -91,7 +92,19 @@ def _pods(node: Node, topology: str) -> dict[str, PodInputs]:
     return out
 
 
-def parse_workloads(node: Node) -> tuple[str, str, str, DeploymentsModel, dict[str, PodInputs], bool]:
+@dataclass(frozen=True)
+class WorkloadsSpec:
+    """Validated FluxLitWorkloads: what `workloads.fluxlit_workloads` builds."""
+
+    app: str
+    namespace: str
+    topology: str
+    deployments: DeploymentsModel
+    pods: dict[str, PodInputs]
+    session_affinity: bool = False
+
+
+def parse_workloads(node: Node) -> WorkloadsSpec:
     """Validate FluxLitWorkloads args with the stack program's rules (image, replicas, uid, namespace)."""
     node.known((*OWN_FIELDS, *DEPLOYMENT_FIELDS))
     app = label(node.field("app").required("pass the app's DNS-1123 name"), names.APP_MAX, "app name")
@@ -103,7 +116,7 @@ def parse_workloads(node: Node) -> tuple[str, str, str, DeploymentsModel, dict[s
     own = {node.shape.spell(f) for f in OWN_FIELDS}
     deployments = parse_deployments(Node(node.shape, node.path, {k: v for k, v in node.value.items() if k not in own}))
     affinity = node.field("session_affinity", False).boolean()
-    return app, namespace, topology, deployments, _pods(node, topology), affinity
+    return WorkloadsSpec(app, namespace, topology, deployments, _pods(node, topology), affinity)
 
 
 class FluxLitWorkloads(pulumi.ComponentResource):
@@ -115,49 +128,25 @@ class FluxLitWorkloads(pulumi.ComponentResource):
     """Service name per workload."""
 
     def __init__(self, name: str, args: FluxLitWorkloadsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        app, namespace, topology, deployments, pods, affinity = parse_component_args(
-            "FluxLitWorkloads", name, args, parse_workloads
-        )
-        self._construct(name, app, namespace, topology, deployments, pods, affinity, opts)
+        self._construct(name, parse_component_args("FluxLitWorkloads", name, args, parse_workloads), opts)
 
     @classmethod
-    def of(
-        cls,
-        name: str,
-        *,
-        app: str,
-        namespace: str,
-        topology: str,
-        deployments: DeploymentsModel,
-        pods: dict[str, PodInputs],
-        session_affinity: bool,
-        opts: Optional[pulumi.ResourceOptions],
-    ) -> "FluxLitWorkloads":
+    def of(cls, name: str, spec: WorkloadsSpec, opts: Optional[pulumi.ResourceOptions]) -> "FluxLitWorkloads":
         """FluxLitWorkloads from the validated model (SecretLifecycle's path: no re-parse)."""
         self = cls.__new__(cls)
-        self._construct(name, app, namespace, topology, deployments, pods, session_affinity, opts)
+        self._construct(name, spec, opts)
         return self
 
-    def _construct(
-        self,
-        name: str,
-        app: str,
-        namespace: str,
-        topology: str,
-        deployments: DeploymentsModel,
-        pods: dict[str, PodInputs],
-        session_affinity: bool,
-        opts: Optional[pulumi.ResourceOptions],
-    ) -> None:
+    def _construct(self, name: str, spec: WorkloadsSpec, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__(token("FluxLitWorkloads"), name, {}, opts)
         built = fluxlit_workloads(
             name,
-            app=app,
-            namespace=namespace,
-            topology=topology,
-            deployments=deployments,
-            pods=pods,
-            session_affinity=session_affinity,
+            app=spec.app,
+            namespace=spec.namespace,
+            topology=spec.topology,
+            deployments=spec.deployments,
+            pods=spec.pods,
+            session_affinity=spec.session_affinity,
             parent=self,
         )
         #: The Deployment resource of each workload.
