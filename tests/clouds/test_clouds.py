@@ -384,3 +384,21 @@ def test_a_renamed_secret_keeps_its_state_and_its_store_name(store: str) -> None
     name_key = {"aws": "name", "gcp": "secretId", "azure": "secretName"}[store]
     names = lambda rec: sorted(unwrap(r.inputs)[name_key] for r in rec.of_type(container_type))  # noqa: E731
     assert names(before) == names(after)
+
+
+@pytest.mark.parametrize(
+    ("store", "pattern"),
+    [
+        ("aws", r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}"),
+        ("gcp", r"projects/[0-9]+/secrets/admin-portal_test_jwt/versions/[0-9]+"),
+        ("azure", r"[0-9a-f]{32}"),
+    ],
+)
+def test_stores_expose_the_full_version_id_beside_the_short_one(store: str, pattern: str) -> None:
+    import re
+
+    rec = synth_config(cloud_config(store))
+    (managed,) = [r for r in rec.of_type("fluxlit-secrets:index:ManagedSecret") if r.name == "admin-portal-jwt"]
+    full, short = rec.component_output(managed.urn, "fullVersion"), rec.component_output(managed.urn, "version")
+    assert re.fullmatch(pattern, full), full
+    assert short != full and (store == "gcp" or full.startswith(short))

@@ -63,6 +63,9 @@ class StoredSecret:
 
     value: pulumi.Output[str]
     version: pulumi.Output[str]
+    #: The store's full id of the current version (AWS VersionId, GCP version name, Key Vault
+    #: version), next to the short `version` the restart annotation shows.
+    full_version: Optional[pulumi.Output[str]] = None
     previous_value: Optional[pulumi.Output[str]] = None
     previous_version: Optional[pulumi.Output[str]] = None
     #: What an identity grant names: the secret's ARN, Secret Manager id or Key Vault resource id.

@@ -26,6 +26,15 @@ class SourceVersion:
 
 
 @dataclass(frozen=True)
+class Written:
+    """A version as a store wrote it: its short id (annotations), full id (pinning), resource."""
+
+    short: pulumi.Output[str]
+    full: pulumi.Output[str]
+    resource: pulumi.Resource
+
+
+@dataclass(frozen=True)
 class VersionSlot:
     """A version for a store to write: its logical name, value, state, and what it waits for."""
 
@@ -139,10 +148,8 @@ class VersionedStore(SecretStore):
         from `request.context["container"]` (the ManagedSecret's `ref` or namespace)."""
 
     @abstractmethod
-    def version(
-        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
-    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
-        """Write one version (after `slot.after`); return its version id and resource."""
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
+        """Write one version (after `slot.after`)."""
 
     def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
         """Container, previous and current versions."""
@@ -150,29 +157,27 @@ class VersionedStore(SecretStore):
         base = base_name(request)
         if request.source == "config":
             current = configured(request)
-            version, _ = self.version(request, handle, VersionSlot(f"{base}-version", current, CURRENT), parent)
-            return StoredSecret(value=current.value, version=version, ref=ref)
+            written = self.version(request, handle, VersionSlot(f"{base}-version", current, CURRENT), parent)
+            return StoredSecret(value=current.value, version=written.short, full_version=written.full, ref=ref)
         n = request.generation
-        previous_value = previous_version = None
         previous = generated(request, n - 1, parent, PREVIOUS) if n > 1 else None
-        current = generated(request, n, parent, CURRENT)
+        current_value = generated(request, n, parent, CURRENT)
+        older: Written | None = None
         if previous is not None and self.current_last:
-            previous_version, written = self.version(
-                request, handle, VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS), parent
-            )
-            version, _ = self.version(request, handle, VersionSlot(f"{base}-v{n}", current, CURRENT, [written]), parent)
+            older = self.version(request, handle, VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS), parent)
+            after = [older.resource]
+            now = self.version(request, handle, VersionSlot(f"{base}-v{n}", current_value, CURRENT, after), parent)
         else:
-            version, written = self.version(request, handle, VersionSlot(f"{base}-v{n}", current, CURRENT), parent)
+            now = self.version(request, handle, VersionSlot(f"{base}-v{n}", current_value, CURRENT), parent)
             if previous is not None:
-                slot = VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS, [written])
-                previous_version, _ = self.version(request, handle, slot, parent)
-        if previous is not None:
-            previous_value = previous.value
+                slot = VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS, [now.resource])
+                older = self.version(request, handle, slot, parent)
         return StoredSecret(
-            value=current.value,
-            version=version,
-            previous_value=previous_value,
-            previous_version=previous_version,
+            value=current_value.value,
+            version=now.short,
+            full_version=now.full,
+            previous_value=previous.value if previous is not None else None,
+            previous_version=older.short if older is not None else None,
             ref=ref,
         )
 

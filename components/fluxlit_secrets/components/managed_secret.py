@@ -162,7 +162,9 @@ class ManagedSecret(pulumi.ComponentResource):
     value: pulumi.Output[str]
     """The current value (secret)."""
     version: pulumi.Output[str]
-    """The current version identifier (a generation or a store version id)."""
+    """The current version identifier (a generation or a short store version id)."""
+    full_version: pulumi.Output[str]
+    """The store's full id of the current version (AWS VersionId, GCP version name, Key Vault version)."""
     previous_value: pulumi.Output[Optional[str]]
     """The previous version's value (secret), when the store still holds one."""
     previous_version: pulumi.Output[Optional[str]]
@@ -198,6 +200,7 @@ class ManagedSecret(pulumi.ComponentResource):
         none: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
         self.value = stored.value
         self.version = stored.version
+        self.full_version = stored.full_version if stored.full_version is not None else stored.version
         self.previous_value = stored.previous_value if stored.previous_value is not None else none
         self.previous_version = stored.previous_version if stored.previous_version is not None else none
         self.ref = stored.ref if stored.ref is not None else none
@@ -205,6 +208,7 @@ class ManagedSecret(pulumi.ComponentResource):
             {
                 "value": self.value,
                 "version": self.version,
+                "fullVersion": self.full_version,
                 "previousValue": self.previous_value,
                 "previousVersion": self.previous_version,
                 "ref": self.ref,

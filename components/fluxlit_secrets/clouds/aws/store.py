@@ -18,6 +18,7 @@ from fluxlit_secrets.clouds.versions import (
     RETIRING,
     VersionedStore,
     VersionSlot,
+    Written,
     base_name,
     child_options,
     secret_tags,
@@ -54,9 +55,7 @@ class AwsStore(VersionedStore):
         """The secret's ARN (its id)."""
         return request.context["container"]
 
-    def version(
-        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
-    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
         """A SecretVersion, retained on delete (AWS keeps it: AWSPREVIOUS, then unlabelled)."""
         version = aws.secretsmanager.SecretVersion(
             slot.logical,
@@ -66,4 +65,4 @@ class AwsStore(VersionedStore):
             region=cast(AwsSettings, request.settings).region,
             opts=child_options(request, slot.logical, parent, retain_on_delete=True, depends_on=slot.after),
         )
-        return version.version_id.apply(lambda v: v[:8]), version
+        return Written(version.version_id.apply(lambda v: v[:8]), version.version_id, version)

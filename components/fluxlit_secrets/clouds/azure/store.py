@@ -79,10 +79,11 @@ class AzureStore(SecretStore):
             tags=secret_tags(request),
             opts=child_options(request, base, parent, protect=not request.disposable),
         )
-        version = container.properties.apply(lambda p: p.secret_uri_with_version.rstrip("/").rsplit("/", 1)[-1][:12])
+        full = container.properties.apply(lambda p: p.secret_uri_with_version.rstrip("/").rsplit("/", 1)[-1])
         return StoredSecret(
             value=current.value,
-            version=version,
+            version=full.apply(lambda v: v[:12]),
+            full_version=full,
             previous_value=previous.value if previous else None,
             previous_version=pulumi.Output.from_input(f"g{previous.generation}") if previous else None,
             ref=container.id,

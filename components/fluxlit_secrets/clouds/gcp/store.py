@@ -11,7 +11,15 @@ import pulumi_gcp as gcp
 from fluxlit_secrets.clouds.base import StoreRequest
 from fluxlit_secrets.clouds.gcp.names import secret_id
 from fluxlit_secrets.clouds.gcp.settings import GcpSettings
-from fluxlit_secrets.clouds.versions import RETIRING, VersionedStore, VersionSlot, base_name, child_options, secret_tags
+from fluxlit_secrets.clouds.versions import (
+    RETIRING,
+    VersionedStore,
+    VersionSlot,
+    Written,
+    base_name,
+    child_options,
+    secret_tags,
+)
 
 
 class GcpStore(VersionedStore):
@@ -40,9 +48,7 @@ class GcpStore(VersionedStore):
         """The secret's id, `projects/<project>/secrets/<id>`."""
         return request.context["container"]
 
-    def version(
-        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
-    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
         """A SecretVersion; the retiring one is disabled (after its consumers rolled), none destroyed."""
         version = gcp.secretmanager.SecretVersion(
             slot.logical,
@@ -52,4 +58,4 @@ class GcpStore(VersionedStore):
             deletion_policy="DISABLE",
             opts=child_options(request, slot.logical, parent, depends_on=slot.after),
         )
-        return version.version, version
+        return Written(version.version, version.name, version)

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds.base import StoreRequest
-from fluxlit_secrets.clouds.versions import CURRENT, VersionedStore, VersionSlot, child_options, config_version
+from fluxlit_secrets.clouds.versions import CURRENT, VersionedStore, VersionSlot, Written, child_options, config_version
 from fluxlit_secrets.model.app import AppModel
 from fluxlit_secrets.model.labels import MANAGED_BY, RECORDS_LABEL, STORE_LABEL
 
@@ -54,9 +54,7 @@ class KubernetesStore(VersionedStore):
         """The app's namespace."""
         return request.context["namespace"]
 
-    def version(
-        self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource
-    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
         """An immutable Secret `<app>-<secret>-v<generation>` (or `-<version id>` for config values)."""
         if request.source == "config":
             version = config_version(request, slot.source.value, parent)
@@ -85,4 +83,4 @@ class KubernetesStore(VersionedStore):
                 protect=slot.state == CURRENT and request.source == "generated" and not request.disposable,
             ),
         )
-        return version, secret
+        return Written(version, version, secret)
