@@ -142,10 +142,10 @@ class VersionedStore(SecretStore):
     def container(self, request: StoreRequest, parent: pulumi.Resource) -> tuple[Optional[pulumi.Output[str]], Any]:
         """Create the secret's container: (reference for identity grants, handle for versions)."""
 
-    @abstractmethod
     def handle(self, request: StoreRequest) -> Any:
-        """The container's handle for a version written outside `provision` (the retiring one),
-        from `request.context["container"]` (the ManagedSecret's `ref` or namespace)."""
+        """The container's handle for a version written outside `provision` (the retiring one):
+        `request.context["container"]`, the ManagedSecret's `ref` (a cloud secret's id)."""
+        return request.context["container"]
 
     @abstractmethod
     def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:

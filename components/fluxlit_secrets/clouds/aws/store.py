@@ -51,10 +51,6 @@ class AwsStore(VersionedStore):
         )
         return secret.arn, secret.id
 
-    def handle(self, request: StoreRequest) -> Any:
-        """The secret's ARN (its id)."""
-        return request.context["container"]
-
     def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
         """A SecretVersion, retained on delete (AWS keeps it: AWSPREVIOUS, then unlabelled)."""
         version = aws.secretsmanager.SecretVersion(

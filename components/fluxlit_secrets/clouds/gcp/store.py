@@ -44,10 +44,6 @@ class GcpStore(VersionedStore):
         )
         return secret.id, secret.id
 
-    def handle(self, request: StoreRequest) -> Any:
-        """The secret's id, `projects/<project>/secrets/<id>`."""
-        return request.context["container"]
-
     def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
         """A SecretVersion; the retiring one is disabled (after its consumers rolled), none destroyed."""
         version = gcp.secretmanager.SecretVersion(
