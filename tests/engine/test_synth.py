@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import kubernetes_validate
 import pytest
 from ruamel.yaml import YAML
@@ -15,6 +16,7 @@ from fluxlit_secrets.engine.synth import synth
 from tests.conftest import KNOWN, ROOT, copy_project
 
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+SPC_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "secretproviderclass-v1.json").read_text())
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -30,12 +32,15 @@ def test_synth_of_each_stack_renders_what_the_program_registers(stack: str, tmp_
     assert {"urn", "type", "name", "parent", "custom", "inputs", "options", "id"} <= set(resources[0])
     assert set(json.loads((out / "outputs.json").read_text())) == set(recording.outputs)
     report = (out / "report.md").read_text()
-    assert "| secret | store | Kubernetes Secret | workload | as | name / path |" in report
+    assert "| secret | store | Kubernetes object | workload | as | name / path |" in report
     secrets = json.loads(recording.config.values["fluxlit-secrets:secrets"])
     for name in secrets:  # every declared secret reaches at least one workload, in the report and on stdout
         assert f"  {name} " in stdout
     kinds = {d["kind"] for d in __import__("yaml").safe_load_all((out / "manifests.yaml").read_text())}
-    assert {"Namespace", "ServiceAccount", "Secret", "Deployment", "NetworkPolicy"} <= kinds
+    assert {"Namespace", "ServiceAccount", "Deployment", "NetworkPolicy"} <= kinds
+    # Values reach pods through a Secret, or with CSI delivery through a SecretProviderClass and no Secret.
+    csi = recording.config.values.get("fluxlit-secrets:delivery") == "csi"
+    assert ("SecretProviderClass" in kinds and "Secret" not in kinds) if csi else "Secret" in kinds
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -60,7 +65,24 @@ def test_manifests_pass_kubernetes_validate(stack: str, tmp_path: Path) -> None:
     assert docs
     version = kubernetes_validate.latest_version()
     for doc in docs:
-        kubernetes_validate.validate(doc, version, strict=True)
+        if doc["kind"] == "SecretProviderClass":
+            # A custom resource: checked against the CRD's documented fields (kubernetes-validate has core kinds).
+            jsonschema.validate(doc, SPC_SCHEMA)
+        else:
+            kubernetes_validate.validate(doc, version, strict=True)
+
+
+def test_the_provider_class_schema_refuses_what_the_crd_does() -> None:
+    good = {
+        "apiVersion": "secrets-store.csi.x-k8s.io/v1",
+        "kind": "SecretProviderClass",
+        "metadata": {"name": "a-gateway-0123456789", "namespace": "a"},
+        "spec": {"provider": "aws", "parameters": {"region": "us-east-1"}},
+    }
+    jsonschema.validate(good, SPC_SCHEMA)
+    for bad in ({"parameters": {"usePodIdentity": True}}, {"provider": "aws", "secretObject": []}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**good, "spec": bad}, SPC_SCHEMA)
 
 
 def test_secret_data_keeps_its_keys_but_not_its_values(tmp_path: Path) -> None:

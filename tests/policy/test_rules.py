@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyResource,
@@ -173,6 +174,40 @@ def streamlit_reads(readers: str) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+CSI_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/shop/prod/jwt-AbCdEf"
+CSI_VOLUME = {
+    "name": "sv",
+    "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True, "volumeAttributes": {"secretProviderClass": "p"}},
+}
+
+
+def provider_class(version: dict[str, str], **spec: Any) -> tuple[str, dict[str, Any]]:
+    """An AWS SecretProviderClass `p` in namespace shop with one object."""
+    obj = {"objectName": CSI_ARN, "objectType": "secretsmanager", "objectAlias": "REPORTS", **version}
+    return "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass", {
+        "apiVersion": "secrets-store.csi.x-k8s.io/v1",
+        "kind": "SecretProviderClass",
+        "metadata": {"name": "p", "namespace": "shop"},
+        "spec": {"provider": "aws", "parameters": {"region": "us-east-1", "objects": yaml.safe_dump([obj])}, **spec},
+    }
+
+
+PINNED = {"objectVersion": "9823d109-ce58-4056-a587-b302def84f39"}
+
+
+def streamlit_mounts(readers: str, annotation_role: str) -> list[tuple[str, dict[str, Any]]]:
+    """The Streamlit pod mounting `p` as its ServiceAccount, annotated with an IRSA role."""
+    resources = streamlit_reads(readers)
+    resources[0][1]["metadata"]["annotations"] = {
+        "eks.amazonaws.com/role-arn": f"arn:aws:iam::111122223333:role/{annotation_role}"
+    }
+    return [
+        *resources,
+        provider_class(PINNED),
+        deployment(workload="streamlit", volumes=[CSI_VOLUME], mounts=[FLUXLIT_MOUNT]),
+    ]
+
+
 SECRETS_USER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6"
 ISS = "oidc.eks.us-east-1.amazonaws.com/id/AB"
 OK_SUB = {"StringEquals": {f"{ISS}:sub": "system:serviceaccount:shop:shop-gateway", f"{ISS}:aud": "sts.amazonaws.com"}}
@@ -180,6 +215,27 @@ KEY = "s3cr3t-V4lue-0123456789-abcdefXYZ"
 
 CASES = [
     # rule, passing resources, failing resources
+    (
+        "csi-volumes-read-only",
+        [deployment(volumes=[CSI_VOLUME], mounts=[FLUXLIT_MOUNT])],
+        [deployment(volumes=[CSI_VOLUME], mounts=[{**FLUXLIT_MOUNT, "subPath": "REPORTS"}])],
+    ),
+    (
+        "csi-volumes-read-only",
+        [deployment(volumes=[CSI_VOLUME], mounts=[FLUXLIT_MOUNT])],
+        [deployment(volumes=[{"name": "sv", "csi": {**CSI_VOLUME["csi"], "readOnly": False}}])],
+    ),
+    ("provider-classes-pinned", [provider_class(PINNED)], [provider_class({"objectVersionLabel": "AWSCURRENT"})]),
+    (
+        "provider-classes-pinned",
+        [provider_class(PINNED)],
+        [provider_class(PINNED, secretObjects=[{"secretName": "copy", "type": "Opaque"}])],
+    ),
+    (
+        "provider-classes-read-by-their-identity",
+        streamlit_mounts("streamlit", "shop_prod_streamlit"),
+        streamlit_mounts("streamlit", "shop_prod_gateway"),
+    ),
     (
         "no-secret-literal-in-env",
         [

@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import pulumi
 
+from fluxlit_secrets.clouds.csi import CsiOf
 from fluxlit_secrets.model.app import AppModel, CloudSettings
 from fluxlit_secrets.model.cloud import CloudModel
 
@@ -68,6 +69,8 @@ class StoredSecret:
     full_version: Optional[pulumi.Output[str]] = None
     previous_value: Optional[pulumi.Output[str]] = None
     previous_version: Optional[pulumi.Output[str]] = None
+    #: The store's full id of the previous version (None where the program does not know it: Key Vault).
+    previous_full_version: Optional[pulumi.Output[str]] = None
     #: What an identity grant names: the secret's ARN, Secret Manager id or Key Vault resource id.
     ref: Optional[pulumi.Output[str]] = None
 
@@ -145,6 +148,8 @@ class Cloud:
     fakes: Optional[str] = None
     #: pip extra that installs its SDK (None: always installed).
     extra: Optional[str] = None
+    #: Its Secrets Store CSI provider (None: `delivery: csi` is not possible, the kubernetes store).
+    csi: Optional[CsiOf] = None
 
 
 def subject(namespace: str, service_account: str) -> str:

@@ -178,6 +178,7 @@ class VersionedStore(SecretStore):
             full_version=now.full,
             previous_value=previous.value if previous is not None else None,
             previous_version=older.short if older is not None else None,
+            previous_full_version=older.full if older is not None else None,
             ref=ref,
         )
 

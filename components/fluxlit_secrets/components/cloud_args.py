@@ -35,6 +35,8 @@ class GcpArgs(TypedDict):
     """`direct` (Workload Identity Federation, default) or `service-account`."""
     replication: NotRequired[list[str]]
     """User-managed replica locations; absent or empty: automatic."""
+    csi_provider: NotRequired[str]
+    """CSI provider with `delivery: csi`: `gcp` (Google's provider, default) or `gke` (GKE's managed add-on)."""
 
 
 class AzureNetworkArgs(TypedDict):

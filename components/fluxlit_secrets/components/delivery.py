@@ -1,15 +1,19 @@
-"""WorkloadDelivery: one workload's immutable Secret, its pod-spec fragments and restart trigger."""
+"""WorkloadDelivery: one workload's immutable Secret (or SecretProviderClass with CSI delivery), its
+pod-spec fragments and restart trigger."""
 
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
 
-from fluxlit_secrets.components.base import parse_component_args, token
+from fluxlit_secrets.clouds import CLOUDS
+from fluxlit_secrets.clouds.csi import CsiClass
+from fluxlit_secrets.components.base import STORES, cloud_settings, parse_component_args, token
+from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.components.identity import PHYSICAL_WORKLOADS
-from fluxlit_secrets.delivery import DeliveredSecret, Delivery, deliver
+from fluxlit_secrets.delivery import DeliveredSecret, deliver, deliver_csi
 from fluxlit_secrets.model import names
-from fluxlit_secrets.model.kinds import DELIVERY_MODES, KINDS
+from fluxlit_secrets.model.kinds import DELIVERIES, DELIVERY_MODES, KINDS
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX, check_delivery_name, label
 from fluxlit_secrets.model.shape import Node
 
@@ -23,10 +27,14 @@ class DeliveredSecretArgs(TypedDict):
     """`file` (a file in /var/run/secrets/fluxlit) or `env` (one secretKeyRef)."""
     name: str
     """The file name or environment variable name."""
-    value: pulumi.Input[str]
-    """The value (kept secret)."""
+    value: NotRequired[pulumi.Input[str]]
+    """The value (kept secret); required with `kubernetes-secret` delivery, refused with `csi`."""
     version: pulumi.Input[str]
     """The version identifier; a new one restarts this workload only."""
+    ref: NotRequired[pulumi.Input[str]]
+    """`csi`: the ManagedSecret's `ref` (AWS ARN, Secret Manager id, Key Vault resource id)."""
+    full_version: NotRequired[pulumi.Input[str]]
+    """`csi`: the ManagedSecret's `full_version`, the exact version the pod reads."""
 
 
 class WorkloadDeliveryArgs(TypedDict):
@@ -44,9 +52,19 @@ class WorkloadDeliveryArgs(TypedDict):
     """Extra labels for the Secret."""
     store: NotRequired[str]
     """Name of the store of record, shown on the Secret (default `kubernetes`)."""
+    delivery: NotRequired[str]
+    """`kubernetes-secret` (default) or `csi` (a SecretProviderClass; files only; needs a cloud store)."""
+    aws: NotRequired[AwsArgs]
+    """AWS settings (`csi` with store aws)."""
+    gcp: NotRequired[GcpArgs]
+    """GCP settings (`csi` with store gcp)."""
+    azure: NotRequired[AzureArgs]
+    """Azure settings (`csi` with store azure)."""
+    cloud_identity: NotRequired[pulumi.Input[str]]
+    """`csi` with store azure: the WorkloadIdentity's `cloud_identity` (its client id)."""
 
 
-def _entry(node: Node, workload: str) -> DeliveredSecret:
+def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
     node = node.mapping("{secret: ..., mode: file, name: ..., value: ..., version: ...}")
     node.known(tuple(DeliveredSecretArgs.__annotations__))
     secret = node.field("secret").required("name the declared secret")
@@ -60,13 +78,20 @@ def _entry(node: Node, workload: str) -> DeliveredSecret:
     check_delivery_name(
         Node(name.shape, name.path, base), mode, "streamlit" if workload == "streamlit" else "gateway", kind
     )
-    return DeliveredSecret(
-        secret=secret.value,
-        mode=mode,
-        name=name.value,
-        value=node.field("value").required("pass the value").value,
-        version=node.field("version").required("pass the version id").value,
-    )
+    version = node.field("version").required("pass the version id").value
+    if not csi:
+        value = node.field("value").required("pass the value").value
+        return DeliveredSecret(secret.value, mode, name.value, value, version)
+    if node.has("value"):
+        node.field("value").fail(
+            "is set, but with delivery: csi the pod reads the value from the store itself",
+            "drop value and pass ref and full_version",
+        )
+    if mode != "file":
+        node.field("mode").fail("is env, but delivery: csi mounts files only", "use mode: file")
+    ref = node.field("ref").required("pass the ManagedSecret's ref").value
+    full = node.field("full_version").required("pass the ManagedSecret's full_version").value
+    return DeliveredSecret(secret.value, mode, name.value, None, version, ref=ref, full_version=full)
 
 
 @dataclass(frozen=True)
@@ -79,17 +104,26 @@ class DeliverySpec:
     entries: list[DeliveredSecret]
     store: str = "kubernetes"
     labels: dict[str, str] = field(default_factory=dict)
+    #: With CSI delivery: the store's CSI provider, and the identity its parameters name (Azure).
+    csi: Optional[CsiClass] = None
+    identity: Optional[pulumi.Input[str]] = None
 
 
 def parse_delivery(node: Node) -> DeliverySpec:
     """Validate WorkloadDelivery args: names the kubelet and FluxLit accept, each key once."""
     node.known(tuple(WorkloadDeliveryArgs.__annotations__))
+    delivery = node.field("delivery", "kubernetes-secret").one_of(DELIVERIES, "delivery")
+    store = node.field("store", "kubernetes").one_of(STORES, "store")
+    csi = csi_of(node, store, delivery)
     app = label(node.field("app").required("pass the app's DNS-1123 name"), names.APP_MAX, "app name")
     workload = node.field("workload").required("gateway, streamlit or app").one_of(PHYSICAL_WORKLOADS, "workload")
     listed = node.field("secrets").required("list the workload's secrets")
     if not isinstance(listed.value, list):
         listed.fail("must be a list", "list the workload's secrets")
-    entries = [_entry(Node(listed.shape, (*listed.path, str(i)), e), workload) for i, e in enumerate(listed.value)]
+    entries = [
+        _entry(Node(listed.shape, (*listed.path, str(i)), e), workload, csi is not None)
+        for i, e in enumerate(listed.value)
+    ]
     seen: dict[str, str] = {}
     for i, e in enumerate(entries):
         if e.name in seen:
@@ -98,22 +132,37 @@ def parse_delivery(node: Node) -> DeliverySpec:
             )
         seen[e.name] = e.secret
     labels = node.field("labels", {}).mapping("{key: value}").value
-    store = node.field("store", "kubernetes")
-    if not isinstance(store.value, str):
-        store.fail("must be a store name", "kubernetes, aws, gcp or azure")
     namespace = node.field("namespace").required("pass the app's namespace").value
-    return DeliverySpec(app, namespace, workload, entries, store.value, dict(labels))
+    identity = node.get("cloud_identity")
+    if csi is not None and store == "azure" and identity is None:
+        node.field("cloud_identity").fail("is missing", "pass the WorkloadIdentity's cloud_identity (its client id)")
+    return DeliverySpec(app, namespace, workload, entries, store, dict(labels), csi, identity)
+
+
+def csi_of(node: Node, store: str, delivery: str) -> Optional[CsiClass]:
+    """The store's CSI provider with `delivery: csi` (None otherwise); the kubernetes store has none."""
+    if delivery != "csi":
+        return None
+    make = CLOUDS[store].csi
+    if make is None:
+        node.field("store").fail(
+            f"is {store}, which has no secret manager for the CSI driver to read",
+            "use store aws, gcp or azure, or delivery: kubernetes-secret",
+        )
+    return make(cloud_settings(node, store, True))
 
 
 class WorkloadDelivery(pulumi.ComponentResource):
     """An immutable Secret with only this workload's keys, replaced under a new name on rotation."""
 
     secret_name: pulumi.Output[Optional[str]]
-    """Name of the workload's Secret (absent when it consumes nothing)."""
+    """Name of the workload's Secret (absent when it consumes nothing, and with CSI delivery)."""
+    provider_class_name: pulumi.Output[Optional[str]]
+    """Name of the workload's SecretProviderClass (CSI delivery only)."""
     restart_trigger: pulumi.Output[str]
     """`secret=version,...`: changes exactly when one of this workload's versions changes."""
     volumes: pulumi.Output[list[dict[str, Any]]]
-    """Pod volumes to add (the read-only Secret volume)."""
+    """Pod volumes to add (the read-only Secret or CSI volume)."""
     volume_mounts: pulumi.Output[list[dict[str, Any]]]
     """Container volume mounts to add."""
     env: pulumi.Output[list[dict[str, Any]]]
@@ -133,21 +182,40 @@ class WorkloadDelivery(pulumi.ComponentResource):
 
     def _construct(self, name: str, spec: DeliverySpec, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__(token("WorkloadDelivery"), name, {}, opts)
-        built: Delivery = deliver(
-            name,
-            app=spec.app,
-            namespace=spec.namespace,
-            workload=spec.workload,
-            entries=spec.entries,
-            store=spec.store,
-            labels=spec.labels,
-            parent=self,
-        )
+        if spec.csi is None:
+            built = deliver(
+                name,
+                app=spec.app,
+                namespace=spec.namespace,
+                workload=spec.workload,
+                entries=spec.entries,
+                store=spec.store,
+                labels=spec.labels,
+                parent=self,
+            )
+        else:
+            built = deliver_csi(
+                name,
+                app=spec.app,
+                namespace=spec.namespace,
+                workload=spec.workload,
+                entries=spec.entries,
+                csi=spec.csi,
+                identity=spec.identity,
+                store=spec.store,
+                labels=spec.labels,
+                parent=self,
+            )
         #: The Kubernetes Secret resource (None when the workload consumes nothing).
         self.secret = built.secret
+        #: The SecretProviderClass resource (CSI delivery; None otherwise).
+        self.provider_class = built.provider_class
         #: The fragments with Outputs nested where they are computed (for pod templates in Python).
         self.fragments = built
         self.secret_name = built.secret_name
+        self.provider_class_name = (
+            built.provider_class_name if built.provider_class_name is not None else pulumi.Output.from_input(None)
+        )
         self.restart_trigger = built.restart_trigger
         self.volumes = pulumi.Output.from_input(built.volumes)
         self.volume_mounts = pulumi.Output.from_input(built.volume_mounts)
@@ -156,6 +224,7 @@ class WorkloadDelivery(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "secretName": self.secret_name,
+                "providerClassName": self.provider_class_name,
                 "restartTrigger": self.restart_trigger,
                 "volumes": self.volumes,
                 "volumeMounts": self.volume_mounts,

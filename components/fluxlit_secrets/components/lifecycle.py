@@ -7,7 +7,7 @@ from typing import Any, Optional, cast
 import pulumi
 import pulumi_kubernetes as k8s
 
-from fluxlit_secrets.clouds import CLOUD_MODELS, StoreRequest, store_of
+from fluxlit_secrets.clouds import CLOUD_MODELS, CLOUDS, StoreRequest, store_of
 from fluxlit_secrets.components.base import given_name, token
 from fluxlit_secrets.components.delivery import DeliverySpec, WorkloadDelivery
 from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
@@ -16,7 +16,7 @@ from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVer
 from fluxlit_secrets.components.workloads import FluxLitWorkloads, WorkloadsSpec
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.model.app import AppModel, DeploymentsModel, SecretModel
+from fluxlit_secrets.model.app import AppModel, CloudSettings, DeploymentsModel, SecretModel
 from fluxlit_secrets.model.labels import MANAGED_BY, WORKLOAD_LABEL, workload_labels
 from fluxlit_secrets.model.parse import parse_args
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX
@@ -52,7 +52,9 @@ class SecretLifecycle(pulumi.ComponentResource):
     versions: pulumi.Output[dict[str, str]]
     """Current version identifier per secret."""
     secret_names: pulumi.Output[dict[str, Optional[str]]]
-    """Kubernetes Secret name per workload."""
+    """Kubernetes Secret name per workload (none with CSI delivery)."""
+    provider_class_names: pulumi.Output[dict[str, Optional[str]]]
+    """SecretProviderClass name per workload (CSI delivery; none otherwise)."""
     restart_triggers: pulumi.Output[dict[str, str]]
     """Restart trigger per workload; it changes only when that workload's secrets rotate."""
     rotation: pulumi.Output[dict[str, Any]]
@@ -86,7 +88,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         self._ns_name = given_name(ns, model.namespace)
         stored = self._secrets(lifecycle, ns)
         identities = {w: self._identity(w, stored, ns) for w in model.workloads()}
-        deliveries = {w: self._delivery(w, stored, ns) for w in model.workloads()}
+        deliveries = {w: self._delivery(w, stored, identities[w]) for w in model.workloads()}
         self._network_policies(ns)
         rolled = self._workloads(identities, deliveries, ns)
         self._retire(stored, rolled, ns)
@@ -165,20 +167,36 @@ class SecretLifecycle(pulumi.ComponentResource):
         )
         return WorkloadIdentity.of(f"{self._name}-{workload}", spec, self._child(ns))
 
-    def _delivery(self, workload: str, stored: dict[str, ManagedSecret], ns: k8s.core.v1.Namespace) -> WorkloadDelivery:
+    def _delivery(
+        self, workload: str, stored: dict[str, ManagedSecret], identity: WorkloadIdentity
+    ) -> WorkloadDelivery:
+        model = self.model
+        csi = model.delivery == "csi"
         entries: list[DeliveredSecret] = []
-        for s, d in self.model.deliveries_for(workload):
+        for s, d in model.deliveries_for(workload):
             held = stored[s.name]
-            entries.append(DeliveredSecret(s.name, d.mode, d.name, held.value, held.version))
+            ref = cast(pulumi.Output[str], held.ref) if csi else None
+            value = None if csi else held.value
+            entries.append(DeliveredSecret(s.name, d.mode, d.name, value, held.version, ref, held.full_version))
             if s.overlap and held.has_previous:
                 # Overlap: the version before, under <name>_PREVIOUS (absent until one exists).
-                name = f"{d.name}{PREVIOUS_SUFFIX}"
                 previous = (
-                    cast(pulumi.Output[str], held.previous_value),
+                    None if csi else cast(pulumi.Output[str], held.previous_value),
                     cast(pulumi.Output[str], held.previous_version),
+                    ref,
+                    cast(pulumi.Output[str], held.previous_full_version),
                 )
-                entries.append(DeliveredSecret(f"{s.name}.previous", d.mode, name, *previous))
-        spec = DeliverySpec(self.model.app, self._ns_name, workload, entries, self.model.store)
+                entries.append(DeliveredSecret(f"{s.name}.previous", d.mode, f"{d.name}{PREVIOUS_SUFFIX}", *previous))
+        make = CLOUDS[model.store].csi
+        spec = DeliverySpec(
+            model.app,
+            self._ns_name,
+            workload,
+            entries,
+            model.store,
+            csi=make(cast(CloudSettings, model.cloud)) if csi and make is not None else None,
+            identity=cast(pulumi.Output[str], identity.cloud_identity) if csi else None,
+        )
         return WorkloadDelivery.of(f"{self._name}-{workload}", spec, self._child())
 
     def _network_policies(self, ns: k8s.core.v1.Namespace) -> None:
@@ -219,7 +237,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         self._pods = {w: self._pod(w, identities[w], deliveries[w]) for w in model.workloads()}
         d = model.deployments
         if d is None:
-            return {w: [s for s in (deliveries[w].secret,) if s is not None] for w in deliveries}
+            return {w: [s for s in (deliveries[w].fragments.source,) if s is not None] for w in deliveries}
         affinity = d.gateway_replicas > 1 and any(s.kind == "oidc-bff" for s in model.secrets)
         spec = WorkloadsSpec(model.app, model.namespace, model.topology, d, self._pods, affinity)
         workloads = FluxLitWorkloads.of(f"{self._name}-workloads", spec, self._child(ns))
@@ -267,6 +285,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         self.namespace = self._ns_name
         self.versions = pulumi.Output.all(**{s: m.version for s, m in stored.items()})
         self.secret_names = pulumi.Output.all(**{w: d.secret_name for w, d in deliveries.items()})
+        self.provider_class_names = pulumi.Output.all(**{w: d.provider_class_name for w, d in deliveries.items()})
         self.restart_triggers = pulumi.Output.all(**{w: d.restart_trigger for w, d in deliveries.items()})
         self.pod_fragments = pulumi.Output.all(**fragments)
         self.rotation = pulumi.Output.from_input(
@@ -280,6 +299,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                 "namespace": self.namespace,
                 "versions": self.versions,
                 "secretNames": self.secret_names,
+                "providerClassNames": self.provider_class_names,
                 "restartTriggers": self.restart_triggers,
                 "podFragments": self.pod_fragments,
                 "rotation": self.rotation,

@@ -100,6 +100,9 @@ class SecretLifecycleArgs(TypedDict):
     """`split` (default) or `unified`."""
     store: NotRequired[str]
     """`kubernetes` (default), `aws`, `gcp` or `azure`."""
+    delivery: NotRequired[str]
+    """`kubernetes-secret` (default: a Secret per workload) or `csi` (pods read the cloud store through the
+    Secrets Store CSI driver with their own identity; files only, values never in etcd)."""
     disposable: NotRequired[bool]
     """True for a throw-away stack: values of record are then not protected."""
     deployments: NotRequired[DeploymentsArgs]

@@ -169,6 +169,8 @@ class ManagedSecret(pulumi.ComponentResource):
     """The previous version's value (secret), when the store still holds one."""
     previous_version: pulumi.Output[Optional[str]]
     """The previous version's identifier, when there is one."""
+    previous_full_version: pulumi.Output[Optional[str]]
+    """The store's full id of the previous version, when the program knows it (AWS, GCP)."""
     ref: pulumi.Output[Optional[str]]
     """What identity grants name: the secret's ARN, Secret Manager id or Key Vault resource id."""
 
@@ -203,6 +205,7 @@ class ManagedSecret(pulumi.ComponentResource):
         self.full_version = stored.full_version if stored.full_version is not None else stored.version
         self.previous_value = stored.previous_value if stored.previous_value is not None else none
         self.previous_version = stored.previous_version if stored.previous_version is not None else none
+        self.previous_full_version = stored.previous_full_version if stored.previous_full_version is not None else none
         self.ref = stored.ref if stored.ref is not None else none
         self.register_outputs(
             {
@@ -211,6 +214,7 @@ class ManagedSecret(pulumi.ComponentResource):
                 "fullVersion": self.full_version,
                 "previousValue": self.previous_value,
                 "previousVersion": self.previous_version,
+                "previousFullVersion": self.previous_full_version,
                 "ref": self.ref,
             }
         )

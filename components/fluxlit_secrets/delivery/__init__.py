@@ -1,6 +1,16 @@
-"""Delivery layer: per workload, an immutable Secret mounted as files and/or mapped to env."""
+"""Delivery layer: per workload, an immutable Secret mounted as files and/or mapped to env, or a
+SecretProviderClass the Secrets Store CSI driver mounts."""
 
-from fluxlit_secrets.delivery.restart import delivery_secret_name, restart_trigger
+from fluxlit_secrets.delivery.csi import deliver_csi
+from fluxlit_secrets.delivery.restart import delivery_secret_name, provider_class_name, restart_trigger
 from fluxlit_secrets.delivery.secret import DeliveredSecret, Delivery, deliver
 
-__all__ = ["DeliveredSecret", "Delivery", "deliver", "delivery_secret_name", "restart_trigger"]
+__all__ = [
+    "DeliveredSecret",
+    "Delivery",
+    "deliver",
+    "deliver_csi",
+    "delivery_secret_name",
+    "provider_class_name",
+    "restart_trigger",
+]

@@ -26,6 +26,16 @@ def secret_volumes(secret_name: Any, file_keys: Sequence[str]) -> list[dict[str,
     ]
 
 
+def csi_volumes(driver: str, provider_class: Any) -> list[dict[str, Any]]:
+    """One read-only CSI volume of the workload's SecretProviderClass (files come from the store)."""
+    return [
+        {
+            "name": SECRET_VOLUME,
+            "csi": {"driver": driver, "readOnly": True, "volumeAttributes": {"secretProviderClass": provider_class}},
+        }
+    ]
+
+
 def secret_volume_mounts(file_keys: Sequence[str]) -> list[dict[str, Any]]:
     """The mount of that volume at the FluxLit secrets dir: read-only, whole directory, no subPath."""
     if not file_keys:

@@ -7,7 +7,9 @@ never a value or a hash of one.
 """
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 def restart_trigger(versions: Mapping[str, str]) -> str:
@@ -26,4 +28,11 @@ def delivery_secret_name(app: str, workload: str, trigger: str, layout: Iterable
     """
     material = trigger + "|" + ",".join(sorted(layout))
     digest = hashlib.sha256(material.encode()).hexdigest()[:10]
+    return f"{app}-{workload}-{digest}"
+
+
+def provider_class_name(app: str, workload: str, spec: Mapping[str, Any]) -> str:
+    """Name of a workload's SecretProviderClass: a new name whenever anything the driver reads
+    changes (a pinned version, a file name, the identity). The spec holds ids and names, no value."""
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
     return f"{app}-{workload}-{digest}"

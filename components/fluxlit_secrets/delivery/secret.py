@@ -3,7 +3,7 @@ name on rotation, and the pod-spec fragments and restart trigger that go with it
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -26,13 +26,20 @@ class DeliveredSecret:
     secret: str
     mode: str  # file | env
     name: str
-    value: pulumi.Input[str]
+    #: The value (a Kubernetes Secret holds it); None with CSI delivery, where pods fetch it.
+    value: Optional[pulumi.Input[str]]
+    #: The short version id the restart trigger shows.
     version: pulumi.Input[str]
+    #: CSI delivery: what the store calls the secret (ARN, Secret Manager id, Key Vault resource id).
+    ref: Optional[pulumi.Input[str]] = None
+    #: CSI delivery: the full id of the version to pin.
+    full_version: Optional[pulumi.Input[str]] = None
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """What a workload's pods need: fragments, trigger, and the Secret (None when it consumes nothing).
+    """What a workload's pods need: fragments, trigger, and what they read from (a Secret, or a
+    SecretProviderClass with CSI delivery; neither when the workload consumes nothing).
 
     The fragments are plain Kubernetes JSON with Outputs nested where a value is computed (the
     Secret's name, the trigger), so a preview shows every other field.
@@ -45,14 +52,47 @@ class Delivery:
     volume_mounts: list[dict[str, Any]]
     env: list[dict[str, Any]]
     pod_annotations: dict[str, Any]
+    provider_class: Optional[k8s.apiextensions.CustomResource] = None
+    provider_class_name: Optional[pulumi.Output[str]] = None
+
+    @property
+    def source(self) -> Optional[pulumi.Resource]:
+        """The object the pods mount (retirement of old versions waits for it)."""
+        return self.secret if self.secret is not None else self.provider_class
 
 
-def _trigger(entries: Sequence[DeliveredSecret]) -> pulumi.Output[str]:
+def trigger_of(entries: Sequence[DeliveredSecret]) -> pulumi.Output[str]:
+    """The restart trigger of these entries (their short version ids, in secret-name order)."""
     versions = {e.secret: e.version for e in entries}
     names = sorted(versions)
     return pulumi.Output.all(*(versions[s] for s in names)).apply(
         lambda vs: restart_trigger(dict(zip(names, (str(v) for v in vs), strict=True)))
     )
+
+
+def delivery_metadata(
+    name: pulumi.Input[str],
+    namespace: pulumi.Input[str],
+    *,
+    app: str,
+    workload: str,
+    trigger: pulumi.Input[str],
+    entries: Sequence[DeliveredSecret],
+    store: str,
+    labels: dict[str, str],
+) -> Any:
+    """Metadata (ObjectMeta JSON) of what a workload's pods read from: its labels, versions, and which secret each
+    file or variable holds (names only, never a value)."""
+    return {
+        "name": name,
+        "namespace": namespace,
+        "labels": {**workload_labels(app, workload), **MANAGED_BY, **labels},
+        "annotations": {
+            RESTART_ANNOTATION: trigger,
+            KEYS_ANNOTATION: ",".join(sorted({f"{e.name}={e.secret}" for e in entries})),
+            STORE_ANNOTATION: store,
+        },
+    }
 
 
 def deliver(
@@ -67,7 +107,7 @@ def deliver(
     parent: pulumi.Resource,
 ) -> Delivery:
     """Create the workload's Secret (child of `parent`, logical name `<name>-secret`) and its fragments."""
-    trigger = _trigger(entries)
+    trigger = trigger_of(entries)
     file_keys = [e.name for e in entries if e.mode == "file"]
     env_keys = [e.name for e in entries if e.mode == "env"]
     secret: Optional[k8s.core.v1.Secret] = None
@@ -76,20 +116,19 @@ def deliver(
         layout = [e.name for e in entries]
         secret = k8s.core.v1.Secret(
             f"{name}-secret",
-            metadata={
-                "name": trigger.apply(lambda t: delivery_secret_name(app, workload, t, layout)),
-                "namespace": namespace,
-                "labels": {**workload_labels(app, workload), **MANAGED_BY, **labels},
-                "annotations": {
-                    RESTART_ANNOTATION: trigger,
-                    # Names only: which declared secret each key holds.
-                    KEYS_ANNOTATION: ",".join(sorted({f"{e.name}={e.secret}" for e in entries})),
-                    STORE_ANNOTATION: store,
-                },
-            },
+            metadata=delivery_metadata(
+                trigger.apply(lambda t: delivery_secret_name(app, workload, t, layout)),
+                namespace,
+                app=app,
+                workload=workload,
+                trigger=trigger,
+                entries=entries,
+                store=store,
+                labels=labels,
+            ),
             type="Opaque",
             immutable=True,
-            string_data={e.name: pulumi.Output.secret(e.value) for e in entries},
+            string_data={e.name: pulumi.Output.secret(cast(pulumi.Input[str], e.value)) for e in entries},
             # A new name each rotation: the replacement exists before the old one goes.
             opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=False),
         )

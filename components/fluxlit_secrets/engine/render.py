@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pulumi.output import Unknown
 
+from fluxlit_secrets.clouds.csi import represent_str
 from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.mocks import is_secret
 from fluxlit_secrets.engine.run import Recording
@@ -113,15 +114,19 @@ def manifests(rec: Recording) -> list[dict[str, Any]]:
     )
 
 
+#: libyaml's emitter when built (fast on large stacks); multi-line strings as literal blocks.
+_Dumper: Any = type("_Dumper", (getattr(yaml, "CSafeDumper", yaml.SafeDumper),), {})
+_Dumper.add_representer(str, represent_str)
+
+
 def dump_yaml(documents: list[dict[str, Any]]) -> str:
-    """Multi-document YAML, keys in apply order (libyaml's emitter: fast on large stacks)."""
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return str(yaml.dump_all(documents, Dumper=dumper, sort_keys=False, width=4096, default_flow_style=False))
+    """Multi-document YAML, keys in apply order; SecretProviderClass parameters read as written."""
+    return str(yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False, width=4096, default_flow_style=False))
 
 
 @dataclass(frozen=True)
 class Flow:
-    """One delivered key: store secret -> Kubernetes Secret -> workload, as file or env."""
+    """One delivered key: store secret -> Kubernetes Secret or SecretProviderClass -> workload, as file or env."""
 
     secret: str
     store: str
@@ -182,12 +187,38 @@ def _container_flows(c: dict[str, Any], volumes: dict[Any, Any], workload: str, 
     return found
 
 
+CSI_KIND = "SecretProviderClass"
+
+
+def _source_name(o: dict[str, Any]) -> Any:
+    name = _map(o["metadata"]).get("name")
+    return f"{CSI_KIND}/{name}" if o["kind"] == CSI_KIND else name
+
+
+def _volume_source(v: dict[str, Any], secrets: dict[Any, dict[str, Any]], ns: Any) -> dict[str, Any] | None:
+    """A Secret volume as it is, or a CSI volume as the files its SecretProviderClass lists."""
+    if "secret" in v:
+        return _map(v["secret"])
+    name = _map(_map(v.get("csi")).get("volumeAttributes")).get("secretProviderClass")
+    if name is None:
+        return None
+    source = f"{CSI_KIND}/{name}"
+    provider_class = secrets.get((ns, source))
+    keys = (
+        _split_pairs(_map(_map(provider_class["metadata"]).get("annotations")).get(KEYS_ANNOTATION))
+        if provider_class
+        else {}
+    )
+    return {"secretName": source, "items": [{"key": k, "path": k} for k in sorted(keys)]}
+
+
 def flows(objects: list[dict[str, Any]]) -> list[Flow]:
-    """Follow each secretKeyRef and Secret volume of each Deployment back to its Secret."""
+    """Follow each secretKeyRef, Secret and CSI volume of each Deployment back to its Secret or
+    SecretProviderClass."""
     secrets = {
-        (_map(o["metadata"]).get("namespace"), _map(o["metadata"]).get("name")): o
+        (_map(o["metadata"]).get("namespace"), _source_name(o)): o
         for o in objects
-        if o["kind"] == "Secret" and _map(o["metadata"]).get("name") != UNKNOWN_SHOWN
+        if o["kind"] in ("Secret", CSI_KIND) and _map(o["metadata"]).get("name") != UNKNOWN_SHOWN
     }
     found: list[Flow] = []
     for o in objects:
@@ -203,7 +234,8 @@ def flows(objects: list[dict[str, Any]]) -> list[Flow]:
             return _split_pairs(ann.get(KEYS_ANNOTATION)).get(str(key), str(key)), str(ann.get(STORE_ANNOTATION, "-"))
 
         pod = _pod(o)[1]
-        volumes = {v.get("name"): _map(v["secret"]) for v in map(_map, _list(pod.get("volumes"))) if "secret" in v}
+        volumes = {v.get("name"): _volume_source(v, secrets, ns) for v in map(_map, _list(pod.get("volumes")))}
+        volumes = {k: v for k, v in volumes.items() if v is not None}
         for c in map(_map, _list(pod.get("containers"))):
             found += _container_flows(c, volumes, _workload_of(o), origin)
     return sorted(found, key=lambda f: (f.secret, f.workload, f.mode, f.name))
@@ -273,7 +305,7 @@ def report_md(rec: Recording, objects: list[dict[str, Any]]) -> str:
         "",
         "## Which pod receives which secret",
         "",
-        _md_table(["secret", "store", "Kubernetes Secret", "workload", "as", "name / path"], rows)
+        _md_table(["secret", "store", "Kubernetes object", "workload", "as", "name / path"], rows)
         if rows
         else "No workload receives a secret.",
         "",

@@ -84,6 +84,8 @@ class AppModel:
     environment: str
     topology: str = "split"
     store: str = "kubernetes"
+    #: `kubernetes-secret` (a Secret per workload) or `csi` (pods fetch from the cloud store).
+    delivery: str = "kubernetes-secret"
     disposable: bool = False
     secrets: tuple[SecretModel, ...] = ()
     deployments: DeploymentsModel | None = None

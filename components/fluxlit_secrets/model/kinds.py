@@ -84,5 +84,7 @@ def fluxlit_reads_as(name: str) -> str | None:
 SOURCES = ("generated", "config")
 WORKLOADS = ("gateway", "streamlit")
 DELIVERY_MODES = ("file", "env")
+#: How values reach pods: a per-workload Kubernetes Secret, or the Secrets Store CSI driver.
+DELIVERIES = ("kubernetes-secret", "csi")
 TOPOLOGIES = ("split", "unified")
 STORES = ("kubernetes", "aws", "gcp", "azure")

@@ -20,6 +20,8 @@ KEYS_ANNOTATION = "fluxlit-secrets/keys"
 STORE_ANNOTATION = "fluxlit-secrets/store"
 #: Where file-delivered secrets appear in every pod (FluxlitSettings(_secrets_dir=...) reads it).
 SECRETS_DIR = "/var/run/secrets/fluxlit"
+#: Mode of files a CSI mount writes: the driver ignores fsGroup and files are root's, so "other" reads.
+CSI_FILE_MODE = 0o444
 
 
 def workload_labels(app: str, workload: str) -> dict[str, str]:

@@ -11,18 +11,19 @@ from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import AppModel, SecretConfigLookup
 from fluxlit_secrets.model.auth import parse_auth, parse_network_policy
 from fluxlit_secrets.model.cloud import CloudModels
+from fluxlit_secrets.model.csi import check_csi
 from fluxlit_secrets.model.deployments import parse_deployments
-from fluxlit_secrets.model.kinds import TOPOLOGIES
+from fluxlit_secrets.model.kinds import DELIVERIES, TOPOLOGIES
 from fluxlit_secrets.model.secretish import shown
 from fluxlit_secrets.model.secrets import check_sources, check_unique_names, label, parse_secret
 from fluxlit_secrets.model.shape import NAMESPACE, Node, Shape
 
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 #: Top-level fields besides the cloud blocks (which come from the clouds table).
-BASE_FIELDS = ("app", "namespace", "topology", "store", "disposable", "secrets", "deployments")
+BASE_FIELDS = ("app", "namespace", "topology", "store", "delivery", "disposable", "secrets", "deployments")
 EXTRA_FIELDS = ("auth", "network_policy")
 #: Top-level stack-config keys whose Pulumi config string is taken as it is (never JSON-decoded).
-STRING_KEYS = ("app", "namespace", "topology", "store")
+STRING_KEYS = ("app", "namespace", "topology", "store", "delivery")
 
 
 def top_fields(clouds: CloudModels) -> tuple[str, ...]:
@@ -106,6 +107,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
         )
     topology = root.field("topology", "split").one_of(TOPOLOGIES, "topology")
     store = root.field("store", "kubernetes").one_of(tuple(clouds), "store")
+    delivery = root.field("delivery", "kubernetes-secret").one_of(DELIVERIES, "delivery")
     disposable = root.field("disposable", False).boolean()
     secrets_node = root.field("secrets", {}).mapping("{jwt: {kind: jwt-hs256}}")
     secrets = tuple(parse_secret(n, node, secret_config) for n, node in secrets_node.items())
@@ -135,6 +137,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
         environment=environment,
         topology=topology,
         store=store,
+        delivery=delivery,
         disposable=disposable,
         secrets=secrets,
         deployments=parse_deployments(root.field("deployments")) if root.has("deployments") else None,
@@ -143,6 +146,8 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
         network_policy=parse_network_policy(root.field("network_policy")) if root.has("network_policy") else None,
     )
     _check_stack_name(root, environment)
+    if delivery == "csi":
+        check_csi(root, secrets_node, model)
     clouds[store].check_names(model, secrets_node)
     return model
 

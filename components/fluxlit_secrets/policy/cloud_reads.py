@@ -38,6 +38,8 @@ class CloudRead:
     ksa: Ksa
     secret: Res
     identity: str
+    #: Who reads: the role's name (AWS), the IAM member (GCP), the identity's principal id (Azure).
+    principal: str = ""
 
 
 def _ksa(pattern: re.Pattern[str], text: str) -> Ksa | None:
@@ -92,7 +94,7 @@ def _aws(resources: list[Res]) -> Iterator[CloudRead]:
                 arn = str(secret.props.get("arn") or f"arn:aws:secretsmanager:*:*:secret:{secret.props.get('name')}-x")
                 if "NotResource" in st or any(fnmatch.fnmatchcase(arn.lower(), p.lower()) for p in patterns):
                     for ksa in ksas.get(role, ()):
-                        yield CloudRead(ksa, secret, f"role {role}")
+                        yield CloudRead(ksa, secret, f"role {role}", role)
 
 
 def _gcp_members(resources: list[Res]) -> dict[str, set[Ksa]]:
@@ -134,7 +136,7 @@ def _gcp(resources: list[Res]) -> Iterator[CloudRead]:
                 for member in members_:
                     direct = _ksa(PRINCIPAL, member)
                     for ksa in {direct} if direct else members.get(member, set()):
-                        yield CloudRead(ksa, secret, member)
+                        yield CloudRead(ksa, secret, member, member)
 
 
 def _azure(resources: list[Res]) -> Iterator[CloudRead]:
@@ -166,8 +168,9 @@ def _azure(resources: list[Res]) -> Iterator[CloudRead]:
                 continue
             if scope.resource_group and scope.resource_group.lower() != group.lower():
                 continue
-            for ksa in principals.get(str(grant.props.get("principalId", "")).lower(), set()):
-                yield CloudRead(ksa, secret, f"role {role} at {scope.level}")
+            principal = str(grant.props.get("principalId", "")).lower()
+            for ksa in principals.get(principal, set()):
+                yield CloudRead(ksa, secret, f"role {role} at {scope.level}", principal)
 
 
 def cloud_reads(resources: list[Res]) -> Iterator[CloudRead]:

@@ -238,7 +238,8 @@ def pod_namespace_matches_its_secrets(resources: list[Res]) -> Iterator[tuple[Re
             )
 
 
-def _runs_non_root(spec: Mapping[str, Any]) -> bool:
+def runs_non_root(spec: Mapping[str, Any]) -> bool:
+    """True when the pod or a container runs as a user other than root."""
     contexts = [spec.get("securityContext") or {}, *(c.get("securityContext") or {} for c in containers(spec))]
     return any(c.get("runAsNonRoot") or (c.get("runAsUser") not in (None, 0)) for c in contexts)
 
@@ -250,7 +251,7 @@ def secret_files_readable_by_the_pod_user(res: Res) -> Iterator[str]:
     if pod is None:
         return
     spec = pod[1]
-    if (spec.get("securityContext") or {}).get("fsGroup") is not None or not _runs_non_root(spec):
+    if (spec.get("securityContext") or {}).get("fsGroup") is not None or not runs_non_root(spec):
         return
     for v in spec.get("volumes") or []:
         source = v.get("secret") or v.get("projected") if isinstance(v, Mapping) else None

@@ -7,6 +7,11 @@ the stack and yields (resource, message) pairs. Messages name what is wrong, nev
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from fluxlit_secrets.policy.csi import (
+    csi_volumes_read_only,
+    provider_classes_pinned,
+    provider_classes_read_by_their_identity,
+)
 from fluxlit_secrets.policy.grants import (
     cloud_secrets_read_by_their_workloads,
     identity_one_federation,
@@ -46,6 +51,26 @@ class Rule:
 
 
 RULES: list[Rule] = [
+    Rule(
+        "csi-volumes-read-only",
+        "Secrets Store CSI volumes are read-only and mounted whole, never through subPath.",
+        MANDATORY,
+        resource_check=csi_volumes_read_only,
+    ),
+    Rule(
+        "provider-classes-pinned",
+        "A SecretProviderClass pins every object to a full version id (no latest, no label) and syncs "
+        "nothing into a Kubernetes Secret (no secretObjects).",
+        MANDATORY,
+        resource_check=provider_classes_pinned,
+    ),
+    Rule(
+        "provider-classes-read-by-their-identity",
+        "Each object of a mounted SecretProviderClass is a secret the mounting pod's own identity may read, "
+        "in a file mode its non-root user can read.",
+        MANDATORY,
+        stack_check=provider_classes_read_by_their_identity,
+    ),
     Rule(
         "pod-namespace-matches-its-secrets",
         "A pod references only Secrets of its own namespace.",

@@ -1,5 +1,6 @@
 """The aws cloud: AWS Secrets Manager with IRSA or EKS Pod Identity."""
 
+from fluxlit_secrets.clouds.aws.csi import csi_class
 from fluxlit_secrets.clouds.aws.names import check_names
 from fluxlit_secrets.clouds.aws.settings import FIELDS, AwsSettings, parse_aws
 from fluxlit_secrets.clouds.base import Cloud
@@ -12,6 +13,7 @@ CLOUD = Cloud(
     identity="fluxlit_secrets.clouds.aws.identity:AwsIdentity",
     fakes="fluxlit_secrets.clouds.aws.fakes",
     extra="aws",
+    csi=csi_class,
 )
 
 __all__ = ["CLOUD", "AwsSettings"]

@@ -1,5 +1,6 @@
 """The azure cloud: Azure Key Vault with AKS workload identity."""
 
+from fluxlit_secrets.clouds.azure.csi import csi_class
 from fluxlit_secrets.clouds.azure.names import check_names
 from fluxlit_secrets.clouds.azure.settings import FIELDS, AzureSettings, parse_azure
 from fluxlit_secrets.clouds.base import Cloud
@@ -12,6 +13,7 @@ CLOUD = Cloud(
     identity="fluxlit_secrets.clouds.azure.identity:AzureIdentity",
     fakes="fluxlit_secrets.clouds.azure.fakes",
     extra="azure",
+    csi=csi_class,
 )
 
 __all__ = ["CLOUD", "AzureSettings"]

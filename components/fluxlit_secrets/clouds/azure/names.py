@@ -41,3 +41,11 @@ def check_names(model: AppModel, secrets: Node) -> None:
                 "holds '--', which Key Vault secret names use between app, stack and secret", "use single '-'"
             )
     check_secret_names(model, secrets, RULE, _name_of)
+    if model.delivery == "csi":
+        for s in model.secrets:
+            if s.overlap:
+                secrets.child_raw(s.name).field("overlap").fail(
+                    "cannot be pinned with delivery: csi on azure (Key Vault keeps the previous version, "
+                    "but the program does not know its id)",
+                    "remove overlap, or use delivery: kubernetes-secret",
+                )

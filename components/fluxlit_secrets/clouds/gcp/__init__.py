@@ -1,6 +1,7 @@
 """The gcp cloud: GCP Secret Manager with GKE Workload Identity."""
 
 from fluxlit_secrets.clouds.base import Cloud
+from fluxlit_secrets.clouds.gcp.csi import csi_class
 from fluxlit_secrets.clouds.gcp.names import check_names
 from fluxlit_secrets.clouds.gcp.settings import FIELDS, GcpSettings, parse_gcp
 from fluxlit_secrets.model.cloud import CloudModel
@@ -12,6 +13,7 @@ CLOUD = Cloud(
     identity="fluxlit_secrets.clouds.gcp.identity:GcpIdentity",
     fakes="fluxlit_secrets.clouds.gcp.fakes",
     extra="gcp",
+    csi=csi_class,
 )
 
 __all__ = ["CLOUD", "GcpSettings"]

@@ -11,7 +11,9 @@ GCP_PROJECT = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", re.ASCII)
 GCP_LOCATION = re.compile(r"[a-z]+(-[a-z]+)+[0-9]+", re.ASCII)
 PROJECT_NUMBER = re.compile(r"[1-9][0-9]{5,18}", re.ASCII)
 IDENTITIES = ("direct", "service-account")
-FIELDS = ("project", "project_number", "identity", "replication")
+#: The CSI provider: Google's open-source one (`gcp`) or GKE's managed add-on (`gke`).
+CSI_PROVIDERS = ("gcp", "gke")
+FIELDS = ("project", "project_number", "identity", "replication", "csi_provider")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,6 +24,7 @@ class GcpSettings(CloudSettings):
     project_number: str
     identity: str  # direct | service-account
     replication: tuple[str, ...] = ()  # empty: automatic
+    csi_provider: str = "gcp"  # gcp | gke (delivery: csi)
 
     @property
     def pool(self) -> str:
@@ -58,4 +61,5 @@ def parse_gcp(node: Node, disposable: bool) -> GcpSettings:
         project_number=number.value,
         identity=node.field("identity", "direct").one_of(IDENTITIES, "identity"),
         replication=_replication(node.field("replication", "auto")),
+        csi_provider=node.field("csi_provider", "gcp").one_of(CSI_PROVIDERS, "CSI provider"),
     )
