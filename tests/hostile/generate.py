@@ -482,6 +482,24 @@ CASES = {
     "yaml-duplicate-key": (SALT + "\nconfig:\n  fluxlit-secrets:app: a\n  fluxlit-secrets:app: b\n", "line"),
     "config-not-mapping": (SALT + "\nconfig: [1, 2]\n", "config"),
     "tab-indented": ("config:\n\tfluxlit-secrets:app: a\n", "line"),
+    # CSI delivery
+    "csi-kubernetes-store": (stack({"delivery": "csi"}), "fluxlit-secrets:delivery"),
+    "csi-unknown": (stack({"delivery": "secrets-store"}), "fluxlit-secrets:delivery"),
+    "csi-env-consumer": (
+        stack(
+            {"store": "gcp", "gcp": GCP, "delivery": "csi"},
+            sec(x={"kind": "opaque", "consumers": {"streamlit": {"as": "env", "name": "X"}}}),
+        ),
+        "secrets.x.consumers.streamlit.as",
+    ),
+    "csi-azure-overlap": (
+        stack({"store": "azure", "azure": AZ, "delivery": "csi"}, sec(jwt={"kind": "jwt-hs256", "overlap": True})),
+        "secrets.jwt.overlap",
+    ),
+    "csi-gcp-provider-unknown": (
+        stack({"store": "gcp", "gcp": {**GCP, "csiProvider": "google"}, "delivery": "csi"}),
+        "gcp.csiProvider",
+    ),
 }
 
 for old in OUT.glob("*.yaml"):
