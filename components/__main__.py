@@ -1,8 +1,6 @@
 """Multi-language component host: serves the public components to TypeScript, Go, YAML..."""
 
-from pulumi.provider.experimental import component_provider_host
-
-from fluxlit_secrets import COMPONENTS
+from fluxlit_secrets.host import main
 
 if __name__ == "__main__":
-    component_provider_host(name="fluxlit-secrets", components=COMPONENTS)
+    main()

@@ -13,8 +13,8 @@ from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.components.identity import PHYSICAL_WORKLOADS
 from fluxlit_secrets.delivery import DeliveredSecret, deliver, deliver_csi
 from fluxlit_secrets.model import names
-from fluxlit_secrets.model.kinds import DELIVERIES, DELIVERY_MODES, KINDS
-from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX, check_delivery_name, label
+from fluxlit_secrets.model.kinds import DELIVERIES, KINDS
+from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX, as_key, check_delivery_name, consumed_as, label
 from fluxlit_secrets.model.shape import Node
 
 
@@ -23,8 +23,9 @@ class DeliveredSecretArgs(TypedDict):
 
     secret: str
     """The declared secret's name (its version is tracked under this name)."""
-    mode: str
-    """`file` (a file in /var/run/secrets/fluxlit) or `env` (one secretKeyRef)."""
+    as_: NotRequired[str]
+    """`file` (default: a file in /var/run/secrets/fluxlit) or `env` (one secretKeyRef); `as` in other
+    languages (`mode` is accepted, deprecated)."""
     name: str
     """The file name or environment variable name."""
     value: NotRequired[pulumi.Input[str]]
@@ -65,12 +66,11 @@ class WorkloadDeliveryArgs(TypedDict):
 
 
 def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
-    node = node.mapping("{secret: ..., mode: file, name: ..., value: ..., version: ...}")
-    node.known(tuple(DeliveredSecretArgs.__annotations__))
+    node = node.mapping("{secret: ..., as_: file, name: ..., value: ..., version: ...}")
     secret = node.field("secret").required("name the declared secret")
     if not isinstance(secret.value, str) or not names.is_dns_label(secret.value.removesuffix(".previous")):
         secret.fail("is not a secret name", "use the declared secret's DNS-1123 name")
-    mode = node.field("mode", "file").one_of(DELIVERY_MODES, "delivery")
+    mode = consumed_as(node, tuple(DeliveredSecretArgs.__annotations__))
     name = node.field("name").required("give the file or env var name, e.g. API_TOKEN")
     previous = secret.value.endswith(".previous")
     base = name.value.removesuffix(PREVIOUS_SUFFIX) if previous and isinstance(name.value, str) else name.value
@@ -88,7 +88,7 @@ def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
             "drop value and pass ref and full_version",
         )
     if mode != "file":
-        node.field("mode").fail("is env, but delivery: csi mounts files only", "use mode: file")
+        node.child_raw(as_key(node)).fail("is env, but delivery: csi mounts files only", "use as_: file")
     ref = node.field("ref").required("pass the ManagedSecret's ref").value
     full = node.field("full_version").required("pass the ManagedSecret's full_version").value
     return DeliveredSecret(secret.value, mode, name.value, None, version, ref=ref, full_version=full)

@@ -10,8 +10,9 @@ from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 class ConsumerArgs(TypedDict):
     """How one workload receives a secret (stack config: `{as: file, name: X}`)."""
 
-    mode: NotRequired[str]
-    """`file` (default) or `env` (stack config key `as`)."""
+    as_: NotRequired[str]
+    """`file` (default: a file in /var/run/secrets/fluxlit) or `env` (an environment variable); `as` in
+    stack config and other languages (`mode` is accepted, deprecated)."""
     name: NotRequired[str]
     """File or env var name (default: the kind's FluxLit name)."""
 

@@ -7,7 +7,7 @@ Nothing here is public API; `tests/engine` runs on the oldest and the newest sup
 import json
 import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import pulumi
@@ -70,3 +70,58 @@ def language_host_config(values: Mapping[str, str], secret_keys: list[str]) -> I
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = old
+
+
+# -- the component host (fluxlit_secrets.host) ------------------------------------------------------
+#: Internal wire format: an output value inside a map (engines that accept output values send them).
+OUTPUT_SIG: str = rpc._special_output_value_sig
+
+InputDecoder = Callable[[Any, Mapping[str, set[str]]], Awaitable[dict[str, Any]]]
+
+
+def serve_provider(provider: Any, args: list[str], decode: InputDecoder) -> None:
+    """Serve `provider` as the Python SDK's provider host does (`pulumi.provider.main`), except that
+    Construct's inputs are decoded by `decode(struct, deps by key)` instead of the SDK's
+    deserializer, which hoists a nested secret up to the whole top-level input."""
+    import argparse
+    import asyncio
+    import sys
+
+    import grpc  # type: ignore[import-untyped]  # SDK gap: grpcio has no stubs
+
+    # Internal: the servicer that implements Construct over a Provider, and its gRPC options.
+    from pulumi.provider.server import ProviderServicer
+    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+    from pulumi.runtime.proto import provider_pb2_grpc
+
+    class Servicer(ProviderServicer):
+        @staticmethod
+        async def _construct_inputs(inputs: Any, input_dependencies: Any) -> dict[str, Any]:
+            deps = {key: set(value.urns) for key, value in input_dependencies.items()}
+            return await decode(inputs, deps)
+
+    parser = argparse.ArgumentParser(description="fluxlit-secrets component host (gRPC provider)")
+    parser.add_argument("engine", help="Pulumi engine address")
+    engine = parser.parse_known_args(args)[0].engine
+
+    async def serve() -> None:
+        server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(
+            Servicer(provider, args, engine_address=engine), server
+        )
+        port = server.add_insecure_port(address="127.0.0.1:0")
+        await server.start()
+        sys.stdout.buffer.write(f"{port}\n".encode())
+        sys.stdout.buffer.flush()
+        await server.wait_for_termination()
+
+    with suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+
+
+def struct_to_json(struct: Any) -> dict[str, Any]:
+    """A protobuf Struct as plain JSON, the wire's signature maps kept as they are."""
+    from google.protobuf import json_format  # type: ignore[import-untyped]  # SDK gap: protobuf has no stubs
+
+    value: dict[str, Any] = json_format.MessageToDict(struct)
+    return value

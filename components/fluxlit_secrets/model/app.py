@@ -93,6 +93,8 @@ class AppModel:
     cloud: CloudSettings | None = None
     auth: AuthSettings | None = None
     network_policy: NetworkPolicySettings | None = None
+    #: Deprecation notices from parsing (a deprecated spelling was used), one line each.
+    notices: tuple[str, ...] = ()
 
     def workloads(self) -> tuple[str, ...]:
         """The pods that exist: gateway and streamlit (split) or one `app` pod (unified)."""

@@ -144,6 +144,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
         cloud=cloud,
         auth=auth,
         network_policy=parse_network_policy(root.field("network_policy")) if root.has("network_policy") else None,
+        notices=tuple(root.shape.notices),
     )
     _check_stack_name(root, environment)
     if delivery == "csi":

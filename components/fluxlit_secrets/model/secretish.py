@@ -57,6 +57,9 @@ def shown(value: object, limit: int = 40) -> str:
     """
     if isinstance(value, str) and secret_literal("", value):
         return "(a secret-looking value, not shown)"
+    if type(value).__name__ == "Output":
+        # From another language: a secret or unknown value where the model needs a plain one.
+        return "a secret or unknown value (an Output), where a plain value decides what is created"
     text = one_line(repr(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

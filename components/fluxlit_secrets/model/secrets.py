@@ -32,7 +32,7 @@ COMMON_FIELDS = (
 )
 CONFIG_FIELDS = (*COMMON_FIELDS[:4], "config_key", *COMMON_FIELDS[4:])
 ARGS_FIELDS = (*COMMON_FIELDS[:4], "value", *COMMON_FIELDS[4:])
-CONSUMER_FIELDS = ("mode", "name")
+CONSUMER_FIELDS = ("as_", "name")
 GENERATION_MAX = 1_000_000
 LENGTH_RANGE = (32, 256)
 PREVIOUS_SUFFIX = "_PREVIOUS"
@@ -175,13 +175,34 @@ def parse_consumers(node: Node, kind: Kind) -> tuple[Delivery, ...]:
                 "remove the streamlit consumer; only the gateway may hold it",
             )
         entry = given.mapping("{as: file, name: API_TOKEN}")
-        entry.known(CONSUMER_FIELDS)
-        mode = entry.field("mode", "file").one_of(DELIVERY_MODES, "delivery")
+        mode = consumed_as(entry, CONSUMER_FIELDS)
         name_node = entry.field("name", kind.default_name)
         name_node.required("give the file or env var name, e.g. API_TOKEN")
         check_delivery_name(name_node, mode, workload, kind.name)
         out.append(Delivery(workload=workload, mode=mode, name=name_node.value))
     return tuple(out)
+
+
+def as_key(entry: Node) -> str:
+    """The key a consumer's `as` was written under: `as` (stack config, wire), `as_` or `as`
+    (Python args), or the deprecated `mode`."""
+    given = [k for k in dict.fromkeys((entry.shape.spell("as_"), "as", "mode")) if k in entry.value]
+    if len(given) > 1:
+        entry.child_raw(given[1]).fail(f"repeats {given[0]!r}", f"keep only {entry.shape.spell('as_')!r}")
+    return given[0] if given else entry.shape.spell("as_")
+
+
+def consumed_as(entry: Node, fields: tuple[str, ...]) -> str:
+    """A consumer's `as` (file or env; default file), its other keys checked against `fields`."""
+    key = as_key(entry)
+    others = {k: v for k, v in entry.value.items() if k not in ("as", "mode")}
+    Node(entry.shape, entry.path, others).known(fields)
+    if key == "mode":
+        entry.shape.notices.append(
+            f"{entry.child_raw('mode').key}: `mode` is deprecated; write `{entry.shape.spell('as_')}` (same values)"
+        )
+    node = entry.child_raw(key)
+    return Node(node.shape, node.path, "file" if node.value is None else node.value).one_of(DELIVERY_MODES, "delivery")
 
 
 def check_delivery_name(node: Node, mode: str, workload: str, kind_name: str) -> None:

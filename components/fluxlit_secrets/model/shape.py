@@ -4,15 +4,16 @@ component's args in code (snake_case). Parsers read fields by their snake_case n
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean
 from fluxlit_secrets.model.secretish import redact_key, shown
 
 NAMESPACE = "fluxlit-secrets"
-#: Fields whose stack-config spelling is not their camelCase form.
-CONFIG_SPELLING = {"mode": "as"}
+#: Fields whose stack-config (and wire) spelling is not their camelCase form: `as_` is `as` (a
+#: Python keyword, so Python args spell it `as_`, as Pulumi's own SDKs do with `type_`).
+CONFIG_SPELLING = {"as_": "as"}
 _MISSING: Any = object()
 
 
@@ -27,6 +28,8 @@ class Shape:
 
     where: str
     config: bool
+    #: Deprecation notices met while parsing (one line each), for the caller to show.
+    notices: list[str] = field(default_factory=list, compare=False)
 
     @classmethod
     def stack_file(cls, path: str) -> "Shape":
