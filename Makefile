@@ -11,8 +11,8 @@ CHECKOV_VERSION := 3.3.30
 # The oldest Pulumi SDK the package supports: the engine's tests run there too (no cloud extras).
 OLDEST := .venv-oldest
 OLDEST_STAMP := $(OLDEST)/.installed
-OLDEST_PULUMI := 3.231.0
-OLDEST_TESTS := tests/engine tests/delivery tests/model tests/cli tests/components/test_contract.py tests/components/test_lifecycle.py
+OLDEST_PULUMI := 3.237.0
+OLDEST_TESTS := tests/engine tests/delivery tests/model tests/cli tests/host tests/components/test_contract.py tests/components/test_lifecycle.py
 
 WHEEL_VENV := build/wheel-venv
 

@@ -93,6 +93,13 @@ class FluxlitProvider(ComponentProvider):
         super().__init__(COMPONENTS, PACKAGE, None, version or package_version())
         self.schema = enrich_schema(self.schema or "{}")
 
+    def map_input_properties(
+        self, inputs: Any, properties: dict[str, Any], mapping: dict[str, str], component_name: str, property_path: str
+    ) -> Any:
+        """The SDK's camelCase -> snake_case mapping, numbers passed as sent (the model checks them)."""
+        relaxed = sdk.numbers_as_sent(properties)
+        return super().map_input_properties(inputs, relaxed, mapping, component_name, property_path)
+
     def construct(self, name: str, resource_type: str, inputs: Any, options: Optional[Any] = None) -> Any:
         """Construct one component; a config mistake is one property error (no traceback)."""
         try:

@@ -43,9 +43,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "app": "shop",
         "namespace": "shop",
         "workload": "gateway",
-        "secrets": [
-            {"secret": "jwt", "mode": "file", "name": "FLUXLIT_JWT_HS256_SECRET", "value": "v", "version": "1"}
-        ],
+        "secrets": [{"secret": "jwt", "as_": "file", "name": "FLUXLIT_JWT_HS256_SECRET", "value": "v", "version": "1"}],
     },
     "FluxLitWorkloads": {
         "app": "shop",
@@ -99,7 +97,7 @@ CASES = [
     ("WorkloadIdentity", bad("WorkloadIdentity", namespace="Not Valid"), "namespace"),
     ("WorkloadIdentity", bad("WorkloadIdentity", store="aws"), "aws"),
     ("WorkloadDelivery", bad("WorkloadDelivery", secrets=delivery(name="../../etc/passwd")), "secrets.0.name"),
-    ("WorkloadDelivery", bad("WorkloadDelivery", secrets=delivery(mode="volume")), "secrets.0.mode"),
+    ("WorkloadDelivery", bad("WorkloadDelivery", secrets=delivery(as_="volume")), "secrets.0.as_"),
     (
         "WorkloadDelivery",
         bad("WorkloadDelivery", workload="streamlit", secrets=delivery()),

@@ -125,3 +125,17 @@ def struct_to_json(struct: Any) -> dict[str, Any]:
 
     value: dict[str, Any] = json_format.MessageToDict(struct)
     return value
+
+
+def numbers_as_sent(properties: dict[str, Any]) -> dict[str, Any]:
+    """Schema property definitions with integers typed as numbers: the SDK's input mapping would
+    truncate 2.5 to 2 (and fail on an unknown) where the components' own check names the arg."""
+    from dataclasses import replace
+
+    # Internal: the analyzer's property definitions and their types.
+    from pulumi.provider.experimental.analyzer import PropertyType
+
+    return {
+        name: replace(prop, type=PropertyType.NUMBER) if prop.type == PropertyType.INTEGER else prop
+        for name, prop in properties.items()
+    }
