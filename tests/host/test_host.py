@@ -233,8 +233,7 @@ def test_a_mistake_is_one_property_error_without_traceback(host: Harness, change
 
 
 def _property_errors(error: grpc.RpcError) -> list[tuple[str, str]]:
-    from google.rpc import status_pb2
-    from pulumi.runtime.proto import errors_pb2
+    from pulumi.runtime.proto import errors_pb2, status_pb2
 
     for key, value in error.trailing_metadata() or ():
         if key == "grpc-status-details-bin":
