@@ -88,11 +88,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn(warnings: list[str]) -> None:
+    """The program's warnings (deprecated spellings...), one line each, on stderr."""
+    for line in warnings:
+        print(f"warning: {redact_text(line)}", file=sys.stderr)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.check import ages
     from fluxlit_secrets.engine.synth import synth
 
     result = synth(args.project_dir, args.stack, args.out, preview=args.preview)
+    _warn(result.recording.warnings)
     print(result.summary)
     for finding in ages(result.recording, _dt.date.today()):
         print(f"  age: {finding.message}")
@@ -132,6 +139,7 @@ def _check(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.run import run_stack
 
     recording = run_stack(args.project_dir, args.stack)
+    _warn(recording.warnings)
     lines: list[tuple[str, str]] = []
     for v in evaluate(resources_of(recording)):
         lines.append((v.level, f"{v.level}  {v.rule}  {v.type} {v.resource}: {v.message}"))

@@ -111,3 +111,40 @@ def test_stack_config_refuses_the_args_spelling_with_a_did_you_mean() -> None:
         ConfigError, match=r"fluxlit-secrets:secrets\.jwt\.max_age_days: unknown key \(did you mean 'maxAgeDays'"
     ):
         parse_app(config, environment="dev")
+
+
+def test_consumers_say_as_in_every_shape_and_mode_is_deprecated() -> None:
+    from fluxlit_secrets.clouds import CLOUD_MODELS
+    from fluxlit_secrets.model.parse import parse_args
+
+    def parse(consumer: dict) -> tuple:
+        args = {"app": "shop", "secrets": {"t": {"kind": "opaque", "consumers": {"streamlit": consumer}}}}
+        model = parse_args(args, component="SecretLifecycle", name="s", clouds=CLOUD_MODELS, default_environment="dev")
+        return model.secrets[0].deliveries[0].mode, model.notices
+
+    assert parse({"as_": "env", "name": "T"}) == ("env", ())
+    assert parse({"as": "env", "name": "T"}) == ("env", ())  # a dict literal may spell it as other languages do
+    mode, notices = parse({"mode": "env", "name": "T"})
+    assert mode == "env"
+    assert notices == ("secrets.t.consumers.streamlit.mode: `mode` is deprecated; write `as_` (same values)",)
+    with pytest.raises(ConfigError, match=r"secrets.t.consumers.streamlit.as: repeats 'as_'"):
+        parse({"as_": "env", "as": "file", "name": "T"})
+
+
+def test_a_stack_file_with_mode_warns_and_still_builds(tmp_path) -> None:
+    from fluxlit_secrets.cli import main
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path)
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("        streamlit:\n          as: file", "        streamlit:\n          mode: file"))
+    assert "mode: file" in path.read_text()
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["synth", "--stack", "dev", "--project-dir", str(project), "--out", str(tmp_path / "out")])
+    assert code == 0
+    assert "warning: " in err.getvalue() and "`mode` is deprecated; write `as`" in err.getvalue()

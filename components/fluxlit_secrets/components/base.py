@@ -25,9 +25,12 @@ def parse_component_args(component: str, name: str, args: object, parse: Callabl
     if not isinstance(args, Mapping):
         shape.fail(("args",), f"must be a mapping, got {type(args).__name__}", "pass a dict of the documented args")
     try:
-        return parse(shape.root(args, "{...}"))
+        parsed = parse(shape.root(args, "{...}"))
     except ConfigError as exc:
         raise exc.at(shape.where) from None
+    for notice in shape.notices:
+        pulumi.log.warn(f"{shape.where}: {notice}")
+    return parsed
 
 
 def cloud_settings(node: Node, store: str, disposable: bool) -> Any:

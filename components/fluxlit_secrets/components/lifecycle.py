@@ -83,6 +83,8 @@ class SecretLifecycle(pulumi.ComponentResource):
         super().__init__(token("SecretLifecycle"), name, {}, opts)
         model = self.model = lifecycle.model
         self._name = name
+        for notice in model.notices:
+            pulumi.log.warn(notice, resource=self)
         ns = self._namespace()
         #: The namespace's name, known in a preview, depending on the Namespace (one Output, shared).
         self._ns_name = given_name(ns, model.namespace)

@@ -23,12 +23,13 @@ class ManagedSecretArgs(TypedDict):
     """The app's DNS-1123 name; prefixes every resource name."""
     secret: str
     """The secret's DNS-1123 name within the app."""
-    source: str
-    """`generated` (random, rotated by `generation`) or `config` (the `value` input)."""
-    generation: int
-    """Version counter: raise it by one to rotate."""
-    store: str
-    """Where the value of record lives: `kubernetes`, `aws`, `gcp` or `azure`."""
+    source: NotRequired[str]
+    """`generated` (random, rotated by `generation`) or `config` (the `value` input); default: `config`
+    when a value is given, else `generated`."""
+    generation: NotRequired[int]
+    """Version counter: raise it by one to rotate (default 1)."""
+    store: NotRequired[str]
+    """Where the value of record lives: `kubernetes` (default), `aws`, `gcp` or `azure`."""
     environment: NotRequired[str]
     """The stack (environment) the secret belongs to (default: the Pulumi stack)."""
     length: NotRequired[int]
@@ -58,12 +59,12 @@ class RetiringVersionArgs(TypedDict):
     """The app's DNS-1123 name (as given to the ManagedSecret)."""
     secret: str
     """The secret's DNS-1123 name (as given to the ManagedSecret)."""
-    source: str
-    """`generated` (a config-sourced secret keeps no older versions here: nothing to retire)."""
+    source: NotRequired[str]
+    """`generated` (default; a config-sourced secret keeps no older versions here: nothing to retire)."""
     generation: int
     """The ManagedSecret's current generation; the one two before it is retired."""
-    store: str
-    """The ManagedSecret's store: `kubernetes`, `aws`, `gcp` or `azure`."""
+    store: NotRequired[str]
+    """The ManagedSecret's store: `kubernetes` (default), `aws`, `gcp` or `azure`."""
     environment: NotRequired[str]
     """The stack (environment) (default: the Pulumi stack)."""
     length: NotRequired[int]
@@ -98,8 +99,8 @@ def request_from_args(node: Node, default_environment: str, extra: tuple[str, ..
     node.known((*FIELDS, *extra))
     app = label(node.field("app").required("pass the app's DNS-1123 name"), names.APP_MAX, "app name")
     secret = label(node.field("secret").required("pass the secret's DNS-1123 name"), names.LABEL_MAX, "secret name")
-    source = node.field("source").required("use one of " + ", ".join(SOURCES)).one_of(SOURCES, "source")
-    store = node.field("store").required("use one of " + ", ".join(STORES)).one_of(STORES, "store")
+    source = node.field("source", "config" if node.has("value") else "generated").one_of(SOURCES, "source")
+    store = node.field("store", "kubernetes").one_of(STORES, "store")
     disposable = node.field("disposable", False).boolean()
     environment = node.field("environment", default_environment)
     if not isinstance(environment.value, str) or not environment.value:
@@ -110,7 +111,7 @@ def request_from_args(node: Node, default_environment: str, extra: tuple[str, ..
         environment=environment.value,
         secret=secret,
         source=source,
-        generation=node.field("generation").required("start at 1").whole(1, GENERATION_MAX, "start at 1"),
+        generation=node.field("generation", 1).whole(1, GENERATION_MAX, "start at 1"),
         length=node.field("length", 64).whole(*LENGTH_RANGE, "omit it for 64 characters"),
         value=node.get("value"),
         disposable=disposable,
@@ -176,7 +177,7 @@ class ManagedSecret(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         request = parse_component_args("ManagedSecret", name, args, lambda n: request_from_args(n, pulumi.get_stack()))
-        self._construct(name, args["store"], request, opts)
+        self._construct(name, str(args.get("store") or "kubernetes"), request, opts)
 
     @classmethod
     def of(
@@ -231,7 +232,7 @@ class RetiringVersion(pulumi.ComponentResource):
         request = parse_component_args(
             "RetiringVersion", name, args, lambda n: _retiring_request(n, pulumi.get_stack())
         )
-        self._construct(name, args["store"], request, opts)
+        self._construct(name, str(args.get("store") or "kubernetes"), request, opts)
 
     @classmethod
     def of(
@@ -264,6 +265,7 @@ def former_names(name: str, request: StoreRequest) -> list[str]:
 
 def _retiring_request(node: Node, default_environment: str) -> StoreRequest:
     container = node.field("container").required("pass the ManagedSecret's ref (or the namespace on kubernetes)")
+    node.field("generation").required("pass the ManagedSecret's current generation")
     request = request_from_args(node, default_environment, ("container", "managed_secret", "moved_from"))
     key = "namespace" if request.settings is None else "container"
     managed = node.get("managed_secret")

@@ -40,8 +40,8 @@ class FluxLitWorkloadsArgs(TypedDict):
     """The app's DNS-1123 name."""
     namespace: str
     """Namespace of the Deployments and Services."""
-    topology: str
-    """`split` (gateway and Streamlit pods) or `unified` (one `fluxlit run` pod)."""
+    topology: NotRequired[str]
+    """`split` (default: gateway and Streamlit pods) or `unified` (one `fluxlit run` pod)."""
     image: str
     """The app image (built with `fluxlit build`)."""
     pods: dict[str, WorkloadPodArgs]
@@ -112,7 +112,7 @@ def parse_workloads(node: Node) -> WorkloadsSpec:
     namespace = label(ns_node, names.LABEL_MAX, "namespace")
     if names.is_shared_namespace(namespace):
         ns_node.fail(f"{namespace!r} is shared with other workloads", "give the app a namespace of its own")
-    topology = node.field("topology").required("split or unified").one_of(TOPOLOGIES, "topology")
+    topology = node.field("topology", "split").one_of(TOPOLOGIES, "topology")
     own = {node.shape.spell(f) for f in OWN_FIELDS}
     deployments = parse_deployments(Node(node.shape, node.path, {k: v for k, v in node.value.items() if k not in own}))
     affinity = node.field("session_affinity", False).boolean()

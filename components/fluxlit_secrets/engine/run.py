@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import runpy
 import sys
@@ -44,6 +45,8 @@ class Recording:
     preview: bool = False
     #: Wall time of the program's evaluation under the mocks.
     seconds: float = 0.0
+    #: Warnings the program logged (`pulumi.log.warn`: deprecations, notices), in order.
+    warnings: list[str] = field(default_factory=list)
 
     def component_output(self, urn: str, name: str) -> Any:
         """One registered output of a component (secrets keep their signature wrapper)."""
@@ -124,6 +127,19 @@ def run_stack(
     return run_program(project, stack, values, config.secret_keys, mocks=mocks, config=config, preview=preview)
 
 
+class _Warnings(logging.Handler):
+    """Collects what a program logs at warning level or above (the mock engine's logger)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.lines: list[str] = []
+        self.logger = logging.Logger("fluxlit-secrets.program", level=logging.WARNING)
+        self.logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(one_line(record.getMessage()))
+
+
 def run_program(
     project: Project,
     stack: str,
@@ -140,7 +156,10 @@ def run_program(
     monitor = RecordingMonitor(mocks, stack=stack, project=project.name)
     run_loop = _RunLoop()  # this run's own loops, closed when it ends
     sdk.new_root()
-    pulumi.runtime.set_mocks(mocks, project=project.name, stack=stack, preview=preview, monitor=monitor)
+    warnings = _Warnings()
+    pulumi.runtime.set_mocks(
+        mocks, project=project.name, stack=stack, preview=preview, monitor=monitor, logger=warnings.logger
+    )
     sdk.new_root()  # set_mocks may register a Stack of its own; the program runs in a new one, as under `pulumi up`
     start = time.perf_counter()
     try:
@@ -173,5 +192,6 @@ def run_program(
         seconds=time.perf_counter() - start,
         outputs=dict(monitor.stack_outputs),
         component_outputs=dict(monitor.component_outputs),
+        warnings=list(warnings.lines),
         preview=preview,
     )
