@@ -10,10 +10,14 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
 from fluxlit_secrets.model.secretish import redact_key, redact_text
+
+if TYPE_CHECKING:
+    from fluxlit_secrets.engine.check import Violation
 
 #: Exit codes: success, a finding or internal failure, a usage or config mistake, interrupted.
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
@@ -28,9 +32,11 @@ def _version() -> str:
         return "(not installed)"
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _common(p: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
     p.add_argument(
-        "--stack", required=True, help="stack name: its file is Pulumi.NAME.yaml in the project's stackConfigDir"
+        "--stack",
+        required=stack_required,
+        help="stack name: its file is Pulumi.NAME.yaml in the project's stackConfigDir",
     )
     p.add_argument(
         "--project-dir", type=Path, default=Path("."), help="a Pulumi Python project (default: the current folder)"
@@ -82,9 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check a stack: secret ages and the policy rules",
-        description="Synthesize the stack and report findings, one line each; exit 1 on a mandatory one.",
+        description="Synthesize the stack (or read a deployed one from `pulumi stack export`, whatever language "
+        "its program is in) and report findings, one line each; exit 1 on a mandatory one.",
     )
-    _common(check)
+    _common(check, stack_required=False)
+    check.add_argument(
+        "--state",
+        type=Path,
+        help="check the resources of `pulumi stack export --file FILE` instead of running a Python program",
+    )
     return parser
 
 
@@ -137,12 +149,18 @@ def _diff(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.check import ages, disposable_note, evaluate, plaintext_config, resources_of
     from fluxlit_secrets.engine.run import run_stack
+    from fluxlit_secrets.engine.state import resources_of_state
 
+    if args.state is not None:
+        return _report([(v.level, _finding(v)) for v in evaluate(resources_of_state(args.state))])
+    if args.stack is None:
+        print(
+            "error: check: give --stack NAME (a Python project) or --state FILE (pulumi stack export)", file=sys.stderr
+        )
+        return USAGE
     recording = run_stack(args.project_dir, args.stack)
     _warn(recording.warnings)
-    lines: list[tuple[str, str]] = []
-    for v in evaluate(resources_of(recording)):
-        lines.append((v.level, f"{v.level}  {v.rule}  {v.type} {v.resource}: {v.message}"))
+    lines: list[tuple[str, str]] = [(v.level, _finding(v)) for v in evaluate(resources_of(recording))]
     for f in ages(recording, _dt.date.today()):
         level = "mandatory" if f.mandatory else "advisory"
         lines.append((level, f"{level}  secret-age  {f.message}"))
@@ -157,6 +175,15 @@ def _check(args: argparse.Namespace) -> int:
     note = disposable_note(recording)
     if note:
         lines.append(("advisory", f"advisory  disposable  {note}"))
+    return _report(lines)
+
+
+def _finding(v: Violation) -> str:
+    return f"{v.level}  {v.rule}  {v.type} {v.resource}: {v.message}"
+
+
+def _report(lines: list[tuple[str, str]]) -> int:
+    """Print findings, mandatory first, and a count; exit 1 on a mandatory one."""
     for _, line in sorted(lines, key=lambda item: item[0] != "mandatory"):
         print(line)
     mandatory = sum(level == "mandatory" for level, _ in lines)

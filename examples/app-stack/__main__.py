@@ -17,7 +17,7 @@ secrets = SecretLifecycle(
                 "kind": "opaque",
                 "source": "config",
                 "value": config.require_secret("paymentsKey"),
-                "consumers": {"gateway": {"mode": "file", "name": "PAYMENTS_KEY"}},
+                "consumers": {"gateway": {"as_": "file", "name": "PAYMENTS_KEY"}},
             },
         },
     },

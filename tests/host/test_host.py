@@ -181,17 +181,17 @@ def test_scoping_and_restart_triggers_over_the_wire(host: Harness) -> None:
 def test_a_secret_value_stays_secret_and_never_plain(host: Harness) -> None:
     built = host.construct("SecretLifecycle", "shop", WIRE)
     for r in built.registrations:
-        assert OIDC not in repr(_strip_secrets(r.inputs)), f"{r.urn} holds the value outside a secret"
+        assert OIDC not in repr(strip_secrets(r.inputs)), f"{r.urn} holds the value outside a secret"
     assert OIDC not in repr(built.state)
 
 
-def _strip_secrets(value: Any) -> Any:
+def strip_secrets(value: Any) -> Any:
     if is_secret(value):
         return "[secret]"
     if isinstance(value, dict):
-        return {k: _strip_secrets(v) for k, v in value.items()}
+        return {k: strip_secrets(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_strip_secrets(v) for v in value]
+        return [strip_secrets(v) for v in value]
     return value
 
 

@@ -23,16 +23,16 @@ class FileError(FluxlitSecretsError):
     """A project, stack or output file cannot be used (missing, unreadable, hostile, a symlink...)."""
 
 
-def read_text(path: Path) -> str:
-    """A small UTF-8 text file, read without following a symlink at its own name."""
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """A small UTF-8 text file (at most `limit` bytes), read without following a symlink at its own name."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise FileError(os_problem(path, exc, "read")) from None
     with os.fdopen(fd, "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise FileError(f"{path}: larger than {MAX_BYTES // 1024} KiB; a stack file is a few KiB, check it")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileError(f"{path}: larger than {limit // 1024} KiB; check it is the file you meant")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -10,7 +10,7 @@ from typing import Any
 
 from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
 from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL
-from fluxlit_secrets.policy.model import Res, containers, dig, pod_template
+from fluxlit_secrets.policy.model import Res, containers, dig, mapping, pod_template
 
 EVERY_KEY = "*"
 READ_VERBS = {"get", "list", "watch", "*"}
@@ -57,7 +57,7 @@ class Graph:
         found = self.secrets.get((namespace, secret))
         if found is None:
             return [EVERY_KEY]
-        keys = set(found.props.get("stringData") or {}) | set(found.props.get("data") or {})
+        keys = set(mapping(found.props.get("stringData"))) | set(mapping(found.props.get("data")))
         return sorted(keys) or [EVERY_KEY]
 
     def pods(self) -> Iterator["Pod"]:

@@ -70,6 +70,11 @@ def policy_document(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a mapping, else empty (a secret or unknown map shows as a string)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def as_list(value: Any) -> list[Any]:
     """A JSON policy field that may be one value or a list."""
     if value is None:

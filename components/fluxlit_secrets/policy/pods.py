@@ -9,7 +9,7 @@ from typing import Any
 from fluxlit_secrets.model.labels import SECRETS_DIR, SECRETS_DIR_ANNOTATION, WORKLOAD_LABEL
 from fluxlit_secrets.model.secretish import redact_key, secret_literal
 from fluxlit_secrets.policy.graph import EVERY_KEY, Graph, Pod, Read, is_gateway_material, is_record
-from fluxlit_secrets.policy.model import Res, containers, pod_template
+from fluxlit_secrets.policy.model import Res, containers, mapping, pod_template
 
 TOKEN_OPT_IN = "fluxlit-secrets/api-token"  # annotation value "required": a token is really needed
 CLUSTER_SCOPED = {
@@ -196,8 +196,8 @@ def restart_annotation_not_a_hash(resources: list[Res]) -> Iterator[tuple[Res, s
     for s in resources:
         if s.kind != "Secret":
             continue
-        plain = [str(v).encode() for v in (s.props.get("stringData") or {}).values()]
-        for v in (s.props.get("data") or {}).values():
+        plain = [str(v).encode() for v in mapping(s.props.get("stringData")).values()]
+        for v in mapping(s.props.get("data")).values():
             try:
                 plain.append(base64.b64decode(str(v), validate=True))
             except ValueError:

@@ -1,0 +1,67 @@
+"""A deployed stack's resources from `pulumi stack export`, as the rules see them: `check --state`
+works on what any program deployed (TypeScript, Go, YAML, Python) without running it."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fluxlit_secrets.engine import sdk
+from fluxlit_secrets.engine.yamlfile import FileError, read_text
+from fluxlit_secrets.policy.model import Res
+
+#: `pulumi stack export` of a large stack is a few MiB.
+MAX_STATE_BYTES = 64 * 1024 * 1024
+#: What a secret shows as in an export without --show-secrets.
+SECRET_SHOWN = "[secret]"
+
+
+def _unwrap(value: Any) -> Any:
+    """Secrets as their plaintext (an export with --show-secrets) or "[secret]"."""
+    if isinstance(value, dict):
+        if value.get(sdk.SECRET_SIG_KEY) == sdk.SECRET_SIG:
+            if "plaintext" in value:
+                try:
+                    return _unwrap(json.loads(value["plaintext"]))
+                except (TypeError, ValueError):
+                    return value["plaintext"]
+            return _unwrap(value["value"]) if "value" in value else SECRET_SHOWN
+        return {k: _unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    return value
+
+
+def _name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+def resources_of_state(path: Path) -> list[Res]:
+    """The custom resources of an exported deployment (version 3), outputs merged under inputs."""
+    text = read_text(path, MAX_STATE_BYTES)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(f"{path}: line {exc.lineno}: not JSON ({exc.msg}); give `pulumi stack export` output") from None
+    deployment = doc.get("deployment") if isinstance(doc, dict) else None
+    listed = deployment.get("resources") if isinstance(deployment, dict) else None
+    if not isinstance(listed, list):
+        raise FileError(f"{path}: has no deployment.resources; give the output of `pulumi stack export`")
+    out = []
+    for r in listed:
+        if not isinstance(r, dict) or not r.get("custom") or str(r.get("type", "")).startswith("pulumi:providers:"):
+            continue
+        inputs, outputs = _unwrap(r.get("inputs") or {}), _unwrap(r.get("outputs") or {})
+        props = {**outputs, **inputs}
+        if isinstance(outputs.get("metadata"), dict) and isinstance(inputs.get("metadata"), dict):
+            props["metadata"] = {**outputs["metadata"], **inputs["metadata"]}
+        out.append(
+            Res(
+                type=str(r.get("type")),
+                name=_name(str(r.get("urn", ""))),
+                urn=str(r.get("urn", "")),
+                props=props,
+                protect=bool(r.get("protect")),
+                retain_on_delete=bool(r.get("retainOnDelete")),
+            )
+        )
+    return out
