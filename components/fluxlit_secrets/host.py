@@ -21,7 +21,7 @@ from pulumi.resource import DependencyResource
 
 from fluxlit_secrets import COMPONENTS
 from fluxlit_secrets.engine import sdk
-from fluxlit_secrets.errors import ConfigError
+from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, one_line
 from fluxlit_secrets.model.labels import PACKAGE
 from fluxlit_secrets.model.shape import camel
 from fluxlit_secrets.schema import enrich_schema
@@ -108,6 +108,8 @@ class FluxlitProvider(ComponentProvider):
             inner = getattr(exc, "inner", exc)
             if isinstance(inner, ConfigError):
                 raise InputPropertyError(wire_path(inner.key), f"{inner.problem}; {inner.fix}") from None
+            if isinstance(inner, FluxlitSecretsError):
+                raise InputPropertyError("", one_line(str(inner))) from None
             raise
 
 
