@@ -1,7 +1,7 @@
 """WorkloadDelivery: one workload's immutable Secret (or SecretProviderClass with CSI delivery), its
 pod-spec fragments and restart trigger."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
@@ -11,7 +11,7 @@ from fluxlit_secrets.clouds.csi import CsiClass
 from fluxlit_secrets.components.base import STORES, cloud_settings, parse_component_args, token
 from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.components.identity import PHYSICAL_WORKLOADS
-from fluxlit_secrets.delivery import DeliveredSecret, deliver, deliver_csi
+from fluxlit_secrets.delivery import DeliveredSecret, DeliveryTarget, deliver, deliver_csi
 from fluxlit_secrets.model import names
 from fluxlit_secrets.model.kinds import DELIVERIES, KINDS
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX, as_key, check_delivery_name, consumed_as, label
@@ -95,15 +95,10 @@ def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
 
 
 @dataclass(frozen=True)
-class DeliverySpec:
-    """A validated WorkloadDelivery: what `delivery.deliver` builds."""
+class DeliverySpec(DeliveryTarget):
+    """A validated WorkloadDelivery: the target `delivery.deliver` builds for, and with CSI delivery
+    the store's CSI provider."""
 
-    app: str
-    namespace: pulumi.Input[str]
-    workload: str
-    entries: list[DeliveredSecret]
-    store: str = "kubernetes"
-    labels: dict[str, str] = field(default_factory=dict)
     #: With CSI delivery: the store's CSI provider, and the identity its parameters name (Azure).
     csi: Optional[CsiClass] = None
     identity: Optional[pulumi.Input[str]] = None
@@ -183,29 +178,9 @@ class WorkloadDelivery(pulumi.ComponentResource):
     def _construct(self, name: str, spec: DeliverySpec, opts: Optional[pulumi.ResourceOptions]) -> None:
         super().__init__(token("WorkloadDelivery"), name, {}, opts)
         if spec.csi is None:
-            built = deliver(
-                name,
-                app=spec.app,
-                namespace=spec.namespace,
-                workload=spec.workload,
-                entries=spec.entries,
-                store=spec.store,
-                labels=spec.labels,
-                parent=self,
-            )
+            built = deliver(name, spec, parent=self)
         else:
-            built = deliver_csi(
-                name,
-                app=spec.app,
-                namespace=spec.namespace,
-                workload=spec.workload,
-                entries=spec.entries,
-                csi=spec.csi,
-                identity=spec.identity,
-                store=spec.store,
-                labels=spec.labels,
-                parent=self,
-            )
+            built = deliver_csi(name, spec, spec.csi, identity=spec.identity, parent=self)
         #: The Kubernetes Secret resource (None when the workload consumes nothing).
         self.secret = built.secret
         #: The SecretProviderClass resource (CSI delivery; None otherwise).

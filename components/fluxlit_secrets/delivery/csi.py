@@ -12,7 +12,13 @@ import pulumi_kubernetes as k8s
 from fluxlit_secrets.clouds.csi import API_VERSION, KIND, CsiClass, PinnedObject
 from fluxlit_secrets.delivery.fragments import csi_volumes, secret_volume_mounts
 from fluxlit_secrets.delivery.restart import provider_class_name
-from fluxlit_secrets.delivery.secret import DeliveredSecret, Delivery, delivery_metadata, trigger_of
+from fluxlit_secrets.delivery.secret import (
+    DeliveredSecret,
+    Delivery,
+    DeliveryTarget,
+    delivery_metadata,
+    trigger_of,
+)
 from fluxlit_secrets.errors import FluxlitSecretsError
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION
 
@@ -36,18 +42,14 @@ def spec_of(csi: CsiClass, objects: Sequence[PinnedObject], identity: Optional[s
 
 def deliver_csi(
     name: str,
-    *,
-    app: str,
-    namespace: pulumi.Input[str],
-    workload: str,
-    entries: Sequence[DeliveredSecret],
+    target: DeliveryTarget,
     csi: CsiClass,
+    *,
     identity: Optional[pulumi.Input[str]],
-    store: str,
-    labels: dict[str, str],
     parent: pulumi.Resource,
 ) -> Delivery:
     """Create the workload's SecretProviderClass (logical name `<name>-provider-class`) and fragments."""
+    entries, app, workload = target.entries, target.app, target.workload
     trigger = trigger_of(entries)
     none: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
     if not entries:
@@ -58,16 +60,7 @@ def deliver_csi(
         f"{name}-provider-class",
         api_version=API_VERSION,
         kind=KIND,
-        metadata=delivery_metadata(
-            class_name,
-            namespace,
-            app=app,
-            workload=workload,
-            trigger=trigger,
-            entries=entries,
-            store=store,
-            labels=labels,
-        ),
+        metadata=delivery_metadata(class_name, target, trigger),
         spec=spec,
         # A new name for each new set of versions: the replacement exists before the old one goes.
         opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=False),

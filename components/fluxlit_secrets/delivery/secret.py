@@ -2,7 +2,7 @@
 name on rotation, and the pod-spec fragments and restart trigger that go with it."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional, cast
 
 import pulumi
@@ -34,6 +34,19 @@ class DeliveredSecret:
     ref: Optional[pulumi.Input[str]] = None
     #: CSI delivery: the full id of the version to pin.
     full_version: Optional[pulumi.Input[str]] = None
+
+
+@dataclass(frozen=True)
+class DeliveryTarget:
+    """Whose delivery it is: the app, its namespace, the workload, exactly its entries, the store of
+    record (shown on the object) and extra labels."""
+
+    app: str
+    namespace: pulumi.Input[str]
+    workload: str
+    entries: Sequence[DeliveredSecret]
+    store: str = "kubernetes"
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,43 +83,24 @@ def trigger_of(entries: Sequence[DeliveredSecret]) -> pulumi.Output[str]:
     )
 
 
-def delivery_metadata(
-    name: pulumi.Input[str],
-    namespace: pulumi.Input[str],
-    *,
-    app: str,
-    workload: str,
-    trigger: pulumi.Input[str],
-    entries: Sequence[DeliveredSecret],
-    store: str,
-    labels: dict[str, str],
-) -> Any:
-    """Metadata (ObjectMeta JSON) of what a workload's pods read from: its labels, versions, and which secret each
-    file or variable holds (names only, never a value)."""
+def delivery_metadata(name: pulumi.Input[str], target: DeliveryTarget, trigger: pulumi.Input[str]) -> Any:
+    """Metadata (ObjectMeta JSON) of what a workload's pods read from: its labels, versions, and
+    which secret each file or variable holds (names only, never a value)."""
     return {
         "name": name,
-        "namespace": namespace,
-        "labels": {**workload_labels(app, workload), **MANAGED_BY, **labels},
+        "namespace": target.namespace,
+        "labels": {**workload_labels(target.app, target.workload), **MANAGED_BY, **target.labels},
         "annotations": {
             RESTART_ANNOTATION: trigger,
-            KEYS_ANNOTATION: ",".join(sorted({f"{e.name}={e.secret}" for e in entries})),
-            STORE_ANNOTATION: store,
+            KEYS_ANNOTATION: ",".join(sorted({f"{e.name}={e.secret}" for e in target.entries})),
+            STORE_ANNOTATION: target.store,
         },
     }
 
 
-def deliver(
-    name: str,
-    *,
-    app: str,
-    namespace: pulumi.Input[str],
-    workload: str,
-    entries: Sequence[DeliveredSecret],
-    store: str,
-    labels: dict[str, str],
-    parent: pulumi.Resource,
-) -> Delivery:
+def deliver(name: str, target: DeliveryTarget, *, parent: pulumi.Resource) -> Delivery:
     """Create the workload's Secret (child of `parent`, logical name `<name>-secret`) and its fragments."""
+    entries = target.entries
     trigger = trigger_of(entries)
     file_keys = [e.name for e in entries if e.mode == "file"]
     env_keys = [e.name for e in entries if e.mode == "env"]
@@ -114,17 +108,11 @@ def deliver(
     secret_name: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
     if entries:
         layout = [e.name for e in entries]
+        app, workload = target.app, target.workload
         secret = k8s.core.v1.Secret(
             f"{name}-secret",
             metadata=delivery_metadata(
-                trigger.apply(lambda t: delivery_secret_name(app, workload, t, layout)),
-                namespace,
-                app=app,
-                workload=workload,
-                trigger=trigger,
-                entries=entries,
-                store=store,
-                labels=labels,
+                trigger.apply(lambda t: delivery_secret_name(app, workload, t, layout)), target, trigger
             ),
             type="Opaque",
             immutable=True,

@@ -11,8 +11,8 @@ import yaml
 
 from fluxlit_secrets.policy.cloud_reads import cloud_reads
 from fluxlit_secrets.policy.graph import Graph, Pod
-from fluxlit_secrets.policy.model import Res, containers, dig, pod_template
-from fluxlit_secrets.policy.pods import runs_non_root
+from fluxlit_secrets.policy.model import Res, dig, pod_template
+from fluxlit_secrets.policy.pods import mounts_read_only, runs_non_root
 
 CSI_DRIVERS = ("secrets-store.csi.k8s.io", "secrets-store-gke.csi.k8s.io")
 GCP_VERSION = re.compile(r"projects/([^/]+)/secrets/([^/]+)/versions/([1-9][0-9]*)")
@@ -124,14 +124,7 @@ def csi_volumes_read_only(res: Res) -> Iterator[str]:
         names.add(v.get("name"))
         if csi.get("readOnly") is not True:
             yield f"CSI volume {v.get('name')!r} is not readOnly"
-    for c in containers(spec):
-        for m in c.get("volumeMounts") or []:
-            if m.get("name") not in names:
-                continue
-            if not m.get("readOnly"):
-                yield f"container {c.get('name')!r}: CSI volume {m.get('name')!r} is not mounted readOnly"
-            if m.get("subPath") or m.get("subPathExpr"):
-                yield f"container {c.get('name')!r}: CSI volume {m.get('name')!r} uses subPath (never updated)"
+    yield from mounts_read_only(spec, names, "CSI volume")
 
 
 def _secret_of(o: CsiObject, vault: str, resources: list[Res]) -> Res | None:

@@ -68,14 +68,19 @@ def secret_volumes_read_only(res: Res) -> Iterator[str]:
                 if item.get("mode") is not None and int(item["mode"]) & ~0o400:
                     mode = oct(int(item["mode"]))
                     yield f"volume {v.get('name')!r}: item {item.get('key')!r} mode {mode} is wider than 0400"
+    yield from mounts_read_only(spec, secret_volumes, "secret volume")
+
+
+def mounts_read_only(spec: Mapping[str, Any], volumes: set[Any], what: str) -> Iterator[str]:
+    """Every container mount of one of `volumes` is readOnly and whole (no subPath)."""
     for c in containers(spec):
         for m in c.get("volumeMounts") or []:
-            if m.get("name") not in secret_volumes:
+            if m.get("name") not in volumes:
                 continue
             if not m.get("readOnly"):
-                yield f"container {c.get('name')!r}: secret volume {m.get('name')!r} is not mounted readOnly"
+                yield f"container {c.get('name')!r}: {what} {m.get('name')!r} is not mounted readOnly"
             if m.get("subPath") or m.get("subPathExpr"):
-                yield f"container {c.get('name')!r}: secret volume {m.get('name')!r} uses subPath (never updated)"
+                yield f"container {c.get('name')!r}: {what} {m.get('name')!r} uses subPath (never updated)"
 
 
 def automount_token_off(res: Res) -> Iterator[str]:
