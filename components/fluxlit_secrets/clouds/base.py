@@ -73,6 +73,8 @@ class StoredSecret:
     previous_full_version: Optional[pulumi.Output[str]] = None
     #: What an identity grant names: the secret's ARN, Secret Manager id or Key Vault resource id.
     ref: Optional[pulumi.Output[str]] = None
+    #: What a CSI provider fetches, when it is not `ref`: the Key Vault secret's name.
+    object_name: Optional[pulumi.Output[str]] = None
 
 
 class SecretStore(ABC):

@@ -33,7 +33,8 @@ class DeliveredSecretArgs(TypedDict):
     version: pulumi.Input[str]
     """The version identifier; a new one restarts this workload only."""
     ref: NotRequired[pulumi.Input[str]]
-    """`csi`: the ManagedSecret's `ref` (AWS ARN, Secret Manager id, Key Vault resource id)."""
+    """`csi`: the ManagedSecret's `object_name` (the AWS ARN, the Key Vault secret name or resource id;
+    GCP reads the secret from `full_version`)."""
     full_version: NotRequired[pulumi.Input[str]]
     """`csi`: the ManagedSecret's `full_version`, the exact version the pod reads."""
 
@@ -89,7 +90,7 @@ def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
         )
     if mode != "file":
         node.child_raw(as_key(node)).fail("is env, but delivery: csi mounts files only", "use as_: file")
-    ref = node.field("ref").required("pass the ManagedSecret's ref").value
+    ref = node.field("ref").required("pass the ManagedSecret's object_name").value
     full = node.field("full_version").required("pass the ManagedSecret's full_version").value
     return DeliveredSecret(secret.value, mode, name.value, None, version, ref=ref, full_version=full)
 

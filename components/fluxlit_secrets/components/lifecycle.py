@@ -177,7 +177,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         entries: list[DeliveredSecret] = []
         for s, d in model.deliveries_for(workload):
             held = stored[s.name]
-            ref = cast(pulumi.Output[str], held.ref) if csi else None
+            ref = cast(pulumi.Output[str], held.object_name) if csi else None
             value = None if csi else held.value
             entries.append(DeliveredSecret(s.name, d.mode, d.name, value, held.version, ref, held.full_version))
             if s.overlap and held.has_previous:

@@ -174,6 +174,8 @@ class ManagedSecret(pulumi.ComponentResource):
     """The store's full id of the previous version, when the program knows it (AWS, GCP)."""
     ref: pulumi.Output[Optional[str]]
     """What identity grants name: the secret's ARN, Secret Manager id or Key Vault resource id."""
+    object_name: pulumi.Output[Optional[str]]
+    """What a CSI provider fetches: the AWS ARN, the Key Vault secret name (GCP pins `full_version`)."""
 
     def __init__(self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         request = parse_component_args("ManagedSecret", name, args, lambda n: request_from_args(n, pulumi.get_stack()))
@@ -208,6 +210,7 @@ class ManagedSecret(pulumi.ComponentResource):
         self.previous_version = stored.previous_version if stored.previous_version is not None else none
         self.previous_full_version = stored.previous_full_version if stored.previous_full_version is not None else none
         self.ref = stored.ref if stored.ref is not None else none
+        self.object_name = stored.object_name if stored.object_name is not None else self.ref
         self.register_outputs(
             {
                 "value": self.value,
@@ -217,6 +220,7 @@ class ManagedSecret(pulumi.ComponentResource):
                 "previousVersion": self.previous_version,
                 "previousFullVersion": self.previous_full_version,
                 "ref": self.ref,
+                "objectName": self.object_name,
             }
         )
 

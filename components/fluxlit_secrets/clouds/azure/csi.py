@@ -11,8 +11,10 @@ from fluxlit_secrets.model.labels import CSI_FILE_MODE
 
 
 def object_name(ref: str, vault: str) -> str:
-    """The Key Vault secret name from its resource id (`.../vaults/<vault>/secrets/<name>`), which
-    must be in `vault` (one SecretProviderClass reads one vault)."""
+    """The Key Vault secret name: `ref` itself, or the last segment of its resource id
+    (`.../vaults/<vault>/secrets/<name>`), which must be in `vault` (one class reads one vault)."""
+    if "/" not in ref:
+        return ref
     parts = ref.rstrip("/").split("/")
     lowered = [p.lower() for p in parts]
     if len(parts) < 4 or lowered[-2] != "secrets" or lowered[-4] != "vaults" or lowered[-3] != vault.lower():

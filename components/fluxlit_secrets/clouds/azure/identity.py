@@ -15,9 +15,12 @@ AUDIENCE = "api://AzureADTokenExchange"
 
 
 def role_definition(scope: str) -> str:
-    """The role's definition id in the subscription of `scope`."""
-    subscription = scope.split("/")[2]
-    return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{SECRETS_USER}"
+    """The role's definition id in the subscription of `scope` (a resource id); the built-in role's
+    tenant-level id when `scope` names no subscription."""
+    parts = str(scope or "").split("/")
+    if len(parts) > 2 and parts[1].lower() == "subscriptions" and parts[2]:
+        return f"/subscriptions/{parts[2]}/providers/Microsoft.Authorization/roleDefinitions/{SECRETS_USER}"
+    return f"/providers/Microsoft.Authorization/roleDefinitions/{SECRETS_USER}"
 
 
 class AzureIdentity(CloudIdentity):

@@ -26,6 +26,14 @@ from fluxlit_secrets.clouds.versions import (
 from fluxlit_secrets.model.app import AppModel
 
 
+def version_of(properties: Any) -> str:
+    """The 32-hex version from a secret's `secretUriWithVersion` ("" when the provider gave none)."""
+    uri = getattr(properties, "secret_uri_with_version", None) if properties is not None else None
+    if uri is None and isinstance(properties, dict):
+        uri = properties.get("secretUriWithVersion") or properties.get("secret_uri_with_version")
+    return str(uri or "").rstrip("/").rsplit("/", 1)[-1]
+
+
 class AzureStore(SecretStore):
     """Key Vault as the store of record."""
 
@@ -70,16 +78,19 @@ class AzureStore(SecretStore):
         else:
             previous = generated(request, n - 1, parent, PREVIOUS) if n > 1 else None
             current = generated(request, n, parent, CURRENT)
+        name = secret_name(request.app, request.environment, request.store_name)
         container = azure.keyvault.Secret(
             base,
             resource_group_name=request.context.get("resource_group", settings.vault_group),
             vault_name=request.context.get("vault_name", settings.vault_name),
-            secret_name=secret_name(request.app, request.environment, request.store_name),
+            secret_name=name,
             properties={"value": current.value, "content_type": "text/plain"},
             tags=secret_tags(request),
             opts=child_options(request, base, parent, protect=not request.disposable),
         )
-        full = container.properties.apply(lambda p: p.secret_uri_with_version.rstrip("/").rsplit("/", 1)[-1])
+        # A version id is no secret, though the engine marks the whole `properties` output secret
+        # (its `value` input is): unmarked, so names and annotations built from it stay readable.
+        full = pulumi.Output.unsecret(container.properties.apply(version_of))
         return StoredSecret(
             value=current.value,
             version=full.apply(lambda v: v[:12]),
@@ -87,6 +98,8 @@ class AzureStore(SecretStore):
             previous_value=previous.value if previous else None,
             previous_version=pulumi.Output.from_input(f"g{previous.generation}") if previous else None,
             ref=container.id,
+            # The name we gave, once the secret exists (a CSI object names it).
+            object_name=container.urn.apply(lambda _: name),
         )
 
     def retire(self, request: StoreRequest, parent: pulumi.Resource, after: Sequence[pulumi.Resource]) -> None:
