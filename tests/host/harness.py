@@ -166,6 +166,7 @@ class Harness:
         *,
         preview: bool = False,
         dependencies: dict[str, list[str]] | None = None,
+        depends_on: list[str] | None = None,
         protect: bool = False,
     ) -> Constructed:
         monitor = Monitor(preview)
@@ -187,6 +188,7 @@ class Harness:
             inputDependencies={
                 k: provider_pb2.ConstructRequest.PropertyDependencies(urns=v) for k, v in (dependencies or {}).items()
             },
+            dependencies=depends_on or [],
             protect=protect,
         )
         out = Constructed()

@@ -261,3 +261,13 @@ def test_dependencies_sent_with_an_input_reach_the_secret_value(host: Harness) -
     # The kubernetes store: the version marker and the Secret of record both take the value.
     holders = [r for r in built.registrations if r.name == "shop-oidc-version"]
     assert holders and all(upstream in r.options["dependsOn"] for r in holders)
+
+
+def test_retirement_waits_for_what_the_caller_depends_on(host: Harness) -> None:
+    """Retirement ordering is an input every language has: the component's dependsOn."""
+    rolled = "urn:pulumi:dev::app::kubernetes:apps/v1:Deployment::shop-gateway"
+    args = wire_args(GOOD["RetiringVersion"])
+    built = host.construct("RetiringVersion", "shop-jwt-retiring", args, depends_on=[rolled])
+    assert built.error is None, built.error
+    children = [r for r in built.registrations if r.type != "fluxlit-secrets:index:RetiringVersion"]
+    assert children and all(rolled in r.options["dependsOn"] for r in children)
