@@ -125,7 +125,7 @@ def test_the_pins_are_what_the_mocks_answered(store: str, tmp_path: Path) -> Non
     assert not [t for t, *_ in created if t == "kubernetes:core/v1:Secret"]
 
 
-def test_a_provider_without_the_version_uri_does_not_break_the_program(tmp_path: Path) -> None:
+def test_an_azure_provider_without_the_version_uri_does_not_break_the_program(tmp_path: Path) -> None:
     created = build("azure", BareMocks(azure_uri=False), tmp_path)
     (gateway,) = [i for t, _, i, _ in created if t == SPC and "gateway" in i["metadata"]["name"]]
     assert set(objects(gateway).values()) == {""}  # unpinned: the policy rule refuses it, nothing crashed
