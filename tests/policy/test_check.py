@@ -82,3 +82,37 @@ def test_check_and_diff_say_a_stack_is_disposable_and_what_loses_protection(tmp_
     assert "note: stack dev is disposable" in capsys.readouterr().out
     main(["check", "--stack", "staging-aws"])
     assert "disposable" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_crossguard_pack_passes_every_stack(stack: str) -> None:
+    """The pack's own policies (as `pulumi preview --policy-pack` runs them) on each stack, CSI ones too."""
+    from pulumi_policy import PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs
+
+    from fluxlit_secrets.engine.check import resources_of
+    from fluxlit_secrets.engine.run import run_stack
+    from fluxlit_secrets.policy.crossguard import policies
+    from tests.policy.test_rules import opts
+
+    resources = resources_of(run_stack(ROOT, stack))
+    found: list[str] = []
+    for policy in policies():
+        if policy.enforcement_level.value != "mandatory":
+            continue
+
+        def report(message: str, urn: str | None = None, name: str = policy.name) -> None:
+            found.append(f"{name}: {message}")
+
+        if isinstance(policy, ResourceValidationPolicy):
+            for r in resources:
+                args = ResourceValidationArgs(r.type, dict(r.props), r.urn, r.name, opts(r.protect), None)
+                policy.validate(args, report)
+        else:
+            stack_resources = [
+                PolicyResource(r.type, dict(r.props), r.urn, r.name, opts(r.protect), None, None, [], {})
+                for r in resources
+            ]
+            policy.validate(StackValidationArgs(stack_resources), report)
+    assert found == []
+    if stack.startswith("csi-"):
+        assert any(r.type.endswith(":SecretProviderClass") for r in resources)
