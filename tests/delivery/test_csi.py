@@ -321,3 +321,30 @@ def test_a_csi_delivery_on_the_kubernetes_store_is_refused(tmp_path) -> None:
     with pytest.raises(Exception) as err:
         run(tmp_path, "WorkloadDelivery", {**CSI_DELIVERY, "store": "kubernetes"})
     assert 'WorkloadDelivery "x": store' in str(err.value)
+
+
+@pytest.mark.parametrize("store", ["aws", "gcp", "azure"])
+def test_the_unified_pod_gets_one_class_with_every_file(store: str) -> None:
+    config = csi_config(store)
+    config["topology"] = "unified"
+    rec = synth_config(config)
+    classes = by_workload(rec, SPC)
+    assert set(classes) == {"app"}
+    assert {o["file"] for o in objects(classes["app"])} == GATEWAY_FILES
+    assert [v for v in evaluate(resources_of(rec)) if v.level == "mandatory"] == []
+
+
+def test_without_deployments_the_fragments_carry_the_csi_volume() -> None:
+    config = csi_config("aws")
+    del config["deployments"]
+    rec = synth_config(config)
+    (lifecycle,) = rec.of_type("fluxlit-secrets:index:SecretLifecycle")
+    fragments = rec.component_output(lifecycle.urn, "podFragments")
+    classes = by_workload(rec, SPC)
+    for workload, fragment in fragments.items():
+        (volume,) = fragment["volumes"]
+        assert volume["csi"]["volumeAttributes"]["secretProviderClass"] == classes[workload]["metadata"]["name"]
+        assert fragment["volumeMounts"] == [{"name": volume["name"], "mountPath": SECRETS_DIR, "readOnly": True}]
+        assert fragment["env"] == []
+    names = rec.component_output(lifecycle.urn, "providerClassNames")
+    assert names == {w: c["metadata"]["name"] for w, c in classes.items()}
