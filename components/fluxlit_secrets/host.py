@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 import pulumi
-from pulumi.errors import InputPropertyError
+from pulumi.errors import InputPropertiesError
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.resource import DependencyResource
 
@@ -107,9 +107,14 @@ class FluxlitProvider(ComponentProvider):
         except Exception as exc:
             inner = getattr(exc, "inner", exc)
             if isinstance(inner, ConfigError):
-                raise InputPropertyError(wire_path(inner.key), f"{inner.problem}; {inner.fix}") from None
+                path, reason = wire_path(inner.key), one_line(f"{inner.problem}; {inner.fix}")
+                # The status text says it in one line too, for callers that show only that.
+                where = f"{inner.where}: " if inner.where else ""
+                raise InputPropertiesError(
+                    f"{where}{path}: {reason}", [{"property_path": path, "reason": reason}]
+                ) from None
             if isinstance(inner, FluxlitSecretsError):
-                raise InputPropertyError("", one_line(str(inner))) from None
+                raise InputPropertiesError(one_line(str(inner))) from None
             raise
 
 

@@ -230,6 +230,9 @@ def test_a_mistake_is_one_property_error_without_traceback(host: Harness, change
     reason = details[0][1]
     assert words.lower() in reason.lower() and "\n" not in reason
     assert "Traceback" not in str(built.error.details()) and 'File "' not in reason
+    # The status text alone says it too: where, which arg, what is wrong, in one line.
+    text = built.error.details()
+    assert path in text and "\n" not in text and text.startswith('SecretLifecycle "shop": ')
 
 
 def _property_errors(error: grpc.RpcError) -> list[tuple[str, str]]:
