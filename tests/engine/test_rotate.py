@@ -166,6 +166,23 @@ def test_diff_against_a_saved_synth(project: Path, tmp_path: Path, capsys) -> No
     assert "admin-portal-reports-token-g2" in out
 
 
+PARENT = "urn:pulumi:dev::p::fluxlit-secrets:index:SecretLifecycle$fluxlit-secrets:index:ManagedSecret::shop-jwt"
+OLD_V1 = "urn:pulumi:dev::p::fluxlit-secrets:index:SecretLifecycle$fluxlit-secrets:index:ManagedSecret$" + (
+    "gcp:secretmanager/secretVersion:SecretVersion::shop-jwt-v1"
+)
+MOVED_V1 = "urn:pulumi:dev::p::fluxlit-secrets:index:SecretLifecycle$fluxlit-secrets:index:RetiringVersion$" + (
+    "gcp:secretmanager/secretVersion:SecretVersion::shop-jwt-retiring-v1"
+)
+
+
+def _moved(**inputs) -> dict:
+    """shop-jwt-v1 as RetiringVersion's child, aliased to its old place under the ManagedSecret."""
+    r = _r(MOVED_V1, "gcp:secretmanager/secretVersion:SecretVersion", **inputs)
+    r["parent"] = "urn:pulumi:dev::p::fluxlit-secrets:index:SecretLifecycle$fluxlit-secrets:index:RetiringVersion::x"
+    r["options"] = {"aliases": [f"shop-jwt-v1 parent:{PARENT}"]}
+    return r
+
+
 def _r(urn: str, type_: str = "kubernetes:core/v1:Secret", custom: bool = True, id_: str = "x", **inputs) -> dict:
     return {"urn": urn, "type": type_, "name": urn, "custom": custom, "id": id_, "inputs": inputs}
 
@@ -197,6 +214,9 @@ def _r(urn: str, type_: str = "kubernetes:core/v1:Secret", custom: bool = True, 
             [("replace", "p")],
         ),
         ([_r("a", metadata={"name": "s"})], [_r("a", metadata={"name": "s"})], []),
+        # An alias names the old resource: the engine moves it (no create, no delete).
+        ([_r(OLD_V1, enabled=True)], [_moved(enabled=False)], [("update", MOVED_V1)]),
+        ([_r(OLD_V1, enabled=True)], [_moved(enabled=True)], []),
     ],
 )
 def test_plan_classifies_changes_like_the_engine(before, after, expected) -> None:
@@ -244,3 +264,12 @@ def test_check_exits_1_on_an_overdue_secret(project: Path, capsys) -> None:
 def test_resources_json_of_a_base_holds_ids(project: Path, tmp_path: Path) -> None:
     assert main(["synth", "--stack", "dev", "--out", str(tmp_path), "--project-dir", str(project)]) == 0
     assert all("id" in r for r in json.loads((tmp_path / "resources.json").read_text()))
+
+
+def test_a_version_moving_to_its_retiring_component_is_not_deleted(project: Path) -> None:
+    """Generation 2 -> 3: version 1 moves under the RetiringVersion by alias; the engine keeps it."""
+    result = rotate(project, "csi-gcp", ["jwt"], dry_run=True, today=TODAY)
+    assert result.plan.of("delete") == []
+    updated = {c.name for c in result.plan.of("update")}
+    assert "admin-portal-jwt-retiring-v1" in updated  # disabled in place, after the consumers rolled
+    assert "admin-portal-jwt-retiring-v1" not in {c.name for c in result.plan.of("create")}

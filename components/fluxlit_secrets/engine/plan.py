@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fluxlit_secrets.engine.clouds import FORCE_NEW
+from fluxlit_secrets.engine.monitor import engine_urn
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION, WORKLOAD_LABEL
 
 ACTIONS = ("create", "replace", "update", "delete")
@@ -79,17 +80,54 @@ def _trigger(resource: dict[str, Any] | None) -> str:
     return str(annotations.get(RESTART_ANNOTATION, ""))
 
 
+def former_urns(resources: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Per URN, the URNs its aliases name, as the engine reads them: a URN as given; a former name
+    (and parent) under the current or a former parent, since a child follows its parent's aliases."""
+    by_urn = {r["urn"]: r for r in resources}
+    found: dict[str, list[str]] = {}
+
+    def of(urn: str) -> list[str]:
+        if urn in found or urn not in by_urn:
+            return found.get(urn, [])
+        found[urn] = []
+        r, parts = by_urn[urn], urn.split("::")
+        if not urn.startswith("urn:pulumi:") or len(parts) < 4:
+            return []
+        stack, project = parts[0].removeprefix("urn:pulumi:"), parts[1]
+        parent = r.get("parent") or ""
+        parents = [parent, *of(parent)] if parent else [""]
+        names: list[str] = []
+        for alias in (r.get("options") or {}).get("aliases") or []:
+            if alias.startswith("urn:"):
+                names.append(alias)
+                continue
+            name, _, moved = alias.partition(" parent:")
+            names += [engine_urn(stack, project, p, r["type"], name) for p in ([moved] if moved else parents)]
+        names += [engine_urn(stack, project, p, r["type"], r["name"]) for p in parents[1:]]
+        found[urn] = names
+        return names
+
+    for r in resources:
+        of(r["urn"])
+    return found
+
+
 def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
-    """Compare two resources.json lists."""
+    """Compare two resources.json lists; a resource whose alias names an old one is that resource."""
     old = {r["urn"]: r for r in before}
     new = {r["urn"]: r for r in after}
+    formers = former_urns(after)
     result = Plan()
+    moved: set[str] = set()
     for urn, r in new.items():
-        action = "create" if urn not in old else _action(old[urn], r)
+        was = urn if urn in old else next((f for f in formers.get(urn, []) if f in old and f not in new), None)
+        action = "create" if was is None else _action(old[was], r)
+        if was is not None:
+            moved.add(was)
         if action:
             result.changes.append(Change(action, r["type"], r["name"], urn))
     for urn, r in old.items():
-        if urn not in new:
+        if urn not in new and urn not in moved:
             result.changes.append(Change("delete", r["type"], r["name"], urn))
     result.changes.sort(key=lambda c: (ACTIONS.index(c.action), c.type, c.name))
     for urn, r in sorted(new.items(), key=lambda i: _workload(i[1])):
