@@ -15,21 +15,13 @@ from typing import TYPE_CHECKING
 from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
 from fluxlit_secrets.model.secretish import redact_key, redact_text
+from fluxlit_secrets.version import installed_version
 
 if TYPE_CHECKING:
     from fluxlit_secrets.engine.check import Violation
 
 #: Exit codes: success, a finding or internal failure, a usage or config mistake, interrupted.
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("fluxlit-secrets")
-    except PackageNotFoundError:
-        return "(not installed)"
 
 
 def _common(p: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
@@ -48,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="fluxlit-secrets",
         description="Offline tools for Pulumi stacks of FluxLit secrets (no Pulumi CLI, cloud or cluster needed).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version('(not installed)')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     synth = sub.add_parser(
         "synth",

@@ -25,16 +25,7 @@ from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, one_line
 from fluxlit_secrets.model.labels import PACKAGE
 from fluxlit_secrets.model.shape import camel
 from fluxlit_secrets.schema import enrich_schema
-
-
-def package_version() -> str:
-    """The installed package's version (the schema's)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(PACKAGE)
-    except PackageNotFoundError:
-        return "0.0.0"
+from fluxlit_secrets.version import installed_version
 
 
 def _resolved(value: Any) -> "asyncio.Future[Any]":
@@ -90,7 +81,7 @@ class FluxlitProvider(ComponentProvider):
     config mistakes returned as input-property errors."""
 
     def __init__(self, version: str = "") -> None:
-        super().__init__(COMPONENTS, PACKAGE, None, version or package_version())
+        super().__init__(COMPONENTS, PACKAGE, None, version or installed_version("0.0.0"))
         self.schema = enrich_schema(self.schema or "{}")
 
     def map_input_properties(

@@ -27,10 +27,9 @@ class Violation:
     message: str
 
 
-def _props(r: Registration) -> dict[str, Any]:
+def policy_props(inputs: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
     """As CrossGuard's stack policies see a resource: its state (outputs) with the inputs as given;
     metadata merged, so an auto-named object keeps the name the provider gave it."""
-    outputs, inputs = unwrap(r.outputs), unwrap(r.inputs)
     props = {**outputs, **inputs}
     if isinstance(outputs.get("metadata"), dict) and isinstance(inputs.get("metadata"), dict):
         props["metadata"] = {**outputs["metadata"], **inputs["metadata"]}
@@ -44,7 +43,7 @@ def resources_of(rec: Recording) -> list[Res]:
             type=r.type,
             name=r.name,
             urn=r.urn,
-            props=_props(r),
+            props=policy_props(unwrap(r.inputs), unwrap(r.outputs)),
             protect=bool(r.options.get("protect")),
             retain_on_delete=bool(r.options.get("retainOnDelete")),
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxlit_secrets.engine import sdk
+from fluxlit_secrets.engine.check import policy_props
 from fluxlit_secrets.engine.yamlfile import FileError, read_text
 from fluxlit_secrets.policy.model import Res
 
@@ -50,10 +51,7 @@ def resources_of_state(path: Path) -> list[Res]:
     for r in listed:
         if not isinstance(r, dict) or not r.get("custom") or str(r.get("type", "")).startswith("pulumi:providers:"):
             continue
-        inputs, outputs = _unwrap(r.get("inputs") or {}), _unwrap(r.get("outputs") or {})
-        props = {**outputs, **inputs}
-        if isinstance(outputs.get("metadata"), dict) and isinstance(inputs.get("metadata"), dict):
-            props["metadata"] = {**outputs["metadata"], **inputs["metadata"]}
+        props = policy_props(_unwrap(r.get("inputs") or {}), _unwrap(r.get("outputs") or {}))
         out.append(
             Res(
                 type=str(r.get("type")),
