@@ -9,11 +9,10 @@ from fluxlit_secrets.clouds.aws.settings import IDENTITIES as AWS_IDENTITIES
 from fluxlit_secrets.clouds.gcp.settings import CSI_PROVIDERS
 from fluxlit_secrets.clouds.gcp.settings import IDENTITIES as GCP_IDENTITIES
 from fluxlit_secrets.clouds.registry import CLOUDS
+from fluxlit_secrets.components.base import token
+from fluxlit_secrets.components.identity import PHYSICAL_WORKLOADS
 from fluxlit_secrets.model.deployments import PULL_POLICIES
 from fluxlit_secrets.model.kinds import DELIVERIES, DELIVERY_MODES, KINDS, SOURCES, TOPOLOGIES
-from fluxlit_secrets.model.labels import PACKAGE
-
-WORKLOADS = ("gateway", "streamlit", "app")
 
 #: Enum name -> (description, {value: description}).
 ENUMS: dict[str, tuple[str, dict[str, str]]] = {
@@ -41,7 +40,7 @@ ENUMS: dict[str, tuple[str, dict[str, str]]] = {
         "How a workload receives a secret.",
         dict(zip(DELIVERY_MODES, ("a file in /var/run/secrets/fluxlit", "an environment variable"), strict=True)),
     ),
-    "Workload": ("A FluxLit workload.", {w: f"the {w} pods" for w in WORKLOADS}),
+    "Workload": ("A FluxLit workload.", {w: f"the {w} pods" for w in PHYSICAL_WORKLOADS}),
     "AwsIdentity": ("How pods assume their IAM role.", {i: i for i in AWS_IDENTITIES}),
     "GcpIdentity": ("How pods read Secret Manager.", {i: i for i in GCP_IDENTITIES}),
     "GcpCsiProvider": ("The Secrets Store CSI provider on GKE.", {p: p for p in CSI_PROVIDERS}),
@@ -66,11 +65,6 @@ PROPERTIES: dict[tuple[str, str], str] = {
     ("GcpArgs", "csiProvider"): "GcpCsiProvider",
     **{(c, "imagePullPolicy"): "ImagePullPolicy" for c in ("DeploymentsArgs", "FluxLitWorkloads")},
 }
-
-
-def token(name: str) -> str:
-    """`fluxlit-secrets:index:<name>`."""
-    return f"{PACKAGE}:index:{name}"
 
 
 def _member(value: str) -> str:

@@ -17,8 +17,6 @@ from fluxlit_secrets.model.app import CloudSettings
 DRIVER = "secrets-store.csi.k8s.io"
 API_VERSION = "secrets-store.csi.x-k8s.io/v1"
 KIND = "SecretProviderClass"
-#: The Pulumi type token of a SecretProviderClass.
-TYPE = f"kubernetes:{API_VERSION}:{KIND}"
 
 
 @dataclass(frozen=True)

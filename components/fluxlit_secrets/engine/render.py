@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pulumi.output import Unknown
 
+from fluxlit_secrets.clouds.csi import KIND as CSI_KIND
 from fluxlit_secrets.clouds.csi import represent_str
 from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.mocks import is_secret
@@ -185,9 +186,6 @@ def _container_flows(c: dict[str, Any], volumes: dict[Any, Any], workload: str, 
             path = str(m.get("mountPath")).rstrip("/") + "/" + str(item.get("path"))
             found.append(Flow(secret, store, str(vol.get("secretName")), workload, "file", path))
     return found
-
-
-CSI_KIND = "SecretProviderClass"
 
 
 def _source_name(o: dict[str, Any]) -> Any:
