@@ -3,7 +3,6 @@
 its ServiceAccount's token), and what the pod runs as. Pods are found by what they mount and run
 as, never by their labels."""
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
 from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL
 from fluxlit_secrets.policy.model import Res, containers, dig, mapping, pod_template
+from fluxlit_secrets.policy.provider_class import provider_objects
 
 EVERY_KEY = "*"
 READ_VERBS = {"get", "list", "watch", "*"}
@@ -154,9 +154,8 @@ class Pod:
     def _csi(self, ns: str, csi: Mapping[str, Any]) -> Iterator[Read]:
         name = str(dig(csi, "volumeAttributes", "secretProviderClass") or "")
         spc = self.graph.provider_classes.get((ns, name))
-        text = str(dig(spc.props, "spec", "parameters") or "") if spc else ""
-        aliases = re.findall(r"(?:objectAlias|path)\"?\s*[:=]\s*\"?([A-Za-z0-9._-]+)", text)
-        for alias in aliases or [EVERY_KEY]:
+        files = [o.file for o in provider_objects(spc)[0]] if spc else []
+        for alias in files or [EVERY_KEY]:
             yield Read(ns, f"SecretProviderClass/{name}", alias, "csi")
 
     def _env(self) -> Iterator[Read]:
