@@ -28,9 +28,7 @@ from fluxlit_secrets.model.app import AppModel
 
 def version_of(properties: Any) -> str:
     """The 32-hex version from a secret's `secretUriWithVersion` ("" when the provider gave none)."""
-    uri = getattr(properties, "secret_uri_with_version", None) if properties is not None else None
-    if uri is None and isinstance(properties, dict):
-        uri = properties.get("secretUriWithVersion") or properties.get("secret_uri_with_version")
+    uri = getattr(properties, "secret_uri_with_version", None)
     return str(uri or "").rstrip("/").rsplit("/", 1)[-1]
 
 
