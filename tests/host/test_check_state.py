@@ -92,7 +92,12 @@ def test_a_pod_of_its_own_that_mounts_the_gateway_secret_is_found(deployed, tmp_
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("{not json", "not JSON"), ('{"version": 3}', "pulumi stack export")],
+    [
+        ("{not json", "not JSON"),
+        ('{"version": 3}', "pulumi stack export"),
+        ("[" * 200_000 + "]" * 200_000, "nested too deep"),
+        ('{"deployment": {"resources": [' + '{"a": ' * 900 + "1" + "}" * 900 + "]}}", "nested deeper than 64"),
+    ],
 )
 def test_a_file_that_is_not_an_export_is_one_line(tmp_path: Path, capsys, text: str, words: str) -> None:
     path = tmp_path / "state.json"

@@ -12,6 +12,8 @@ from fluxlit_secrets.policy.model import Res
 
 #: `pulumi stack export` of a large stack is a few MiB.
 MAX_STATE_BYTES = 64 * 1024 * 1024
+#: Deeper than any resource's properties nest (a Kubernetes object: about 15 levels).
+MAX_DEPTH = 64
 #: What a secret shows as in an export without --show-secrets.
 SECRET_SHOWN = "[secret]"
 
@@ -32,6 +34,17 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+def _depth(doc: Any) -> int:
+    """How deep `doc` nests (without recursing: a hostile file may nest thousands deep)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth)
+            stack += [(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)]
+    return deepest
+
+
 def _name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
@@ -41,8 +54,12 @@ def resources_of_state(path: Path) -> list[Res]:
     text = read_text(path, MAX_STATE_BYTES)
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise FileError(f"{path}: nested too deep to be a `pulumi stack export` file") from None
     except json.JSONDecodeError as exc:
         raise FileError(f"{path}: line {exc.lineno}: not JSON ({exc.msg}); give `pulumi stack export` output") from None
+    if _depth(doc) > MAX_DEPTH:
+        raise FileError(f"{path}: nested deeper than {MAX_DEPTH} levels; give `pulumi stack export` output")
     deployment = doc.get("deployment") if isinstance(doc, dict) else None
     listed = deployment.get("resources") if isinstance(deployment, dict) else None
     if not isinstance(listed, list):
