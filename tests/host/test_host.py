@@ -33,7 +33,7 @@ class Secret:
         return f"pulumi.Output.secret({self.value!r})"
 
 
-#: SecretLifecycle as a Python program writes it, and as a TypeScript program sends it.
+#: SecretLifecycle as a Python program writes it (WIRE: as a TypeScript program sends it).
 PYTHON = {
     "app": "shop",
     "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gateway_replicas": 3, "reads_secrets_dir": True},
@@ -46,18 +46,6 @@ PYTHON = {
                 "gateway": {"as_": "file", "name": "REPORTS"},
                 "streamlit": {"as_": "env", "name": "REPORTS"},
             },
-        },
-    },
-}
-WIRE = {
-    "app": "shop",
-    "deployments": {"image": "ghcr.io/acme/shop:1.0.0", "gatewayReplicas": 3, "readsSecretsDir": True},
-    "secrets": {
-        "jwt": {"kind": "jwt-hs256", "generation": 3, "overlap": True},
-        "oidc": {"kind": "oidc-client", "value": secret(OIDC)},
-        "reports": {
-            "kind": "opaque",
-            "consumers": {"gateway": {"as": "file", "name": "REPORTS"}, "streamlit": {"as": "env", "name": "REPORTS"}},
         },
     },
 }
@@ -97,7 +85,10 @@ def shape(registrations: list[Registration]) -> dict[str, tuple[Any, ...]]:
 
 
 def wire_args(value: Any) -> Any:
-    """Python args as another language sends them: snake_case field names in camelCase."""
+    """Python args as another language sends them: snake_case field names in camelCase (`as_` is
+    `as`), a secret with the wire's secret signature."""
+    if isinstance(value, Secret):
+        return secret(value.value)
     if isinstance(value, dict):
         return {_camel(k): wire_args(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -110,6 +101,9 @@ def _camel(key: str) -> str:
         return key
     head, *rest = key.rstrip("_").split("_")
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+WIRE = wire_args(PYTHON)
 
 
 def test_the_schema_comes_over_grpc_with_enums_and_only_true_requirements(host: Harness) -> None:
@@ -137,8 +131,7 @@ def test_a_typescript_lifecycle_builds_what_the_python_one_does(host: Harness, t
 def test_an_aws_lifecycle_builds_what_the_python_one_does(host: Harness, tmp_path: Path, delivery: str) -> None:
     python = {**PYTHON, "store": "aws", "delivery": delivery, "aws": {"region": "us-east-1", "oidc_provider_arn": ARN}}
     python["secrets"] = {**PYTHON["secrets"], "reports": GATEWAY_ONLY_REPORTS}
-    wire = {**WIRE, "store": "aws", "delivery": delivery, "aws": {"region": "us-east-1", "oidcProviderArn": ARN}}
-    wire["secrets"] = {**WIRE["secrets"], "reports": GATEWAY_ONLY_REPORTS}
+    wire = wire_args(python)
     built = host.construct("SecretLifecycle", "shop", wire)
     assert built.error is None, built.error
     assert shape(built.registrations) == shape(from_python(tmp_path, "SecretLifecycle", "shop", python))
@@ -148,7 +141,7 @@ def test_an_aws_lifecycle_builds_what_the_python_one_does(host: Harness, tmp_pat
     assert "aws:secretsmanager/secretVersion:SecretVersion" in retained
 
 
-GATEWAY_ONLY_REPORTS = {"kind": "opaque", "consumers": {"gateway": {"as": "file", "name": "REPORTS"}}}
+GATEWAY_ONLY_REPORTS = {"kind": "opaque", "consumers": {"gateway": {"as_": "file", "name": "REPORTS"}}}
 
 
 def test_scoping_and_restart_triggers_over_the_wire(host: Harness) -> None:
