@@ -266,7 +266,7 @@ def test_resources_json_of_a_base_holds_ids(project: Path, tmp_path: Path) -> No
     assert all("id" in r for r in json.loads((tmp_path / "resources.json").read_text()))
 
 
-def test_a_version_moving_to_its_retiring_component_is_not_deleted(project: Path) -> None:
+def test_a_gcp_version_moving_to_its_retiring_component_is_not_deleted(project: Path) -> None:
     """Generation 2 -> 3: version 1 moves under the RetiringVersion by alias; the engine keeps it."""
     result = rotate(project, "csi-gcp", ["jwt"], dry_run=True, today=TODAY)
     assert result.plan.of("delete") == []
