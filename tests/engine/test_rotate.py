@@ -65,7 +65,8 @@ def test_rotate_writes_only_the_generation_and_date_lines(project: Path, capsys)
     assert changed == [
         "-       generation: 1",
         "+       generation: 2",
-        f"+       rotatedAt: {dt.date.today().isoformat()}",
+        # Quoted: unquoted, the Pulumi CLI would hand the program `2026-12-03 00:00:00 +0000 UTC`.
+        f'+       rotatedAt: "{dt.date.today().isoformat()}"',
     ]
     assert main(["rotate", "--stack", "dev", "jwt", "--project-dir", str(project)]) == 0
     assert "generation: 3" in path.read_text() and path.read_text().count("rotatedAt") == 1
@@ -116,7 +117,7 @@ def test_a_file_without_a_final_newline_keeps_it_so() -> None:
     text = "config:\n  fluxlit-secrets:secrets:\n    jwt:\n      kind: jwt-hs256"
     assert bump_generations(text, ["jwt"], TODAY) == (
         "config:\n  fluxlit-secrets:secrets:\n    jwt:\n      kind: jwt-hs256\n"
-        "      generation: 2\n      rotatedAt: 2026-11-27"
+        "      generation: 2\n      rotatedAt: \"2026-11-27\""
     )
 
 
@@ -124,7 +125,7 @@ def test_a_flow_style_entry_stays_flow_style() -> None:
     text = "config:\n  fluxlit-secrets:secrets:\n    jwt: {kind: jwt-hs256}  # the key\n"
     assert bump_generations(text, ["jwt"], TODAY) == (
         "config:\n  fluxlit-secrets:secrets:\n"
-        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: 2026-11-27}  # the key\n"
+        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: \"2026-11-27\"}  # the key\n"
     )
 
 

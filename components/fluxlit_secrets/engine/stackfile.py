@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from fluxlit_secrets.errors import FluxlitSecretsError
+from fluxlit_secrets.model.secrets import DATE
 from fluxlit_secrets.model.shape import NAMESPACE
 
 SECRETS_KEYS = (f"{NAMESPACE}:secrets", "secrets")
@@ -48,8 +49,16 @@ def _scalar_at(lines: list[str], line: int, col: int) -> tuple[int, str]:
 
 
 def _requote(old: str, new: str) -> str:
-    """`new` in the quoting `old` was written with."""
-    return f"{old[0]}{new}{old[0]}" if old[:1] in ('"', "'") else new
+    """`new` in the quoting `old` was written with; a date is always quoted (see `_quoted_date`)."""
+    if old[:1] in ('"', "'"):
+        return f"{old[0]}{new}{old[0]}"
+    return _quoted_date(new) if DATE.fullmatch(new) else new
+
+
+def _quoted_date(day: str) -> str:
+    """A date as a YAML string: unquoted, YAML reads a timestamp, and the Pulumi CLI passes the
+    program Go's rendering of it (`2026-12-03 00:00:00 +0000 UTC`), not the date that was written."""
+    return f'"{day}"'
 
 
 def _key_quote(lines: list[str], entry: Any) -> str:
@@ -75,12 +84,12 @@ def _edits_for(lines: list[str], entry: Any, values: dict[str, str]) -> list[Edi
     if entry.fa.flow_style():
         length, _ = _scalar_at(lines, line, col)
         q = _key_quote(lines, entry)
-        added = "".join(f", {q}{f}{q}: {values[f]}" for f in missing)
+        added = "".join(f", {q}{f}{q}: {_requote('', values[f])}" for f in missing)
         edits.append(Edit(line, col + length, 0, added))
     else:
         indent = " " * entry.lc.key(anchor)[1]
         ending = lines[line][len(lines[line].rstrip("\r\n")) :] or "\n"
-        added = "".join(f"{indent}{f}: {values[f]}{ending}" for f in missing)
+        added = "".join(f"{indent}{f}: {_requote('', values[f])}{ending}" for f in missing)
         if not lines[line].endswith(("\n", "\r")):  # the anchor is the last line, with no final newline
             edits.append(Edit(line, len(lines[line]), 0, "\n" if ending == "\n" else ending))
             added = added.rstrip("\r\n")

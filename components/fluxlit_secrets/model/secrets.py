@@ -37,6 +37,9 @@ GENERATION_MAX = 1_000_000
 LENGTH_RANGE = (32, 256)
 PREVIOUS_SUFFIX = "_PREVIOUS"
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+#: An unquoted YAML date as the Pulumi CLI hands it to a program: it decodes the YAML timestamp and
+#: passes Go's rendering of it (time.Time.String), e.g. `2026-12-03 00:00:00 +0000 UTC`.
+CLI_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)? [+-][0-9]{4} [A-Za-z0-9+-]+", re.ASCII)
 
 
 def label(node: Node, limit: int, what: str) -> str:
@@ -108,9 +111,9 @@ def _date(node: Node) -> str | None:
         parsed = value.date()
     elif isinstance(value, _dt.date):
         parsed = value
-    elif isinstance(value, str) and DATE.fullmatch(value):
+    elif isinstance(value, str) and (DATE.fullmatch(value) or CLI_DATE.fullmatch(value)):
         try:
-            parsed = _dt.date.fromisoformat(value)
+            parsed = _dt.date.fromisoformat(value[:10])
         except ValueError:
             parsed = None
     if parsed is None or parsed.year < 2000:
