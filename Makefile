@@ -16,7 +16,7 @@ OLDEST_TESTS := tests/engine tests/delivery tests/model tests/cli tests/host tes
 
 WHEEL_VENV := build/wheel-venv
 
-.PHONY: install test test-oldest wheel-check synth lint bench clean
+.PHONY: install test test-oldest wheel-check synth lint bench clean e2e-tools e2e-up e2e-env e2e-down e2e
 
 # A venv made by another Python (older than 3.11, or since replaced) is rebuilt, not reused.
 NEEDS_311 := import sys; sys.exit(sys.version_info[:2] < (3, 11))
@@ -70,13 +70,33 @@ synth: $(BASE_STAMP)
 	$(BIN)/fluxlit-secrets synth --stack dev
 
 lint: $(STAMP)
-	$(BIN)/ruff check components tests bench policies examples __main__.py
-	$(BIN)/ruff format --check components tests bench policies examples __main__.py
+	$(BIN)/ruff check components tests bench policies examples e2e __main__.py
+	$(BIN)/ruff format --check components tests bench policies examples e2e __main__.py
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The real Pulumi CLI, language hosts, providers and a control plane, built from Go modules into
+# ~/.cache/fluxlit-secrets/tools (e2e/tools.toml pins every version). Needs Go; a cold build takes
+# minutes, a warm run a second.
+e2e-tools:
+	$(PYTHON) e2e/tools.py build
+
+# A local control plane for a person: `make e2e-up`, then `eval "$$(make -s e2e-env)"`, then `make e2e-down`.
+e2e-up: $(STAMP) e2e-tools
+	@$(BIN)/python -m e2e.plane up
+
+e2e-env: $(STAMP)
+	@$(BIN)/python -m e2e.plane env
+
+e2e-down: $(STAMP)
+	@$(BIN)/python -m e2e.plane down
+
+# The end-to-end tests: the real CLI on a control plane of their own (tests/e2e/).
+e2e: $(STAMP) e2e-tools
+	$(BIN)/python -m pytest -m e2e tests/e2e
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(OLDEST) build
