@@ -148,3 +148,9 @@ def test_a_stack_file_with_mode_warns_and_still_builds(tmp_path) -> None:
         code = main(["synth", "--stack", "dev", "--project-dir", str(project), "--out", str(tmp_path / "out")])
     assert code == 0
     assert "warning: " in err.getvalue() and "`mode` is deprecated; write `as`" in err.getvalue()
+
+
+def test_rotated_at_as_the_pulumi_cli_hands_an_unquoted_date_over() -> None:
+    # `rotatedAt: 2026-11-01` unquoted reaches a program under `pulumi up` as Go's time.String().
+    config = {"app": "shop", "secrets": {"jwt": {"kind": "jwt-hs256", "rotatedAt": "2026-11-01 00:00:00 +0000 UTC"}}}
+    assert parse_app(config, environment="prod").secret("jwt").rotated_at == "2026-11-01"

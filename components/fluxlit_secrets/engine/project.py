@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fluxlit_secrets.engine.cliconfig import cli_string
 from fluxlit_secrets.engine.typedconfig import Declared, check_stack, declarations
 from fluxlit_secrets.engine.yamlfile import FileError, load_yaml
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean
@@ -114,15 +113,8 @@ def _full_key(project: str, key: str) -> str:
 
 
 def _as_config_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    return json.dumps(value, default=str)
+    """The string the CLI hands the program for a stack-file value (cliconfig)."""
+    return cli_string(value)[0]
 
 
 def _has_secure(value: Any) -> bool:
@@ -171,7 +163,7 @@ def load_stack_config(project: Project, stack: str, text: str | None = None) -> 
         raise ConfigError(f"{path.name}: config", "must be a mapping of keys to values", "write key: value lines")
     values: dict[str, str] = {k: _as_config_string(v) for k, v in project.defaults.items()}
     secret_keys: list[str] = []
-    typed: dict[str, Any] = {}
+    typed: dict[str, tuple[str, bool]] = {}
     written: dict[str, str] = {}
     for key, value in raw.items():
         full = _full_key(project.name, str(key))
@@ -185,8 +177,8 @@ def load_stack_config(project: Project, stack: str, text: str | None = None) -> 
             )
         if _has_secure(value):
             secret_keys.append(full)
-        typed[full] = value
-        values[full] = _as_config_string(_opaque(value))
+        typed[full] = cli_string(_opaque(value))
+        values[full] = typed[full][0]
     try:
         check_stack(stack, list(project.declared), typed, set(secret_keys))
     except FluxlitSecretsError as exc:

@@ -1,18 +1,24 @@
 """The project's `config:` block (Pulumi.yaml), read and enforced as the Pulumi CLI does.
 
 A key declared with a `type` and no `default` must be set by every stack; a value set for a typed
-key must have that type (`string`, `integer`, `boolean`, `array` of `items`). Keys with only a
+key must have that type (`string`, `integer`, `boolean`, `object`, `array` of `items`), judged as
+the CLI judges it (ValidateConfigValue in the SDK, v3.276): on the key's string (cliconfig), so a
+scalar passes as a string, `"5"` as an integer and `"true"` as a boolean. Keys with only a
 `default` or a `value` pass their value down; untyped values are not checked. Secure values are
 opaque here (never decrypted), so only their presence counts.
 """
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fluxlit_secrets.errors import FluxlitSecretsError
 
-TYPES = ("string", "integer", "boolean", "array")
+TYPES = ("string", "integer", "boolean", "object", "array")
+#: What Go's strconv.Atoi accepts: an optional sign and ASCII digits.
+ATOI = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 
 class TypedConfigError(FluxlitSecretsError):
@@ -63,21 +69,35 @@ def declarations(project: str, block: Any, path: str) -> list[Declared]:
     return out
 
 
-def _of_type(value: Any, typ: str, items: str | None) -> bool:
-    if typ == "string":
-        return isinstance(value, str)
-    if typ == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if typ == "boolean":
-        return isinstance(value, bool)
-    return isinstance(value, list) and all(_of_type(v, items or "string", None) for v in value)
+def _integer(content: Any) -> bool:
+    if isinstance(content, bool):
+        return False
+    if isinstance(content, (int, float)):
+        return content == int(content)
+    return isinstance(content, str) and ATOI.fullmatch(content) is not None and abs(int(content)) < 2**63
 
 
-def check_stack(stack: str, declared: list[Declared], raw: Mapping[str, Any], secure: set[str]) -> None:
+#: The CLI's ValidateConfigValue per type: `content` is the key's string, or the parsed JSON of an object.
+VALID: dict[str, Callable[[Any, str | None], bool]] = {
+    "string": lambda content, _: isinstance(content, str),
+    "integer": lambda content, _: _integer(content),
+    "boolean": lambda content, _: isinstance(content, bool) or content in ("true", "false"),
+    "object": lambda content, _: isinstance(content, dict),
+    "array": lambda content, items: (
+        isinstance(content, list) and items is not None and all(_valid(v, items, None) for v in content)
+    ),
+}
+
+
+def _valid(content: Any, typ: str, items: str | None) -> bool:
+    return VALID[typ](content, items)
+
+
+def check_stack(stack: str, declared: list[Declared], raw: Mapping[str, tuple[str, bool]], secure: set[str]) -> None:
     """Refuse a stack that misses a required typed key or sets one to a value of another type.
 
-    `raw` maps namespaced keys to the stack file's values as YAML typed them; `secure` are the keys
-    whose value is a `secure:` ciphertext.
+    `raw` maps namespaced keys to their CLI strings (text, is_object: cliconfig.cli_string);
+    `secure` are the keys whose value is a `secure:` ciphertext.
     """
     missing = [d.key for d in declared if d.type is not None and not d.has_default and d.full not in raw]
     if missing:
@@ -91,7 +111,8 @@ def check_stack(stack: str, declared: list[Declared], raw: Mapping[str, Any], se
     for d in declared:
         if d.type is None or d.full not in raw or d.full in secure:
             continue
-        if not _of_type(raw[d.full], d.type, d.items):
+        text, is_object = raw[d.full]
+        if not _valid(json.loads(text) if is_object else text, d.type, d.items):
             shown = f"array<{d.items}>" if d.type == "array" else d.type
             raise TypedConfigError(
                 f"Stack '{stack}' with configuration key '{d.key}' must be of type '{shown}'; "
