@@ -29,7 +29,12 @@ class KubernetesStore(VersionedStore):
     """
 
     def prepare(self, name: str, model: AppModel, *, tags: dict[str, str], parent: pulumi.Resource) -> dict[str, Any]:
-        """The records namespace (restricted pod security, no workloads)."""
+        """The records namespace (restricted pod security, no workloads).
+
+        Deleting a namespace deletes every Secret in it, retained or not: on a stack that is not
+        disposable the namespace is protected and retained too, so neither `pulumi destroy` nor
+        dropping the app from the program loses a value of record.
+        """
         records = records_namespace(model.namespace)
         ns = k8s.core.v1.Namespace(
             f"{name}-records",
@@ -42,7 +47,9 @@ class KubernetesStore(VersionedStore):
                     "pod-security.kubernetes.io/enforce": "restricted",
                 },
             },
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=pulumi.ResourceOptions(
+                parent=parent, protect=not model.disposable, retain_on_delete=not model.disposable
+            ),
         )
         return {"namespace": ns.urn.apply(lambda _: records)}
 
