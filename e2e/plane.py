@@ -227,6 +227,8 @@ class ControlPlane:
     components: list[Component] = field(default_factory=list)
     ports: dict[str, int] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
+    #: Seconds the whole start may take (start() sets it).
+    timeout: float = START_TIMEOUT
 
     # -- what a client needs
 
@@ -279,6 +281,7 @@ class ControlPlane:
 
     def start(self, timeout: float = START_TIMEOUT) -> None:
         """Start every component in order; PlaneError names the one that did not come up."""
+        self.timeout = timeout
         deadline = time.monotonic() + timeout
         try:
             for directory in ("pki", "logs", "etcd", "pulumi-home", "state"):
@@ -361,7 +364,7 @@ class ControlPlane:
                     return
             time.sleep(0.2)
         tail = owner.tail() if owner else ""
-        raise PlaneError(f"{name} was not ready within {START_TIMEOUT:.0f} s; its last log lines:\n{tail}")
+        raise PlaneError(f"{name} was not ready within {self.timeout:.0f} s; its last log lines:\n{tail}")
 
     #: Who each kubeconfig authenticates as (common name, organization).
     USERS: ClassVar[dict[str, tuple[str, str | None]]] = {

@@ -185,6 +185,11 @@ def test_values_of_record_are_protected_unless_disposable() -> None:
     }
     disposable = synth_config(base_config())
     assert not any(r.options["protect"] for r in disposable.registrations)
+    # Deleting a namespace deletes the Secrets in it, retained or not: the records namespace is kept too.
+    (records,) = [r for r in rec.of_type("kubernetes:core/v1:Namespace") if r.name.endswith("-records")]
+    assert records.options["protect"] and records.options["retainOnDelete"]
+    (thrown,) = [r for r in disposable.of_type("kubernetes:core/v1:Namespace") if r.name.endswith("-records")]
+    assert not thrown.options["protect"] and not thrown.options["retainOnDelete"]
 
 
 def test_without_deployments_the_pod_fragments_are_exported() -> None:

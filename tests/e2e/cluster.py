@@ -90,7 +90,11 @@ class Recorder:
 
     def deleted(self, secret: str) -> int | None:
         return next(
-            (e.resource_version for e in self.events if e.kind == "Secret" and e.name == secret and e.type == "DELETED"),
+            (
+                e.resource_version
+                for e in self.events
+                if e.kind == "Secret" and e.name == secret and e.type == "DELETED"
+            ),
             None,
         )
 

@@ -151,7 +151,9 @@ def check_pods_get_what_fragments_promise(api: client.ApiClient, real: dict[str,
 def check_report_rows(api: client.ApiClient, out: Path, table: dict[str, str]) -> None:
     """Every row of report.md ("which pod receives which secret") holds on the cluster."""
     core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
-    rows = re.findall(r"^\| (\S+) \| (\S+) \| (\S+) \| (\S+) \| (file|env) \| `([^`]+)` \|$", (out / "report.md").read_text(), re.M)
+    rows = re.findall(
+        r"^\| (\S+) \| (\S+) \| (\S+) \| (\S+) \| (file|env) \| `([^`]+)` \|$", (out / "report.md").read_text(), re.M
+    )
     assert rows, "report.md lists no delivery"
     for secret, _store, obj, workload, mode, where in rows:
         name = table.get(obj, obj)
@@ -163,7 +165,9 @@ def check_report_rows(api: client.ApiClient, out: Path, table: dict[str, str]) -
         if mode == "file":
             volume = next(v for v in template.volumes if v.secret and v.secret.secret_name == name)
             assert any(item.key == key and item.path == key for item in volume.secret.items)
-            mounted = [m.mount_path for c in template.containers for m in c.volume_mounts or [] if m.name == volume.name]
+            mounted = [
+                m.mount_path for c in template.containers for m in c.volume_mounts or [] if m.name == volume.name
+            ]
             assert mounted and all(path == MOUNT for path in mounted)
 
 
@@ -209,9 +213,8 @@ def rotation(
     if before_up is not None:
         before_up()
     real_steps = plans.preview_changes(run.cli.preview_steps())
-    assert real_steps == dry.changes, (
-        f"only offline: {sorted(dry.changes - real_steps)}; only in the real preview: {sorted(real_steps - dry.changes)}"
-    )
+    only_offline, only_real = sorted(dry.changes - real_steps), sorted(real_steps - dry.changes)
+    assert real_steps == dry.changes, f"only offline: {only_offline}; only in the real preview: {only_real}"
     assert set(dry.restart) == {f"{NAMESPACE}/{DEPLOYMENTS[w]}" for w in consumers}
     assert set(dry.stay) == {f"{NAMESPACE}/{DEPLOYMENTS[w]}" for w in set(DEPLOYMENTS) - consumers}
 
