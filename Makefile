@@ -74,6 +74,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check components tests bench policies examples e2e __main__.py
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	@if command -v go >/dev/null; then \
+		cd e2e/standins && test -z "$$(gofmt -l .)" && go vet ./... && echo "e2e/standins: gofmt and go vet pass"; \
+	else echo "go is not installed: the stand-ins' gofmt and go vet are not run"; fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -15,6 +15,7 @@ is killed), and the folder is removed.
 import contextlib
 import ctypes
 import datetime
+import functools
 import ipaddress
 import json
 import os
@@ -128,11 +129,11 @@ class Pki:
             .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
         )
         if server:
-            service_ip = next(ipaddress.ip_network(SERVICE_CIDR).hosts())
+            service_ip = next(ipaddress.IPv4Network(SERVICE_CIDR).hosts())
             builder = builder.add_extension(
                 x509.SubjectAlternativeName(
                     [
-                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                        x509.IPAddress(ipaddress.IPv4Address("127.0.0.1")),
                         x509.IPAddress(service_ip),
                         x509.DNSName("localhost"),
                         x509.DNSName("kubernetes"),
@@ -345,7 +346,7 @@ class ControlPlane:
                     preexec_fn=None if self.detach else _die_with_parent,  # noqa: PLW1509 no threads yet
                 )
             try:
-                self._await(name, lambda c=component: ready(c), deadline, component)
+                self._await(name, functools.partial(ready, component), deadline, component)
                 return
             except PlaneError:
                 if "address already in use" in component.tail(40) and attempt + 1 < attempts:

@@ -84,7 +84,8 @@ def cache_dir() -> Path:
 
 
 def load(pins: Path = PINS) -> list[Tool]:
-    """The tools of tools.toml, in build order."""
+    """The tools of tools.toml, in build order (`dir`s are relative to the repository: pins/../..)."""
+    root = pins.resolve().parent.parent
     try:
         data = tomllib.loads(pins.read_text())
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -100,7 +101,7 @@ def load(pins: Path = PINS) -> list[Tool]:
                 title=entry["title"],
                 module=entry["module"],
                 version=entry["version"],
-                dir=REPO / entry["dir"],
+                dir=root / entry["dir"],
                 packages=tuple(entry["packages"]),
                 entry=entry,
             )
@@ -296,7 +297,11 @@ def build(tools: list[Tool] | None = None, say: Any = print) -> ToolSet:
                 shutil.rmtree(partial, ignore_errors=True)
                 log = root / "logs" / f"{tool.name}.log"
                 log.parent.mkdir(parents=True, exist_ok=True)
-                build_one(tool, wanted[tool.name], partial, log)
+                try:
+                    build_one(tool, wanted[tool.name], partial, log)
+                except BaseException:
+                    shutil.rmtree(partial, ignore_errors=True)
+                    raise
                 shutil.rmtree(out, ignore_errors=True)
                 partial.rename(out)
                 (out / ".complete").touch()
@@ -335,10 +340,9 @@ def verify(tools: list[Tool]) -> None:
         if data["Module"]["Path"] == tool.module:
             required = {req["Path"]: req["Version"] for req in data.get("Require") or []}
             pulumi = by_name.get("pulumi")
-            if pulumi and "github.com/pulumi/pulumi/sdk/v3" in required:
-                sdk = required["github.com/pulumi/pulumi/sdk/v3"]
-                if sdk != pulumi.version:
-                    raise ToolError(f"{gomod}: sdk/v3 {sdk}, but tools.pulumi pins {pulumi.version}")
+            for sdk in ("github.com/pulumi/pulumi/sdk/v3", "github.com/pulumi/pulumi/pkg/v3"):
+                if pulumi and sdk in required and required[sdk] != pulumi.version:
+                    raise ToolError(f"{gomod}: {sdk} {required[sdk]}, but tools.pulumi pins {pulumi.version}")
             continue
         required = {req["Path"]: req["Version"] for req in data.get("Require") or []}
         if required.get(tool.module) != tool.version:

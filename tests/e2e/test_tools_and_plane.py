@@ -21,7 +21,7 @@ from pulumi.runtime.proto import language_pb2_grpc, provider_pb2_grpc
 
 from e2e import plane as planes
 from e2e import tools
-from tests.e2e.harness import REPO
+from tests.e2e.harness import REPO, VENV, Pulumi
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +55,7 @@ def started_plugin(binary: Path) -> Iterator[grpc.Channel]:
         ("pulumi-language-yaml", language_pb2_grpc.LanguageRuntimeStub, PINS["pulumi-language-yaml"]["version"]),
         ("pulumi-resource-random", provider_pb2_grpc.ResourceProviderStub, PINS["standins"]["version"]),
         ("pulumi-language-python", language_pb2_grpc.LanguageRuntimeStub, PINS["standins"]["version"]),
+        ("pulumi-language-nodejs", language_pb2_grpc.LanguageRuntimeStub, PINS["standins"]["version"]),
     ],
 )
 def test_each_plugin_reports_its_real_version(tool_set: tools.ToolSet, binary: str, service, version: str) -> None:
@@ -208,3 +209,82 @@ def test_a_person_starts_exports_and_stops_a_plane(tmp_path: Path) -> None:
     assert down.returncode == 0 and down.stdout.strip() == "control plane stopped"
     assert not (tmp_path / "person").exists()
     assert [name for name, pid in pids.items() if alive(pid)] == []
+
+
+def pins_with(tmp_path: Path, module: str, main_go: str, version: str = "v0.0.0") -> Path:
+    """A tools.toml of one tool, a wrapper module of its own under tmp_path."""
+    wrapper = tmp_path / "e2e" / "modules" / "broken"
+    wrapper.mkdir(parents=True)
+    (wrapper / "go.mod").write_text(f"module {module}\n\ngo 1.26\n")
+    (wrapper / "main.go").write_text(main_go)
+    pins = tmp_path / "e2e" / "tools.toml"
+    pins.write_text(
+        f'[tools.broken]\ntitle = "broken"\nmodule = "{module}"\nversion = "{version}"\n'
+        'dir = "e2e/modules/broken"\npackages = ["."]\noutput = "broken"\n'
+    )
+    return pins
+
+
+def test_a_tool_that_fails_to_build_is_named_with_its_first_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FLUXLIT_SECRETS_CACHE", str(tmp_path / "cache"))
+    pins = pins_with(tmp_path, "example.com/broken", "package main\n\nfunc main() {\n\tundefinedCall()\n}\n")
+    said: list[str] = []
+    with pytest.raises(tools.ToolError) as caught:
+        tools.build(tools.load(pins), say=lambda line, **_: said.append(line))
+    assert str(caught.value) == (
+        "building broken (example.com/broken v0.0.0) failed: ./main.go:4:2: undefined: undefinedCall"
+    )
+    assert said == ["[1/1] broken (example.com/broken v0.0.0): building ..."]
+    assert list((tmp_path / "cache" / "tools" / "by-tool").iterdir()) == []  # no half-built tool is kept
+
+
+def test_a_tool_builds_once_then_is_cached(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FLUXLIT_SECRETS_CACHE", str(tmp_path / "cache"))
+    pins = pins_with(tmp_path, "example.com/fine", 'package main\n\nfunc main() { println("fine") }\n')
+    first: list[str] = []
+    built = tools.build(tools.load(pins), say=lambda line, **_: first.append(line))
+    assert first[1].startswith("[1/1] broken (example.com/fine v0.0.0): built in ")
+    assert subprocess.run([str(built.bin / "broken")], capture_output=True, text=True, check=True).stderr == "fine\n"
+    again: list[str] = []
+    assert tools.build(tools.load(pins), say=lambda line, **_: again.append(line)) == built
+    assert len(again) == 1 and "all 1 up to date" in again[0]
+    (tmp_path / "e2e" / "modules" / "broken" / "main.go").write_text('package main\n\nfunc main() { println("new") }\n')
+    assert tools.build(tools.load(pins), say=lambda *_, **__: None) != built  # a changed wrapper is a new build
+
+
+def test_a_wrapper_that_requires_another_version_than_the_pin_is_refused(tmp_path: Path) -> None:
+    pins = pins_with(tmp_path, "example.com/ours", "package main\n\nfunc main() {}\n")
+    text = (
+        pins.read_text()
+        .replace('module = "example.com/ours"', 'module = "sigs.k8s.io/kwok"')
+        .replace('version = "v0.0.0"', 'version = "v0.8.0"')
+    )
+    pins.write_text(text)
+    with pytest.raises(
+        tools.ToolError, match=r"requires sigs.k8s.io/kwok \(nothing\), but tools.broken.version is v0.8.0"
+    ):
+        tools.verify(tools.load(pins))
+
+
+def test_the_pins_and_the_wrapper_modules_agree() -> None:
+    tools.verify(tools.load())
+
+
+def test_a_failing_pulumi_up_fails_the_test_with_the_engines_diagnostics(
+    plane: planes.ControlPlane, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        f"name: broken\nruntime:\n  name: python\n  options:\n    virtualenv: {VENV}\n"
+    )
+    (project / "__main__.py").write_text('raise RuntimeError("the program refuses: bad input in key x")\n')
+    (tmp_path / "state").mkdir()
+    cli = Pulumi(cwd=project, plane=plane, stack="dev", backend=tmp_path / "state")
+    cli.run("stack", "init", "dev", stack=False)
+    with pytest.raises(pytest.fail.Exception) as caught:
+        cli.up()
+    message = str(caught.value)
+    assert message.startswith("`pulumi up --yes --skip-preview --diff --non-interactive --stack dev` exited 1 in ")
+    assert "RuntimeError: the program refuses: bad input in key x" in message
+    assert "harness.py" not in message and caught.value.pytrace is False

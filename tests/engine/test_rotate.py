@@ -117,7 +117,7 @@ def test_a_file_without_a_final_newline_keeps_it_so() -> None:
     text = "config:\n  fluxlit-secrets:secrets:\n    jwt:\n      kind: jwt-hs256"
     assert bump_generations(text, ["jwt"], TODAY) == (
         "config:\n  fluxlit-secrets:secrets:\n    jwt:\n      kind: jwt-hs256\n"
-        "      generation: 2\n      rotatedAt: \"2026-11-27\""
+        '      generation: 2\n      rotatedAt: "2026-11-27"'
     )
 
 
@@ -125,7 +125,7 @@ def test_a_flow_style_entry_stays_flow_style() -> None:
     text = "config:\n  fluxlit-secrets:secrets:\n    jwt: {kind: jwt-hs256}  # the key\n"
     assert bump_generations(text, ["jwt"], TODAY) == (
         "config:\n  fluxlit-secrets:secrets:\n"
-        "    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: \"2026-11-27\"}  # the key\n"
+        '    jwt: {kind: jwt-hs256, generation: 2, rotatedAt: "2026-11-27"}  # the key\n'
     )
 
 

@@ -39,7 +39,9 @@ PREVIOUS_SUFFIX = "_PREVIOUS"
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 #: An unquoted YAML date as the Pulumi CLI hands it to a program: it decodes the YAML timestamp and
 #: passes Go's rendering of it (time.Time.String), e.g. `2026-12-03 00:00:00 +0000 UTC`.
-CLI_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)? [+-][0-9]{4} [A-Za-z0-9+-]+", re.ASCII)
+CLI_DATE = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)? [+-][0-9]{4} [A-Za-z0-9+-]+", re.ASCII
+)
 
 
 def label(node: Node, limit: int, what: str) -> str:
