@@ -21,7 +21,7 @@ const shop = new fluxlit.SecretLifecycle("shop", {
 });
 
 // The gateway's pod fragment: ServiceAccount, secret volume and mount, restart annotation,
-// labels and a pod security context. Merge them into the app's own pod template.
+// labels, and the pod and container security contexts. Merge them into the app's own pod template.
 const gateway = shop.podFragments.apply((fragments: any) => fragments["gateway"]);
 
 new k8s.apps.v1.Deployment("shop-gateway", {
@@ -46,6 +46,8 @@ new k8s.apps.v1.Deployment("shop-gateway", {
                         command: ["uvicorn", "fluxlit.runtime:create_gateway_app", "--factory", "--host", "0.0.0.0"],
                         env: gateway.apply((g: any) => [{ name: "FLUXLIT_APP", value: "shop.main:app" }, ...g.env]),
                         volumeMounts: gateway.apply((g: any) => g.volumeMounts),
+                        // What restricted Pod Security requires of a container (the namespace enforces it).
+                        securityContext: gateway.apply((g: any) => g.containerSecurityContext),
                     },
                 ],
             },

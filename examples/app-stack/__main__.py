@@ -1,31 +1,19 @@
-"""An app stack: fluxlit-secrets owns the secrets, the app team owns its Deployment."""
+"""An app stack: fluxlit-secrets owns the secrets, the app team owns its Deployment.
 
-import pulumi
+The secrets are declared in the stack file (stacks/Pulumi.dev.yaml, under `fluxlit-secrets:*`),
+so `fluxlit-secrets rotate --stack dev jwt` edits it and prints what restarts.
+"""
+
 import pulumi_kubernetes as k8s
 
-from fluxlit_secrets import SecretLifecycle, merge_pod_template
+from fluxlit_secrets import SecretLifecycle, merge_pod_template, stack_args
 
-config = pulumi.Config()
-secrets = SecretLifecycle(
-    "shop",
-    {
-        "app": "shop",
-        "namespace": "shop",
-        "secrets": {
-            "jwt": {"kind": "jwt-hs256", "generation": 1},
-            "payments-key": {
-                "kind": "opaque",
-                "source": "config",
-                "value": config.require_secret("paymentsKey"),
-                "consumers": {"gateway": {"as_": "file", "name": "PAYMENTS_KEY"}},
-            },
-        },
-    },
-)
+args = stack_args()
+secrets = SecretLifecycle(args["app"], args)
 
 # The app's own pod template; the fragment adds the ServiceAccount, the secret volume and mounts,
-# the restart annotation, the labels its NetworkPolicies select, and a pod security context whose
-# fsGroup makes the 0400 files readable by the app's non-root user.
+# the restart annotation, the labels its NetworkPolicies select, and the pod and container security
+# contexts that restricted Pod Security asks for (fsGroup makes the 0400 files readable).
 TEMPLATE = {
     "metadata": {"labels": {"app": "shop-gateway"}},
     "spec": {

@@ -24,13 +24,13 @@ class Rollout:
     replicas: int
 
 
-def rollouts(api: client.ApiClient, namespace: str) -> dict[str, Rollout]:
-    """Every Deployment of the namespace, by name."""
+def rollouts(api: client.ApiClient) -> dict[str, Rollout]:
+    """Every Deployment on the cluster, by `namespace/name`."""
     apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
-    sets = apps.list_namespaced_replica_set(namespace).items
-    pods = core.list_namespaced_pod(namespace).items
+    sets = apps.list_replica_set_for_all_namespaces().items
+    pods = core.list_pod_for_all_namespaces().items
     result = {}
-    for deployment in apps.list_namespaced_deployment(namespace).items:
+    for deployment in apps.list_deployment_for_all_namespaces().items:
         revision = (deployment.metadata.annotations or {}).get(REVISION, "0")
         current = [
             rs
@@ -46,7 +46,7 @@ def rollouts(api: client.ApiClient, namespace: str) -> dict[str, Rollout]:
             if any(o.uid == rs.metadata.uid for o in p.metadata.owner_references or [])
             and p.metadata.deletion_timestamp is None
         )
-        result[deployment.metadata.name] = Rollout(
+        result[f"{deployment.metadata.namespace}/{deployment.metadata.name}"] = Rollout(
             name=deployment.metadata.name,
             revision=int(revision),
             replica_set=rs.metadata.name,

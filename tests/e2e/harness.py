@@ -20,6 +20,12 @@ REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / ".venv"
 #: Generous: the kubernetes provider waits for Deployments to roll before it says an update is done.
 COMMAND_TIMEOUT = 600
+#: A proxy nobody listens on (port 9, discard): a download attempt fails at once instead of leaving the machine.
+OFFLINE = {
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "127.0.0.1,localhost,::1",
+}
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -48,6 +54,8 @@ class Pulumi:
     stack: str
     backend: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: The virtualenv whose `fluxlit-secrets` command `tool()` runs (the project's own, for an app stack).
+    venv: Path = VENV
 
     @property
     def env(self) -> dict[str, str]:
@@ -58,18 +66,28 @@ class Pulumi:
         }
         env.update(self.plane.env())
         env["PULUMI_BACKEND_URL"] = f"file://{self.backend}"
-        env["PATH"] = f"{self.plane.tool_set.bin}:{VENV / 'bin'}:{env.get('PATH', '')}"
+        env["PATH"] = f"{self.plane.tool_set.bin}:{self.venv / 'bin'}:{env.get('PATH', '')}"
         env.update(self.extra_env)
         return env
 
-    def run(self, *args: str, check: bool = True, stack: bool = True, timeout: int = COMMAND_TIMEOUT) -> str:
-        """Run `pulumi ARGS` (with --stack and --non-interactive); return stdout, fail with the CLI's output."""
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        stack: bool = True,
+        timeout: int = COMMAND_TIMEOUT,
+        registries: bool = False,
+    ) -> str:
+        """Run `pulumi ARGS` (with --stack and --non-interactive); return stdout, fail with the CLI's output.
+
+        Unless `registries` (a command that installs packages from PyPI or npm), HTTP(S) goes to a
+        closed loopback port: anything the CLI or a plugin tries to fetch from elsewhere fails loudly.
+        """
         argv = ["pulumi", *args, "--non-interactive"]
         if stack:
             argv += ["--stack", self.stack]
-        done = subprocess.run(
-            argv, check=False, cwd=self.cwd, env=self.env, capture_output=True, text=True, timeout=timeout
-        )
+        env = self.env if registries else {**self.env, **OFFLINE}
+        done = subprocess.run(argv, check=False, cwd=self.cwd, env=env, capture_output=True, text=True, timeout=timeout)
         if check and done.returncode != 0:
             said = f"{done.stdout[-6000:]}\n{done.stderr[-4000:]}"
             pytest.fail(f"`{' '.join(argv)}` exited {done.returncode} in {self.cwd}:\n{said}", pytrace=False)
@@ -92,7 +110,7 @@ class Pulumi:
 
     def tool(self, *args: str) -> str:
         """The project's `fluxlit-secrets` command, with the same environment."""
-        argv = [str(VENV / "bin" / "fluxlit-secrets"), *args]
+        argv = [str(self.venv / "bin" / "fluxlit-secrets"), *args]
         done = subprocess.run(
             argv, check=False, cwd=self.cwd, env=self.env, capture_output=True, text=True, timeout=300
         )

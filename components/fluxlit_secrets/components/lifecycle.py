@@ -22,7 +22,7 @@ from fluxlit_secrets.model.parse import parse_args
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX
 from fluxlit_secrets.workloads import PodInputs
 from fluxlit_secrets.workloads.netpol import network_policies
-from fluxlit_secrets.workloads.podspec import pod_security_context
+from fluxlit_secrets.workloads.podspec import container_security_context, pod_security_context
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class SecretLifecycle(pulumi.ComponentResource):
     """Per secret: generation, rotatedAt and maxAgeDays (`fluxlit-secrets check` reads ages from it)."""
     pod_fragments: pulumi.Output[dict[str, Any]]
     """Per workload: namespace, serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels,
-    podSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
+    podSecurityContext and containerSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
 
     def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         given: object = args
@@ -274,6 +274,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             w: pulumi.Output.all(
                 namespace=self._ns_name,
                 podSecurityContext=pod_security_context(uid),
+                containerSecurityContext=container_security_context(),
                 serviceAccountName=pod.service_account_name,
                 volumes=pod.volumes,
                 volumeMounts=pod.volume_mounts,

@@ -139,6 +139,16 @@ def container(workload: str, d: DeploymentsModel, pod: PodParts) -> dict[str, An
     }
 
 
+def container_security_context() -> dict[str, Any]:
+    """What Pod Security `restricted` asks of every container (the app namespaces enforce it)."""
+    return {
+        "allowPrivilegeEscalation": False,
+        "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
 def pod_security_context(uid: int) -> dict[str, Any]:
     """Non-root uid/gid; fsGroup makes the kubelet give the 0400 secret files to that group."""
     return {
