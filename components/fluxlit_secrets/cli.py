@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
 from fluxlit_secrets.model.secretish import redact_key, redact_text
-from fluxlit_secrets.version import installed_version
+from fluxlit_secrets.version import VERSION
 
 if TYPE_CHECKING:
     from fluxlit_secrets.engine.check import Violation
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="fluxlit-secrets",
         description="Offline tools for Pulumi stacks of FluxLit secrets (no Pulumi CLI, cloud or cluster needed).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version('(not installed)')}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     synth = sub.add_parser(
         "synth",

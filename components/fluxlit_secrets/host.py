@@ -25,7 +25,7 @@ from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, one_line
 from fluxlit_secrets.model.labels import PACKAGE
 from fluxlit_secrets.model.shape import camel
 from fluxlit_secrets.schema import enrich_schema
-from fluxlit_secrets.version import installed_version
+from fluxlit_secrets.version import VERSION
 
 
 def _resolved(value: Any) -> "asyncio.Future[Any]":
@@ -81,7 +81,7 @@ class FluxlitProvider(ComponentProvider):
     config mistakes returned as input-property errors."""
 
     def __init__(self, version: str = "") -> None:
-        super().__init__(COMPONENTS, PACKAGE, None, version or installed_version("0.0.0"))
+        super().__init__(COMPONENTS, PACKAGE, None, version or VERSION)
         self.schema = enrich_schema(self.schema or "{}")
 
     def map_input_properties(

@@ -88,9 +88,17 @@ def _retype(owner: str, props: dict[str, Any]) -> None:
         props[prop] = {k: v for k, v in spec.items() if k != "type"} | {"$ref": f"#/types/{token(enum)}"}
 
 
+#: The Node.js SDK's runtime dependency: the oldest @pulumi/pulumi the components work with, as the
+#: Python side's `pulumi>=3.237` (codegen would otherwise ask for ^3.269, which needs Node.js 22).
+NODEJS_DEPENDENCIES = {"@pulumi/pulumi": "^3.237.0"}
+
+
 def enrich_schema(schema: str) -> str:
-    """The SDK's inferred schema (JSON text) with the closed sets as enum types."""
+    """The SDK's inferred schema (JSON text) with the closed sets as enum types, and the Node.js
+    SDK's @pulumi/pulumi range."""
     doc: dict[str, Any] = json.loads(schema)
+    nodejs = doc.setdefault("language", {}).setdefault("nodejs", {})
+    nodejs["dependencies"] = {**NODEJS_DEPENDENCIES, **nodejs.get("dependencies", {})}
     for tok, resource in doc.get("resources", {}).items():
         _retype(tok.rsplit(":", 1)[-1], resource.get("inputProperties", {}))
     for tok, typ in doc.get("types", {}).items():

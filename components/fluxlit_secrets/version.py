@@ -1,13 +1,5 @@
-"""The installed package's version (the CLI's `--version`, the component host's schema)."""
+"""The package's version: one place, read by pyproject.toml (setuptools' dynamic version), the
+CLI's `--version` and the schema the component host serves, whether the code runs installed or
+from this source tree (a component plugin runs from components/, never installed)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-from fluxlit_secrets.model.labels import PACKAGE
-
-
-def installed_version(default: str) -> str:
-    """The version pip installed, or `default` when the package is run from a source tree."""
-    try:
-        return version(PACKAGE)
-    except PackageNotFoundError:
-        return default
+VERSION = "0.1.0"

@@ -267,3 +267,12 @@ def test_retirement_waits_for_what_the_caller_depends_on(host: Harness) -> None:
     assert built.error is None, built.error
     children = [r for r in built.registrations if r.type != "fluxlit-secrets:index:RetiringVersion"]
     assert children and all(rolled in r.options["dependsOn"] for r in children)
+
+
+def test_the_served_schema_carries_the_packages_version(host: Harness) -> None:
+    from importlib.metadata import version
+
+    from fluxlit_secrets.version import VERSION
+
+    # One version: pyproject.toml reads it from the package, the host serves it even from a source tree.
+    assert host.schema()["version"] == VERSION == version("fluxlit-secrets")
