@@ -41,3 +41,16 @@ def test_hostile_stack_is_refused_in_one_line(case: Path, project: Path, capsys)
     assert "Traceback" not in err
     assert SECRET not in err and SECRET not in out
     assert redact_text(err) == err, "nothing secret-looking is echoed, not even a key"
+
+
+@pytest.mark.parametrize("runtime", ["yaml", "nodejs", "go", "dotnet", "{name: java}"])
+@pytest.mark.parametrize("command", [["synth"], ["check"], ["rotate", "jwt"], ["diff", "--base", "x"]])
+def test_a_program_in_another_language_is_refused_in_one_line_with_what_works(
+    tmp_path: Path, capsys, runtime: str, command: list[str]
+) -> None:
+    (tmp_path / "Pulumi.yaml").write_text(f"name: app\nruntime: {runtime}\n")
+    assert main([command[0], "--stack", "dev", "--project-dir", str(tmp_path), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    name = runtime.removeprefix("{name: ").rstrip("}")
+    assert err.count("\n") == 1 and f"a {name} program: the offline commands run Python programs only" in err
+    assert "fluxlit-secrets check --state state.json" in err

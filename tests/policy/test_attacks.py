@@ -105,6 +105,29 @@ ATTACKS: dict[str, tuple[str, str, str]] = {
         f'pod("ui", {{"containers": [container()]}}, annotations={{"checksum/secret": "{SHA[:12]}"}})',
         "restart-annotation-not-a-hash",
     ),
+    "envfrom-gateway-secret-in-another-pod": (
+        "kubernetes",
+        'pod("ui", {"serviceAccountName": "admin-portal-streamlit", "containers": [container(envFrom=[{"secretRef": '
+        '{"name": gateway_secret}}])]})',
+        "streamlit-no-gateway-secrets",
+    ),
+    "world-readable-secret-volume": (
+        "kubernetes",
+        'k8s.core.v1.Secret("mine", metadata={"name": "mine", "namespace": NS}, string_data={"k": "v"})\n'
+        'pod("ui", {"containers": [container(volumeMounts=[{"name": "s", "mountPath": "/s", "readOnly": True}])], '
+        '"volumes": [{"name": "s", "secret": {"secretName": "mine", "defaultMode": 420}}]})',
+        "secret-volumes-read-only",
+    ),
+    "api-token-mounted": (
+        "kubernetes",
+        'pod("ui", {"automountServiceAccountToken": True, "containers": [container()]})',
+        "automount-token-off",
+    ),
+    "object-in-the-default-namespace": (
+        "kubernetes",
+        'k8s.core.v1.ConfigMap("settings", metadata={"namespace": "default"}, data={"mode": "demo"})',
+        "no-default-namespace",
+    ),
     "aws-get-star-on-streamlit-role": (
         "aws",
         "import pulumi_aws as aws\n"
@@ -244,8 +267,8 @@ def findings(tmp_path: Path, store: str, addition: str) -> list[tuple[str, str]]
     return [(v.rule, v.level) for v in evaluate(resources_of(rec))]
 
 
-def test_the_attacks_cover_22_additions() -> None:
-    assert len(ATTACKS) >= 22
+def test_the_attacks_cover_26_additions() -> None:
+    assert len(ATTACKS) >= 26
 
 
 @pytest.mark.parametrize("store", ["kubernetes", "aws", "gcp", "azure"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from fluxlit_secrets.cli import main
 from tests.conftest import ROOT
@@ -116,3 +117,10 @@ def test_the_crossguard_pack_passes_every_stack(stack: str) -> None:
     assert found == []
     if stack.startswith("csi-"):
         assert any(r.type.endswith(":SecretProviderClass") for r in resources)
+
+
+def test_the_pack_version_is_the_packages() -> None:
+    from fluxlit_secrets.version import VERSION
+
+    pack = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())
+    assert pack["version"] == VERSION  # the CLI shows this version beside every violation

@@ -84,6 +84,7 @@ def load_project(root: str | Path) -> Project:
     if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
         raise ProjectError(f"{path}: 'name' is missing; a Pulumi project needs a name")
     name = doc["name"]
+    _check_runtime(path, doc.get("runtime"))
     main = root / str(doc.get("main") or "")
     if main.is_dir():
         main = main / "__main__.py"
@@ -100,6 +101,22 @@ def load_project(root: str | Path) -> Project:
         declared=tuple(declared),
         virtualenv=_virtualenv(root, doc.get("runtime")),
     )
+
+
+def _runtime_name(runtime: Any) -> str:
+    return str(runtime.get("name") if isinstance(runtime, dict) else runtime or "")
+
+
+def _check_runtime(path: Path, runtime: Any) -> None:
+    """Only a Python program can be run offline; say what works for any other in one line."""
+    name = _runtime_name(runtime)
+    if name != "python":
+        shown = f"a {name} program" if name else "a program without a runtime"
+        raise ProjectError(
+            f"{path}: {shown}: the offline commands run Python programs only; deploy it with the Pulumi "
+            "CLI (`pulumi preview --policy-pack` for the rules), then check what it deployed with "
+            "`pulumi stack export --file state.json && fluxlit-secrets check --state state.json`"
+        )
 
 
 def _virtualenv(root: Path, runtime: Any) -> Path | None:

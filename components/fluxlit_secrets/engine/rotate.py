@@ -112,6 +112,7 @@ def _refuse_code_declared(project_dir: str | Path, stack: str, path: Path, secre
 
 def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:
     """The plan from a saved synth output (its resources.json) to the current program."""
+    load_project(project_dir)  # a project that cannot run offline is refused before its base is read
     base_file = Path(base) / "resources.json"
     if not base_file.is_file():
         raise ProjectError(

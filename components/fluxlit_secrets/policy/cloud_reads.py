@@ -5,7 +5,7 @@ cloud does."""
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ def _aws_role_documents(resources: list[Res], roles: dict[str, Res]) -> Iterator
                 yield role, (policies.get(arn) or policies[arn.rsplit("/", 1)[-1]]).props.get("policy")
     for name, role_res in roles.items():
         for inline in role_res.props.get("inlinePolicies") or []:
-            if isinstance(inline, dict):
+            if isinstance(inline, Mapping):
                 yield name, inline.get("policy")
         if any(
             managed_policy_name(str(a)) in AWS_BROAD_MANAGED for a in as_list(role_res.props.get("managedPolicyArns"))
@@ -193,5 +193,5 @@ def workload_of(resources: list[Res], ksa: Ksa) -> str:
 def readers_of(secret: Res) -> set[str] | None:
     """The workloads a cloud secret is for (its `readers` tag or label), or None when untagged."""
     tags = secret.props.get("tags") or secret.props.get("labels") or {}
-    value = tags.get(READERS_TAG) if isinstance(tags, dict) else None
+    value = tags.get(READERS_TAG) if isinstance(tags, Mapping) else None
     return set(str(value).split("-")) if value else None

@@ -19,7 +19,10 @@ LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.
 
 
 def _res(resource_type: str, name: str, urn: str, props: Any, protect: bool) -> Res:
-    return Res(type=resource_type, name=name, urn=urn, props=dict(props or {}), protect=protect)
+    """The resource as a rule sees it. `props` stays pulumi-policy's proxy: in a preview a rule
+    that reads a value not known yet is reported as not runnable (advisory), while a rule that
+    never reads it runs; copying the props would read every value and stop every rule."""
+    return Res(type=resource_type, name=name, urn=urn, props=props if props is not None else {}, protect=protect)
 
 
 def _resource_policy(rule: Rule, check: Callable[[Res], Iterable[str]]) -> ResourceValidationPolicy:

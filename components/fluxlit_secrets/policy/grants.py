@@ -1,7 +1,7 @@
 """Rules over cloud grants and trust: who may read which secret (pure functions)."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from fluxlit_secrets.model.secretish import SECRET_NAME, secret_literal
@@ -78,7 +78,7 @@ def _aws_documents(res: Res) -> list[Any]:
     if res.type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy"):
         return [res.props.get("policy")]
     if res.type == "aws:iam/role:Role":
-        return [p.get("policy") for p in res.props.get("inlinePolicies") or [] if isinstance(p, dict)]
+        return [p.get("policy") for p in res.props.get("inlinePolicies") or [] if isinstance(p, Mapping)]
     return []
 
 

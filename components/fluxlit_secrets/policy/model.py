@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,4 +79,4 @@ def as_list(value: Any) -> list[Any]:
     """A JSON policy field that may be one value or a list."""
     if value is None:
         return []
-    return list(value) if isinstance(value, list) else [value]
+    return list(value) if isinstance(value, Sequence) and not isinstance(value, str) else [value]
