@@ -591,8 +591,7 @@ def exports(env: dict[str, str]) -> str:
 def up(root: Path) -> str:
     """Start the person's plane (detached) and return the exports for it."""
     with contextlib.suppress(PlaneError):
-        state = running(root)
-        return exports(state["env"])
+        return exports(current_env(running(root)))
     down(root)
     plane = ControlPlane(root=root, tool_set=tools.installed(), detach=True, keep_root=False)
     plane.start()
@@ -630,7 +629,18 @@ def temporary(nodes: int = 1) -> Iterator[ControlPlane]:
         yield plane
 
 
+def current_env(state: dict[str, Any]) -> dict[str, str]:
+    """The running plane's environment, with the tools of the current pins on the PATH when they are
+    built (a plane keeps running across a rebuild of the CLI and the plugins)."""
+    env = dict(state["env"])
+    with contextlib.suppress(tools.ToolError):
+        env["PATH"] = f"{tools.installed().bin}{os.pathsep}{env['PATH'].split(os.pathsep, 1)[-1]}"
+    return env
+
+
 def main(argv: list[str]) -> int:
+    # Printed into a pipe that closes early (`| head -1`): stop quietly, as other commands do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     command = argv[1] if len(argv) > 1 else ""
     root = person_dir()
     try:
@@ -641,7 +651,7 @@ def main(argv: list[str]) -> int:
             print('#   eval "$(make -s e2e-env)"')
             print(text)
         elif command == "env":
-            print(exports(running(root)["env"]))
+            print(exports(current_env(running(root))))
         elif command == "down":
             print("control plane stopped" if down(root) else f"no control plane was running in {root}")
         else:

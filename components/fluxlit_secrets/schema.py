@@ -91,14 +91,22 @@ def _retype(owner: str, props: dict[str, Any]) -> None:
 #: The Node.js SDK's runtime dependency: the oldest @pulumi/pulumi the components work with, as the
 #: Python side's `pulumi>=3.237` (codegen would otherwise ask for ^3.269, which needs Node.js 22).
 NODEJS_DEPENDENCIES = {"@pulumi/pulumi": "^3.237.0"}
+#: Where the Go SDK's package lives: `pulumi package add` makes it a local module
+#: (`example.com/fluxlit-secrets/sdk/go`, replaced by sdks/fluxlit-secrets in the program's go.mod).
+GO_IMPORT_BASE_PATH = "example.com/fluxlit-secrets/sdk/go/fluxlitsecrets"
 
 
 def enrich_schema(schema: str) -> str:
-    """The SDK's inferred schema (JSON text) with the closed sets as enum types, and the Node.js
-    SDK's @pulumi/pulumi range."""
+    """The SDK's inferred schema (JSON text) with the closed sets as enum types, the Node.js SDK's
+    @pulumi/pulumi range and the Go SDK's import path."""
     doc: dict[str, Any] = json.loads(schema)
     nodejs = doc.setdefault("language", {}).setdefault("nodejs", {})
     nodejs["dependencies"] = {**NODEJS_DEPENDENCIES, **nodejs.get("dependencies", {})}
+    go = doc["language"].setdefault("go", {})
+    go.setdefault("importBasePath", GO_IMPORT_BASE_PATH)
+    # Go's codegen (v3.276) writes input types only for objects reached through an input: an
+    # object used only inside a plain map (FluxLitWorkloads.pods) would be named, never defined.
+    go.setdefault("generateExtraInputTypes", True)
     for tok, resource in doc.get("resources", {}).items():
         _retype(tok.rsplit(":", 1)[-1], resource.get("inputProperties", {}))
     for tok, typ in doc.get("types", {}).items():

@@ -56,6 +56,7 @@ def started_plugin(binary: Path) -> Iterator[grpc.Channel]:
         ("pulumi-resource-random", provider_pb2_grpc.ResourceProviderStub, PINS["standins"]["version"]),
         ("pulumi-language-python", language_pb2_grpc.LanguageRuntimeStub, PINS["standins"]["version"]),
         ("pulumi-language-nodejs", language_pb2_grpc.LanguageRuntimeStub, PINS["standins"]["version"]),
+        ("pulumi-language-go", language_pb2_grpc.LanguageRuntimeStub, PINS["standins"]["version"]),
     ],
 )
 def test_each_plugin_reports_its_real_version(tool_set: tools.ToolSet, binary: str, service, version: str) -> None:
