@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import gc
 import os
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fluxlit_secrets.engine import files
 from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
 from fluxlit_secrets.model.secretish import redact_key, redact_text
@@ -186,12 +188,20 @@ def _report(lines: list[tuple[str, str]]) -> int:
 COMMANDS = {"synth": _synth, "rotate": _rotate, "diff": _diff, "check": _check}
 
 
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM, handled like SIGINT: the run stops where it is, files stay whole."""
+def _on_signal(signum: int, frame: object) -> None:
+    """SIGTERM (and, from the console script, SIGINT): leave at once, or when the write in
+    progress is complete. Leaving is an exit without the interpreter's teardown: an exception
+    raised into the program's event loop would end in pages of asyncio traceback instead."""
+    files.when_uninterrupted(lambda: _leave("terminated" if signum == signal.SIGTERM else "interrupted"))
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Interrupted
+def _leave(what: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):
+        print(f"error: {what}; every file is as it was or complete (a write is all or nothing)", file=sys.stderr)
+        sys.stderr.flush()
+    os._exit(INTERRUPTED)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,19 +211,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A short-lived process that allocates many small objects: cyclic GC passes only cost time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
+    previous = signal.signal(signal.SIGTERM, _on_signal) if _main_thread() else None
     try:
         return COMMANDS[args.command](args)
     except FluxlitSecretsError as exc:
         print(f"error: {redact_text(one_line(str(exc)))}", file=sys.stderr)
         return USAGE
+    except BrokenPipeError:
+        # The reader stopped reading (`| head -1`): nothing is wrong and nothing more is said.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else Path(".")
         print(f"error: {redact_text(os_problem(where, exc, 'used'))}", file=sys.stderr)
         return USAGE
-    except KeyboardInterrupt as exc:
-        what = "terminated" if isinstance(exc, Interrupted) else "interrupted"
-        print(f"error: {what}; every file is as it was or complete (a write is all or nothing)", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("error: interrupted; every file is as it was or complete (a write is all or nothing)", file=sys.stderr)
         return INTERRUPTED
     except Exception as exc:
         if os.environ.get("FLUXLIT_SECRETS_TRACEBACK"):
@@ -239,9 +253,13 @@ def _main_thread() -> bool:
 
 def entry() -> None:
     """Console-script entry: run, flush, and leave without the interpreter's slow teardown."""
+    signal.signal(signal.SIGINT, _on_signal)
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            code = code if stream is sys.stderr else OK
     os._exit(code)
 
 

@@ -1,6 +1,7 @@
 """The CLI never loses or corrupts a file, never writes where it should not, and answers every
 filesystem or input problem with exit 2 and one line naming the path once."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -232,3 +233,23 @@ def test_an_interrupted_command_is_one_line_and_exit_130(project: Path, monkeypa
     monkeypatch.setattr(synth, "run_stack", interrupted)
     assert main(run(project, "synth", "--stack", "dev")) == 130
     one_line(capsys.readouterr().err)
+
+
+def test_a_rotation_leaves_no_lock_file(project: Path) -> None:
+    proc = _rotate_process(project, "jwt")
+    assert proc.wait(120) == 0
+    assert sorted(p.name for p in (project / "stacks").iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_reader_that_stops_early_is_not_an_error(project: Path) -> None:
+    # `fluxlit-secrets synth ... | head -1`: the reader is gone before the output ends; under pipefail
+    # the step passes. The read end is closed before the command writes, so every write finds it gone.
+    code = "from fluxlit_secrets.cli import entry; entry()"
+    argv = [sys.executable, "-c", code, "synth", "--stack", "dev", "--project-dir", str(project)]
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(argv, stdout=write, stderr=subprocess.PIPE, timeout=120, check=False)
+    finally:
+        os.close(write)
+    assert done.returncode == 0 and done.stderr == b""

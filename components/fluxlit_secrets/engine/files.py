@@ -1,6 +1,8 @@
 """Writing files as an operator needs it: a stack file replaced atomically under an exclusive lock
 (a killed run leaves the old file or the new one), synth outputs moved into place only when
-complete, never through a symbolic link, every problem one line that names the path."""
+complete, never through a symbolic link, every problem one line that names the path. A
+termination that arrives during a write waits for the write to end (`when_uninterrupted`), and
+the lock leaves no file behind."""
 
 import contextlib
 import fcntl
@@ -8,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from fluxlit_secrets.engine.yamlfile import FileError, os_problem
@@ -16,15 +18,39 @@ from fluxlit_secrets.engine.yamlfile import FileError, os_problem
 #: How long a rotation waits for another one on the same stack file.
 LOCK_WAIT_SECONDS = 30.0
 
+#: Sections a termination must not cut (a write in progress), and what waits for their end.
+_HELD = [0]
+_DEFERRED: list[Callable[[], None]] = []
+
+
+@contextlib.contextmanager
+def uninterruptible() -> Iterator[None]:
+    """A write in progress: an action given to `when_uninterrupted` meanwhile runs when it ends."""
+    _HELD[0] += 1
+    try:
+        yield
+    finally:
+        _HELD[0] -= 1
+        if not _HELD[0] and _DEFERRED:
+            _DEFERRED.pop()()
+
+
+def when_uninterrupted(action: Callable[[], None]) -> None:
+    """Run `action` now, or once the write in progress is complete (a signal handler's exit)."""
+    if _HELD[0]:
+        _DEFERRED.append(action)
+    else:
+        action()
+
 
 @contextlib.contextmanager
 def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold an exclusive lock for the stack file `path` (on `.Pulumi.<stack>.yaml.lock` beside it)."""
-    lock = path.parent / f".{path.name}.lock"
+    """Hold an exclusive lock for the stack file `path`: on the folder that holds it, so that no
+    lock file is left beside it (a rotation of another stack there waits too, a moment)."""
     try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        fd = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise FileError(os_problem(lock, exc, "locked")) from None
+        raise FileError(os_problem(path.parent, exc, "locked")) from None
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -55,27 +81,28 @@ def replace_atomically(path: Path, text: str) -> None:
     """Write `text` to a temporary file beside `path`, fsync it, rename it over `path` (keeping its
     mode), and fsync the folder: any interruption leaves the old file or the new one."""
     mode = os.stat(path).st_mode & 0o7777
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise FileError(os_problem(path.parent, exc, "written")) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise FileError(os_problem(path, exc, "written")) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    with uninterruptible():
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise FileError(os_problem(path.parent, exc, "written")) from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise FileError(os_problem(path, exc, "written")) from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 OUTPUTS = ("resources.json", "outputs.json", "manifests.yaml", "report.md")
@@ -104,20 +131,21 @@ def prepare_out(out: Path) -> None:
 
 def write_outputs(out: Path, files: Mapping[str, str]) -> None:
     """Write every file into a fresh folder beside `out`, then move them in: never a partial set."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
-    except OSError as exc:
-        raise FileError(os_problem(out.parent, exc, "written")) from None
-    try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        if out.is_symlink():
-            raise FileError(f"{out}: became a symbolic link during the run; nothing was written")
-        out.mkdir(exist_ok=True)
-        for name in files:
-            os.replace(staging / name, out / name)
-    except OSError as exc:
-        raise FileError(os_problem(out, exc, "written")) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with uninterruptible():
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
+        except OSError as exc:
+            raise FileError(os_problem(out.parent, exc, "written")) from None
+        try:
+            for name, text in files.items():
+                (staging / name).write_text(text, encoding="utf-8")
+            if out.is_symlink():
+                raise FileError(f"{out}: became a symbolic link during the run; nothing was written")
+            out.mkdir(exist_ok=True)
+            for name in files:
+                os.replace(staging / name, out / name)
+        except OSError as exc:
+            raise FileError(os_problem(out, exc, "written")) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
