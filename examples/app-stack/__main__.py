@@ -9,7 +9,7 @@ import pulumi_kubernetes as k8s
 from fluxlit_secrets import SecretLifecycle, merge_pod_template, stack_args
 
 args = stack_args()
-secrets = SecretLifecycle(args["app"], args)
+secrets = SecretLifecycle(args.app, args)
 
 # The app's own pod template; the fragment adds the ServiceAccount, the secret volume and mounts,
 # the restart annotation, the labels its NetworkPolicies select, and the pod and container security

@@ -33,7 +33,7 @@ def deploy(lifecycle, workload="gateway", merge=True, namespace=True):
 HEAD = "import pulumi\nimport pulumi_kubernetes as k8s\nfrom fluxlit_secrets import SecretLifecycle, merge_pod_template, stack_args\n"
 
 FROM_STACK_FILE = (
-    HEAD + DEPLOYMENT + "\nargs = stack_args()\nlifecycle = SecretLifecycle(args['app'], args)\ndeploy(lifecycle)\n"
+    HEAD + DEPLOYMENT + "\nargs = stack_args()\nlifecycle = SecretLifecycle(args.app, args)\ndeploy(lifecycle)\n"
 )
 STACK_FILE = """\
 config:
@@ -89,7 +89,7 @@ def test_the_stack_program_parses_its_config_once(monkeypatch) -> None:
     lifecycle = importlib.import_module("fluxlit_secrets.components.lifecycle")
 
     calls = {"config": 0, "args": 0}
-    config, args = stack_args.parse_config, lifecycle.parse_args
+    config, args = stack_args.stack_model, lifecycle.parse_args
 
     def count_config(*a, **k):  # type: ignore[no-untyped-def]
         calls["config"] += 1
@@ -99,7 +99,7 @@ def test_the_stack_program_parses_its_config_once(monkeypatch) -> None:
         calls["args"] += 1
         return args(*a, **k)
 
-    monkeypatch.setattr(stack_args, "parse_config", count_config)
+    monkeypatch.setattr(stack_args, "stack_model", count_config)
     monkeypatch.setattr(lifecycle, "parse_args", count_args)
     run_stack(ROOT, "dev")
     assert calls == {"config": 1, "args": 0}

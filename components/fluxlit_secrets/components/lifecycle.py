@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Optional, cast
+from typing import Any, Optional, cast, overload
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -27,10 +27,31 @@ from fluxlit_secrets.workloads.podspec import container_security_context, pod_se
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """A validated SecretLifecycle: the model, and the values of its config-sourced secrets."""
+    """A validated SecretLifecycle: the model, and the values of its config-sourced secrets.
+
+    `stack_args()` returns one; `SecretLifecycle(lifecycle.app, lifecycle)` builds from it as it is.
+    It is immutable: what it holds changes in the stack file (or write the args in code).
+    """
 
     model: AppModel
     values: Mapping[str, pulumi.Input[str]]
+
+    @property
+    def app(self) -> str:
+        """The app's name (the usual name of its SecretLifecycle)."""
+        return self.model.app
+
+    def __getitem__(self, key: object) -> Any:
+        raise TypeError(_NOT_A_DICT.format(key=key))
+
+    def __setitem__(self, key: object, value: object) -> None:
+        raise TypeError(_NOT_A_DICT.format(key=key))
+
+
+_NOT_A_DICT = (
+    "stack_args() returns the stack file's validated config, not a dict (asked for {key!r}): "
+    "read `.app` or `.model`; to change it, edit the stack file or pass args written in code"
+)
 
 
 def lifecycle_from_args(args: object, name: str) -> Lifecycle:
@@ -63,23 +84,20 @@ class SecretLifecycle(pulumi.ComponentResource):
     """Per workload: namespace, serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels,
     podSecurityContext and containerSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
 
-    def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    @overload
+    def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+
+    @overload
+    def __init__(self, name: str, args: Lifecycle, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+
+    # The implementation is annotated with the args alone: the component host's schema is read from
+    # this annotation (the SDK's analyzer takes no Union). A Lifecycle (stack_args()) is taken as it
+    # is: it was parsed once and cannot have changed since.
+    def __init__(  # type: ignore[misc]  # SDK gap: its analyzer reads this annotation, takes no Union
+        self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
         given: object = args
-        built = getattr(given, "lifecycle", None)  # stack_args(): parsed once already, unless edited since
-        unchanged = getattr(given, "unchanged", None)
-        if isinstance(built, Lifecycle) and callable(unchanged) and unchanged():
-            self._construct(name, built, opts)
-        else:
-            self._construct(name, lifecycle_from_args(args, name), opts)
-
-    @classmethod
-    def of(cls, name: str, lifecycle: Lifecycle, opts: Optional[pulumi.ResourceOptions] = None) -> "SecretLifecycle":
-        """A SecretLifecycle from an already parsed model (the stack program's path)."""
-        self = cls.__new__(cls)
-        self._construct(name, lifecycle, opts)
-        return self
-
-    def _construct(self, name: str, lifecycle: Lifecycle, opts: Optional[pulumi.ResourceOptions]) -> None:
+        lifecycle = given if isinstance(given, Lifecycle) else lifecycle_from_args(args, name)
         super().__init__(token("SecretLifecycle"), name, {}, opts)
         model = self.model = lifecycle.model
         self._name = name

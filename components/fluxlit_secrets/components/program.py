@@ -11,7 +11,7 @@ def main() -> SecretLifecycle:
     """Entry point of `__main__.py`: a config mistake surfaces as one line, no traceback."""
     try:
         args = stack_args()
-        component = SecretLifecycle(args["app"], args)
+        component = SecretLifecycle(args.app, args)
     except ConfigError as exc:
         raise pulumi.RunError(str(exc)) from None
     pulumi.export("namespace", component.namespace)

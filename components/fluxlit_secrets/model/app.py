@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from fluxlit_secrets.model.auth import AuthSettings, NetworkPolicySettings
 from fluxlit_secrets.model.kinds import KINDS
@@ -11,10 +10,6 @@ from fluxlit_secrets.model.kinds import KINDS
 @dataclass(frozen=True, kw_only=True)
 class CloudSettings:
     """Base of one cloud's validated settings (each cloud folder defines its own subclass)."""
-
-    def as_args(self) -> dict[str, Any]:
-        """The settings as component args (snake_case, lists for tuples, unset ones left out)."""
-        return {k: _plain(v) for k, v in self.__dict__.items() if v is not None}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,14 +119,6 @@ class AppModel:
             if s.name == name:
                 return s
         raise KeyError(name)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: _plain(v) for k, v in value.__dict__.items()}
-    return value
 
 
 #: Answers, for a config key, None (absent), True (secret) or False (plaintext).

@@ -46,6 +46,37 @@ def decode_config(key: str, raw: str) -> Any:
         return raw  # kept as a string: the model says what type it wanted
 
 
+def stack_model(
+    config: Mapping[str, str],
+    secret_keys: Collection[str],
+    *,
+    stack: str,
+    where: str,
+    clouds: CloudModels,
+    required: bool = True,
+) -> AppModel | None:
+    """The AppModel of a stack's `fluxlit-secrets:*` config, from the config as the Pulumi CLI hands
+    it to a program (every key namespaced, every value one string; `secret_keys` the encrypted
+    ones). The stack program (`stack_args()`) and the offline engine both read a stack here.
+
+    Without a `fluxlit-secrets:app` key: a ConfigError when `required`, else None (an app stack
+    that declares its secrets in code).
+    """
+    prefix = f"{NAMESPACE}:"
+    if not required and f"{prefix}app" not in config:
+        return None
+    present = tuple(k[len(prefix) :] for k in config if k.startswith(prefix))
+    decoded = {k: decode_config(k, config[prefix + k]) for k in config_keys_of(clouds) if prefix + k in config}
+    secret = set(secret_keys)
+
+    def secret_state(key: str) -> bool | None:
+        return None if key not in config else key in secret
+
+    return parse_config(
+        decoded, environment=stack, clouds=clouds, where=where, secret_config=secret_state, config_keys=present
+    )
+
+
 def parse_config(
     values: Mapping[str, Any],
     *,

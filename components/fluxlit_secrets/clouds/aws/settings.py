@@ -2,7 +2,6 @@
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from fluxlit_secrets.model.app import CloudSettings
 from fluxlit_secrets.model.secretish import shown
@@ -44,12 +43,6 @@ class AwsSettings(CloudSettings):
     kms_key_arn: str | None = None
     recovery_window_in_days: int = 30
     name_prefix: str = "fluxlit/"
-
-    def as_args(self) -> dict[str, Any]:
-        """As component args: the account is `account_id` there."""
-        args = super().as_args()
-        args["account_id"] = args.pop("account")
-        return args
 
     @property
     def oidc_issuer(self) -> str | None:
