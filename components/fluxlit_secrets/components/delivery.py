@@ -2,7 +2,7 @@
 pod-spec fragments and restart trigger."""
 
 from dataclasses import dataclass
-from typing import Any, NotRequired, Optional, TypedDict
+from typing import Any, NotRequired, Optional, TypedDict, overload
 
 import pulumi
 
@@ -95,7 +95,7 @@ def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
     return DeliveredSecret(secret.value, mode, name.value, None, version, ref=ref, full_version=full)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeliverySpec(DeliveryTarget):
     """A validated WorkloadDelivery: the target `delivery.deliver` builds for, and with CSI delivery
     the store's CSI provider."""
@@ -132,7 +132,16 @@ def parse_delivery(node: Node) -> DeliverySpec:
     identity = node.get("cloud_identity")
     if csi is not None and store == "azure" and identity is None:
         node.field("cloud_identity").fail("is missing", "pass the WorkloadIdentity's cloud_identity (its client id)")
-    return DeliverySpec(app, namespace, workload, entries, store, dict(labels), csi, identity)
+    return DeliverySpec(
+        app=app,
+        namespace=namespace,
+        workload=workload,
+        entries=entries,
+        store=store,
+        labels=dict(labels),
+        csi=csi,
+        identity=identity,
+    )
 
 
 def csi_of(node: Node, store: str, delivery: str) -> Optional[CsiClass]:
@@ -166,17 +175,25 @@ class WorkloadDelivery(pulumi.ComponentResource):
     pod_annotations: pulumi.Output[dict[str, str]]
     """Pod-template annotations to add (the restart trigger)."""
 
-    def __init__(self, name: str, args: WorkloadDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        self._construct(name, parse_component_args("WorkloadDelivery", name, args, parse_delivery), opts)
+    @overload
+    def __init__(
+        self, name: str, args: WorkloadDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None: ...
 
-    @classmethod
-    def of(cls, name: str, spec: DeliverySpec, opts: Optional[pulumi.ResourceOptions]) -> "WorkloadDelivery":
-        """A WorkloadDelivery from a validated spec (SecretLifecycle's path: no re-parse)."""
-        self = cls.__new__(cls)
-        self._construct(name, spec, opts)
-        return self
+    @overload
+    def __init__(self, name: str, args: DeliverySpec, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
 
-    def _construct(self, name: str, spec: DeliverySpec, opts: Optional[pulumi.ResourceOptions]) -> None:
+    # One constructor: args (validated here, errors naming `WorkloadDelivery "<name>"`) or a spec validated
+    # already (SecretLifecycle's path: no second parse). Annotated with the args alone for the host.
+    def __init__(  # type: ignore[misc]  # SDK gap: its analyzer reads this annotation, takes no Union
+        self, name: str, args: WorkloadDeliveryArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
+        given: object = args
+        spec = (
+            given
+            if isinstance(given, DeliverySpec)
+            else parse_component_args("WorkloadDelivery", name, args, parse_delivery)
+        )
         super().__init__(token("WorkloadDelivery"), name, {}, opts)
         if spec.csi is None:
             built = deliver(name, spec, parent=self)

@@ -12,7 +12,7 @@ from fluxlit_secrets.components.base import given_name, token
 from fluxlit_secrets.components.delivery import DeliverySpec, WorkloadDelivery
 from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
 from fluxlit_secrets.components.lifecycle_args import SecretLifecycleArgs
-from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVersion, former_names
+from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVersion, SecretSpec, former_names
 from fluxlit_secrets.components.workloads import FluxLitWorkloads, WorkloadsSpec
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
@@ -25,7 +25,7 @@ from fluxlit_secrets.workloads.netpol import network_policies
 from fluxlit_secrets.workloads.podspec import container_security_context, pod_security_context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Lifecycle:
     """A validated SecretLifecycle: the model, and the values of its config-sourced secrets.
 
@@ -163,10 +163,9 @@ class SecretLifecycle(pulumi.ComponentResource):
         # What the store prepared for every secret (a records namespace, a vault) wins.
         context = self._context = {"namespace": self._ns_name, **shared}
         return {
-            s.name: ManagedSecret.of(
+            s.name: ManagedSecret(
                 f"{self._name}-{s.name}",
-                model.store,
-                self._request(s, context, lifecycle.values.get(s.name)),
+                SecretSpec(store=model.store, request=self._request(s, context, lifecycle.values.get(s.name))),
                 self._child(),
             )
             for s in model.secrets
@@ -185,7 +184,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             # Every cloud store gives a ref; the kubernetes store has no cloud identity to grant.
             secret_refs={s: cast(pulumi.Output[str], stored[s].ref) for s in consumed},
         )
-        return WorkloadIdentity.of(f"{self._name}-{workload}", spec, self._child(ns))
+        return WorkloadIdentity(f"{self._name}-{workload}", spec, self._child(ns))
 
     def _delivery(
         self, workload: str, stored: dict[str, ManagedSecret], identity: WorkloadIdentity
@@ -217,7 +216,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             csi=make(cast(CloudSettings, model.cloud)) if csi and make is not None else None,
             identity=cast(pulumi.Output[str], identity.cloud_identity) if csi else None,
         )
-        return WorkloadDelivery.of(f"{self._name}-{workload}", spec, self._child())
+        return WorkloadDelivery(f"{self._name}-{workload}", spec, self._child())
 
     def _network_policies(self, ns: k8s.core.v1.Namespace) -> None:
         model = self.model
@@ -259,8 +258,15 @@ class SecretLifecycle(pulumi.ComponentResource):
         if d is None:
             return {w: [s for s in (deliveries[w].fragments.source,) if s is not None] for w in deliveries}
         affinity = d.gateway_replicas > 1 and any(s.kind == "oidc-bff" for s in model.secrets)
-        spec = WorkloadsSpec(model.app, model.namespace, model.topology, d, self._pods, affinity)
-        workloads = FluxLitWorkloads.of(f"{self._name}-workloads", spec, self._child(ns))
+        spec = WorkloadsSpec(
+            app=model.app,
+            namespace=model.namespace,
+            topology=model.topology,
+            deployments=d,
+            pods=self._pods,
+            session_affinity=affinity,
+        )
+        workloads = FluxLitWorkloads(f"{self._name}-workloads", spec, self._child(ns))
         return {w: [dep] for w, dep in workloads.deployments.items()}
 
     def _retire(
@@ -277,7 +283,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             managed = f"{self._name}-{s.name}"
             request = self._request(s, context, None)
             request = replace(request, former_bases=(managed, *former_names(managed, request)), moved_from=held.urn)
-            RetiringVersion.of(f"{managed}-retiring", model.store, request, self._child(*after))
+            RetiringVersion(f"{managed}-retiring", SecretSpec(store=model.store, request=request), self._child(*after))
 
     def _outputs(
         self,

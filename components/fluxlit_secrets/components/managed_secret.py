@@ -1,8 +1,9 @@
 """ManagedSecret (one secret's container, current and previous versions in its store) and
 RetiringVersion (the version before those, kept until its consumers have rolled)."""
 
-from dataclasses import replace
-from typing import NotRequired, Optional, TypedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import NotRequired, Optional, TypedDict, overload
 
 import pulumi
 
@@ -94,6 +95,20 @@ class RetiringVersionArgs(TypedDict):
 FIELDS = tuple(ManagedSecretArgs.__annotations__)
 
 
+@dataclass(frozen=True, kw_only=True)
+class SecretSpec:
+    """A validated ManagedSecret or RetiringVersion: its store and the store's request."""
+
+    store: str
+    request: StoreRequest
+
+
+def _secret_spec(component: str, name: str, args: object, parse: Callable[[Node, str], StoreRequest]) -> SecretSpec:
+    request = parse_component_args(component, name, args, lambda n: parse(n, pulumi.get_stack()))
+    given = args if isinstance(args, Mapping) else {}
+    return SecretSpec(store=str(given.get("store") or "kubernetes"), request=request)
+
+
 def request_from_args(node: Node, default_environment: str, extra: tuple[str, ...] = ()) -> StoreRequest:
     """Validate ManagedSecret-shaped args into the store's request (the model's rules, one secret)."""
     node.known((*FIELDS, *extra))
@@ -177,20 +192,20 @@ class ManagedSecret(pulumi.ComponentResource):
     object_name: pulumi.Output[Optional[str]]
     """What a CSI provider fetches: the AWS ARN, the Key Vault secret name (GCP pins `full_version`)."""
 
-    def __init__(self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        request = parse_component_args("ManagedSecret", name, args, lambda n: request_from_args(n, pulumi.get_stack()))
-        self._construct(name, str(args.get("store") or "kubernetes"), request, opts)
+    @overload
+    def __init__(self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
 
-    @classmethod
-    def of(
-        cls, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]
-    ) -> "ManagedSecret":
-        """A ManagedSecret from an already validated request (SecretLifecycle's path: no re-parse)."""
-        self = cls.__new__(cls)
-        self._construct(name, store, request, opts)
-        return self
+    @overload
+    def __init__(self, name: str, args: SecretSpec, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
 
-    def _construct(self, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]) -> None:
+    # One constructor: args (validated here, errors naming `ManagedSecret "<name>"`) or a spec
+    # validated already (SecretLifecycle's path: no second parse). Annotated with the args for the host.
+    def __init__(  # type: ignore[misc]  # SDK gap: its analyzer reads this annotation, takes no Union
+        self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
+        given: object = args
+        spec = given if isinstance(given, SecretSpec) else _secret_spec("ManagedSecret", name, args, request_from_args)
+        store, request = spec.store, spec.request
         former = former_names(name, request)
         if request.physical != request.secret:
             # After a rename the component keeps its state under the new name.
@@ -232,22 +247,21 @@ class RetiringVersion(pulumi.ComponentResource):
     retiring_generation: pulumi.Output[Optional[int]]
     """The generation being retired (none before generation 3, or for config-sourced secrets)."""
 
-    def __init__(self, name: str, args: RetiringVersionArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        request = parse_component_args(
-            "RetiringVersion", name, args, lambda n: _retiring_request(n, pulumi.get_stack())
+    @overload
+    def __init__(self, name: str, args: RetiringVersionArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+
+    @overload
+    def __init__(self, name: str, args: SecretSpec, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+
+    # One constructor, as ManagedSecret's (a spec carries `moved_from` and `former_bases` set).
+    def __init__(  # type: ignore[misc]  # SDK gap: its analyzer reads this annotation, takes no Union
+        self, name: str, args: RetiringVersionArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
+        given: object = args
+        spec = (
+            given if isinstance(given, SecretSpec) else _secret_spec("RetiringVersion", name, args, _retiring_request)
         )
-        self._construct(name, str(args.get("store") or "kubernetes"), request, opts)
-
-    @classmethod
-    def of(
-        cls, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]
-    ) -> "RetiringVersion":
-        """A RetiringVersion from an already validated request (`moved_from`, `former_bases` set)."""
-        self = cls.__new__(cls)
-        self._construct(name, store, request, opts)
-        return self
-
-    def _construct(self, name: str, store: str, request: StoreRequest, opts: Optional[pulumi.ResourceOptions]) -> None:
+        store, request = spec.store, spec.request
         super().__init__(token("RetiringVersion"), name, {}, opts)
         after = list(opts.depends_on or []) if opts and isinstance(opts.depends_on, list) else []
         store_of(store).retire(replace(request, base=name), self, after)

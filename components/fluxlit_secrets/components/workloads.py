@@ -1,7 +1,7 @@
 """FluxLitWorkloads: the gateway and Streamlit Deployments and Services (split or unified)."""
 
 from dataclasses import dataclass
-from typing import Any, NotRequired, Optional, TypedDict
+from typing import Any, NotRequired, Optional, TypedDict, overload
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -92,7 +92,7 @@ def _pods(node: Node, topology: str) -> dict[str, PodInputs]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WorkloadsSpec:
     """Validated FluxLitWorkloads: what `workloads.fluxlit_workloads` builds."""
 
@@ -116,7 +116,14 @@ def parse_workloads(node: Node) -> WorkloadsSpec:
     own = {node.shape.spell(f) for f in OWN_FIELDS}
     deployments = parse_deployments(Node(node.shape, node.path, {k: v for k, v in node.value.items() if k not in own}))
     affinity = node.field("session_affinity", False).boolean()
-    return WorkloadsSpec(app, namespace, topology, deployments, _pods(node, topology), affinity)
+    return WorkloadsSpec(
+        app=app,
+        namespace=namespace,
+        topology=topology,
+        deployments=deployments,
+        pods=_pods(node, topology),
+        session_affinity=affinity,
+    )
 
 
 class FluxLitWorkloads(pulumi.ComponentResource):
@@ -127,17 +134,25 @@ class FluxLitWorkloads(pulumi.ComponentResource):
     service_names: pulumi.Output[dict[str, str]]
     """Service name per workload."""
 
-    def __init__(self, name: str, args: FluxLitWorkloadsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        self._construct(name, parse_component_args("FluxLitWorkloads", name, args, parse_workloads), opts)
+    @overload
+    def __init__(
+        self, name: str, args: FluxLitWorkloadsArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None: ...
 
-    @classmethod
-    def of(cls, name: str, spec: WorkloadsSpec, opts: Optional[pulumi.ResourceOptions]) -> "FluxLitWorkloads":
-        """FluxLitWorkloads from the validated model (SecretLifecycle's path: no re-parse)."""
-        self = cls.__new__(cls)
-        self._construct(name, spec, opts)
-        return self
+    @overload
+    def __init__(self, name: str, args: WorkloadsSpec, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
 
-    def _construct(self, name: str, spec: WorkloadsSpec, opts: Optional[pulumi.ResourceOptions]) -> None:
+    # One constructor: args (validated here, errors naming `FluxLitWorkloads "<name>"`) or a spec validated
+    # already (SecretLifecycle's path: no second parse). Annotated with the args alone for the host.
+    def __init__(  # type: ignore[misc]  # SDK gap: its analyzer reads this annotation, takes no Union
+        self, name: str, args: FluxLitWorkloadsArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
+        given: object = args
+        spec = (
+            given
+            if isinstance(given, WorkloadsSpec)
+            else parse_component_args("FluxLitWorkloads", name, args, parse_workloads)
+        )
         super().__init__(token("FluxLitWorkloads"), name, {}, opts)
         built = fluxlit_workloads(
             name,
