@@ -159,3 +159,39 @@ def test_synth_renders_an_app_stack_that_imports_the_components(tmp_path: Path) 
     assert pod["metadata"]["annotations"]["fluxlit-secrets/versions"].startswith("jwt=1,payments-key=")
     assert set(secret["stringData"]) == {"FLUXLIT_JWT_HS256_SECRET", "PAYMENTS_KEY"}
     assert "payments-key" in result.summary
+
+
+CRONJOB = """
+import pulumi_kubernetes as k8s
+from fluxlit_secrets.components.program import main
+
+lifecycle = main()
+gateway_secret = lifecycle.secret_names.apply(lambda n: n["gateway"])
+k8s.batch.v1.CronJob("nightly", metadata={"namespace": "admin-portal-dev"}, spec={
+    "schedule": "0 3 * * *",
+    "jobTemplate": {"spec": {"template": {"spec": {
+        "serviceAccountName": "admin-portal-streamlit", "automountServiceAccountToken": False,
+        "restartPolicy": "Never",
+        "containers": [{"name": "report", "image": "ghcr.io/acme/report:1",
+                        "volumeMounts": [{"name": "p", "mountPath": "/p", "readOnly": True}]}],
+        "volumes": [{"name": "p", "projected": {"defaultMode": 256, "sources": [
+            {"secret": {"name": gateway_secret, "items": [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "jwt"}]}}]}}],
+    }}}},
+})
+"""
+
+
+def test_report_and_check_come_from_one_graph_a_cronjob_projection_shows_in_both(tmp_path: Path) -> None:
+    from fluxlit_secrets.engine.check import evaluate, resources_of
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path)
+    (project / "__main__.py").write_text(CRONJOB)
+    result = synth(project, "dev", tmp_path / "out")
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "| jwt | kubernetes | admin-portal-gateway-" in report
+    row = next(line for line in report.splitlines() if "| streamlit | file | `/p/jwt` |" in line)
+    assert row.startswith("| jwt | kubernetes | admin-portal-gateway-")
+    assert "jwt            -> streamlit  file /p/jwt" in result.summary
+    rules = {(v.rule, v.resource) for v in evaluate(resources_of(result.recording)) if v.level == "mandatory"}
+    assert ("streamlit-no-gateway-secrets", "nightly") in rules

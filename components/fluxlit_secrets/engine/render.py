@@ -11,10 +11,13 @@ from pulumi.output import Unknown
 from fluxlit_secrets.clouds.csi import KIND as CSI_KIND
 from fluxlit_secrets.clouds.csi import represent_str
 from fluxlit_secrets.engine import sdk
+from fluxlit_secrets.engine.check import resources_of
 from fluxlit_secrets.engine.mocks import is_secret
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.model.labels import KEYS_ANNOTATION, STORE_ANNOTATION, WORKLOAD_LABEL
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION as VERSIONS_ANNOTATION
+from fluxlit_secrets.policy.graph import Graph
+from fluxlit_secrets.policy.model import Res
 
 REDACTED = "[secret]"
 #: How a value shows that only the provider will know (a preview's computed outputs).
@@ -151,11 +154,6 @@ def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _list(value: Any) -> list[Any]:
-    """A list, or [] where a preview shows "[unknown]"."""
-    return value if isinstance(value, list) else []
-
-
 def _pod(obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     template = _map(_map(obj.get("spec")).get("template"))
     return _map(template.get("metadata")), _map(template.get("spec"))
@@ -166,76 +164,26 @@ def _workload_of(obj: dict[str, Any]) -> str:
     return str(labels.get(WORKLOAD_LABEL) or _map(obj.get("metadata")).get("name", "?"))
 
 
-def _container_flows(c: dict[str, Any], volumes: dict[Any, Any], workload: str, origin: Any) -> list[Flow]:
-    found = []
-    for e in map(_map, _list(c.get("env"))):
-        ref = _map(_map(e.get("valueFrom")).get("secretKeyRef"))
-        if ref:
-            secret, store = origin(ref.get("name"), ref.get("key"))
-            found.append(Flow(secret, store, str(ref.get("name")), workload, "env", str(e.get("name"))))
-    for ef in map(_map, _list(c.get("envFrom"))):
-        if ef.get("secretRef"):
-            name = str(_map(ef["secretRef"]).get("name"))
-            found.append(Flow("(every key)", "-", name, workload, "envFrom", ef.get("prefix", "*")))
-    for m in map(_map, _list(c.get("volumeMounts"))):
-        vol = volumes.get(m.get("name"))
-        if vol is None:
-            continue
-        for item in _list(vol.get("items")) or [{"key": "(every key)", "path": "(every key)"}]:
-            secret, store = origin(vol.get("secretName"), item.get("key"))
-            path = str(m.get("mountPath")).rstrip("/") + "/" + str(item.get("path"))
-            found.append(Flow(secret, store, str(vol.get("secretName")), workload, "file", path))
-    return found
+#: How a pod reads a Secret key (policy.graph's `how`), as the report says it.
+READ_AS = {"volume": "file", "projected": "file", "csi": "file", "env": "env", "envFrom": "envFrom", "rbac": "API"}
 
 
-def _source_name(o: dict[str, Any]) -> Any:
-    name = _map(o["metadata"]).get("name")
-    return f"{CSI_KIND}/{name}" if o["kind"] == CSI_KIND else name
-
-
-def _volume_source(v: dict[str, Any], secrets: dict[Any, dict[str, Any]], ns: Any) -> dict[str, Any] | None:
-    """A Secret volume as it is, or a CSI volume as the files its SecretProviderClass lists."""
-    if "secret" in v:
-        return _map(v["secret"])
-    name = _map(_map(v.get("csi")).get("volumeAttributes")).get("secretProviderClass")
-    if name is None:
-        return None
-    source = f"{CSI_KIND}/{name}"
-    provider_class = secrets.get((ns, source))
-    keys = (
-        _split_pairs(_map(_map(provider_class["metadata"]).get("annotations")).get(KEYS_ANNOTATION))
-        if provider_class
-        else {}
-    )
-    return {"secretName": source, "items": [{"key": k, "path": k} for k in sorted(keys)]}
-
-
-def flows(objects: list[dict[str, Any]]) -> list[Flow]:
-    """Follow each secretKeyRef, Secret and CSI volume of each Deployment back to its Secret or
-    SecretProviderClass."""
-    secrets = {
-        (_map(o["metadata"]).get("namespace"), _source_name(o)): o
-        for o in objects
-        if o["kind"] in ("Secret", CSI_KIND) and _map(o["metadata"]).get("name") != UNKNOWN_SHOWN
-    }
-    found: list[Flow] = []
-    for o in objects:
-        if o["kind"] not in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
-            continue
-        ns = _map(o["metadata"]).get("namespace")
-
-        def origin(secret_name: Any, key: Any, ns: Any = ns) -> tuple[str, str]:
-            s = secrets.get((ns, secret_name))
-            if s is None:
-                return str(key), "-"
-            ann = _map(s["metadata"].get("annotations"))
-            return _split_pairs(ann.get(KEYS_ANNOTATION)).get(str(key), str(key)), str(ann.get(STORE_ANNOTATION, "-"))
-
-        pod = _pod(o)[1]
-        volumes = {v.get("name"): _volume_source(v, secrets, ns) for v in map(_map, _list(pod.get("volumes")))}
-        volumes = {k: v for k, v in volumes.items() if v is not None}
-        for c in map(_map, _list(pod.get("containers"))):
-            found += _container_flows(c, volumes, _workload_of(o), origin)
+def flows(resources: list[Res]) -> list[Flow]:
+    """Every Secret key each pod can read, from the graph `check` reasons over (policy.graph): any
+    pod-bearing kind, secret and projected volumes, CSI volumes, env, envFrom and RBAC, followed
+    back to the store secret its Kubernetes Secret or SecretProviderClass says it holds."""
+    graph = Graph.of(resources)
+    found: set[Flow] = set()
+    for pod in graph.pods():
+        workload = pod.workload() or pod.res.name
+        for read in pod.reads():
+            kind, _, name = read.secret.rpartition("/")
+            source = (graph.provider_classes if kind else graph.secrets).get((read.namespace, name))
+            annotations = source.meta.get("annotations") or {} if source is not None else {}
+            secret = _split_pairs(annotations.get(KEYS_ANNOTATION)).get(read.key, read.key)
+            store = str(annotations.get(STORE_ANNOTATION, "-"))
+            shown = f"{CSI_KIND}/{name}" if kind else name
+            found.add(Flow(secret, store, shown, workload, READ_AS[read.how], read.where or read.key))
     return sorted(found, key=lambda f: (f.secret, f.workload, f.mode, f.name))
 
 
@@ -288,7 +236,7 @@ def counts(rec: Recording) -> Counter[str]:
 
 def report_md(rec: Recording, objects: list[dict[str, Any]]) -> str:
     """The human report: which pod receives which secret and how, and what restarts it."""
-    fl = flows(objects)
+    fl = flows(resources_of(rec))
     rows = [[f.secret, f.store, f.k8s_secret, f.workload, f.mode, f"`{f.name}`"] for f in fl]
     trig = triggers(objects)
     parts = [
@@ -334,7 +282,7 @@ def summary(rec: Recording, objects: list[dict[str, Any]]) -> str:
     c = counts(rec)
     lines = [f"stack {rec.stack}: {sum(c.values())} resources"]
     lines += [f"  {n:>3}  {t}" for t, n in sorted(c.items())]
-    fl = flows(objects)
+    fl = flows(resources_of(rec))
     if fl:
         width = max(len(f.secret) for f in fl)
         lines.append("secrets -> workloads:")

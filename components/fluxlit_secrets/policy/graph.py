@@ -19,12 +19,17 @@ _GATEWAY = {n.casefold() for n in GATEWAY_ONLY_NAMES}
 
 @dataclass(frozen=True)
 class Read:
-    """One Secret key a pod can read, and how (`volume`, `projected`, `env`, `envFrom`, `csi`, `rbac`)."""
+    """One Secret key a pod can read, and how (`volume`, `projected`, `env`, `envFrom`, `csi`, `rbac`).
+
+    `where` is the file it appears as (mount path and item path) or the env var's name; "" for a
+    volume no container mounts and for RBAC.
+    """
 
     namespace: str
     secret: str
     key: str  # EVERY_KEY: the whole Secret
     how: str
+    where: str = ""
 
 
 @dataclass
@@ -131,32 +136,47 @@ class Pod:
         if self.has_token():
             yield from rbac_reads(self.graph, self.namespace, self.service_account)
 
+    def _mounts(self) -> dict[str, list[str]]:
+        """Where each volume is mounted, over every container (a volume may be mounted twice)."""
+        mounts: dict[str, list[str]] = {}
+        for c in containers(self.spec):
+            for m in c.get("volumeMounts") or []:
+                if isinstance(m, Mapping):
+                    mounts.setdefault(str(m.get("name")), []).append(str(m.get("mountPath") or "").rstrip("/"))
+        return mounts
+
     def _volumes(self) -> Iterator[Read]:
         ns = self.namespace
+        mounts = self._mounts()
         for v in self.spec.get("volumes") or []:
             if not isinstance(v, Mapping):
                 continue
+            at = mounts.get(str(v.get("name"))) or [""]
             if "secret" in v:
-                yield from self._items(ns, v["secret"].get("secretName"), v["secret"].get("items"), "volume")
+                yield from self._items(ns, v["secret"].get("secretName"), v["secret"].get("items"), "volume", at)
             for source in dig(v, "projected", "sources") or []:
                 src = source.get("secret") if isinstance(source, Mapping) else None
                 if src:
-                    yield from self._items(ns, src.get("name"), src.get("items"), "projected")
+                    yield from self._items(ns, src.get("name"), src.get("items"), "projected", at)
             csi = v.get("csi")
             if isinstance(csi, Mapping):
-                yield from self._csi(ns, csi)
+                yield from self._csi(ns, csi, at)
 
-    def _items(self, ns: str, secret: Any, items: Any, how: str) -> Iterator[Read]:
-        keys = [str(i.get("key")) for i in items if isinstance(i, Mapping)] if items else None
-        for key in keys or self.graph.keys_of(ns, str(secret)):
-            yield Read(ns, str(secret), key, how)
+    def _items(self, ns: str, secret: Any, items: Any, how: str, at: list[str]) -> Iterator[Read]:
+        listed = [
+            (str(i.get("key")), str(i.get("path") or i.get("key"))) for i in items or [] if isinstance(i, Mapping)
+        ]
+        for key, path in listed or [(k, k) for k in self.graph.keys_of(ns, str(secret))]:
+            for mount in at:
+                yield Read(ns, str(secret), key, how, f"{mount}/{path}" if mount else "")
 
-    def _csi(self, ns: str, csi: Mapping[str, Any]) -> Iterator[Read]:
+    def _csi(self, ns: str, csi: Mapping[str, Any], at: list[str]) -> Iterator[Read]:
         name = str(dig(csi, "volumeAttributes", "secretProviderClass") or "")
         spc = self.graph.provider_classes.get((ns, name))
         files = [o.file for o in provider_objects(spc)[0]] if spc else []
         for alias in files or [EVERY_KEY]:
-            yield Read(ns, f"SecretProviderClass/{name}", alias, "csi")
+            for mount in at:
+                yield Read(ns, f"SecretProviderClass/{name}", alias, "csi", f"{mount}/{alias}" if mount else "")
 
     def _env(self) -> Iterator[Read]:
         ns = self.namespace
@@ -164,12 +184,13 @@ class Pod:
             for e in c.get("env") or []:
                 ref = dig(e, "valueFrom", "secretKeyRef")
                 if isinstance(ref, Mapping):
-                    yield Read(ns, str(ref.get("name")), str(ref.get("key")), "env")
+                    yield Read(ns, str(ref.get("name")), str(ref.get("key")), "env", str(e.get("name")))
             for ef in c.get("envFrom") or []:
                 ref = ef.get("secretRef") if isinstance(ef, Mapping) else None
                 if isinstance(ref, Mapping):
+                    prefix = str(ef.get("prefix") or "")
                     for key in self.graph.keys_of(ns, str(ref.get("name"))):
-                        yield Read(ns, str(ref.get("name")), key, "envFrom")
+                        yield Read(ns, str(ref.get("name")), key, "envFrom", prefix + key)
 
 
 def _subjects_bind(binding: Res, namespace: str, service_account: str) -> bool:
