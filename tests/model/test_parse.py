@@ -181,9 +181,9 @@ def test_plaintext_config_value_is_refused_without_echoing_it() -> None:
 
 def test_kinds_fill_fluxlit_defaults() -> None:
     spec = parse(base_config())
-    names = {s.name: (s.source, s.deliveries) for s in spec.secrets}
+    names = {s.name: (s.source, s.consumers) for s in spec.secrets}
     assert names["jwt"][0] == "generated"
-    assert [(d.workload, d.mode, d.name) for d in names["jwt"][1]] == [("gateway", "file", "FLUXLIT_JWT_HS256_SECRET")]
+    assert [(d.workload, d.as_, d.name) for d in names["jwt"][1]] == [("gateway", "file", "FLUXLIT_JWT_HS256_SECRET")]
     assert [(d.workload, d.name) for d in names["bff"][1]] == [("gateway", "FLUXLIT_OIDC_BFF_SECRET")]
     assert names["oidc"][0] == "config"
     assert [(d.workload, d.name) for d in names["oidc"][1]] == [("gateway", "OIDC_CLIENT_SECRET")]
@@ -195,7 +195,7 @@ def test_unified_topology_merges_both_processes_into_one_pod() -> None:
     config["topology"] = "unified"
     spec = parse(config)
     assert spec.workloads() == ("app",)
-    delivered = {(d.mode, d.name) for _, d in spec.deliveries_for("app")}
+    delivered = {(d.as_, d.name) for _, d in spec.consumed_by("app")}
     assert ("file", "REPORTS_TOKEN") in delivered
     assert ("env", "REPORTS_TOKEN") in delivered
     assert ("file", "FLUXLIT_JWT_HS256_SECRET") in delivered

@@ -120,7 +120,7 @@ def test_consumers_say_as_in_every_shape_and_mode_is_deprecated() -> None:
     def parse(consumer: dict) -> tuple:
         args = {"app": "shop", "secrets": {"t": {"kind": "opaque", "consumers": {"streamlit": consumer}}}}
         model = parse_args(args, component="SecretLifecycle", name="s", clouds=CLOUD_MODELS, default_environment="dev")
-        return model.secrets[0].deliveries[0].mode, model.notices
+        return model.secrets[0].consumers[0].as_, model.notices
 
     assert parse({"as_": "env", "name": "T"}) == ("env", ())
     assert parse({"as": "env", "name": "T"}) == ("env", ())  # a dict literal may spell it as other languages do

@@ -173,7 +173,7 @@ class SecretLifecycle(pulumi.ComponentResource):
 
     def _identity(self, workload: str, stored: dict[str, ManagedSecret], ns: k8s.core.v1.Namespace) -> WorkloadIdentity:
         model = self.model
-        consumed = sorted({s.name for s, _ in model.deliveries_for(workload)})
+        consumed = sorted({s.name for s, _ in model.consumed_by(workload)})
         spec = IdentitySpec(
             app=model.app,
             namespace=model.namespace,
@@ -192,11 +192,11 @@ class SecretLifecycle(pulumi.ComponentResource):
         model = self.model
         csi = model.delivery == "csi"
         entries: list[DeliveredSecret] = []
-        for s, d in model.deliveries_for(workload):
+        for s, d in model.consumed_by(workload):
             held = stored[s.name]
             ref = cast(pulumi.Output[str], held.object_name) if csi else None
             value = None if csi else held.value
-            entries.append(DeliveredSecret(s.name, d.mode, d.name, value, held.version, ref, held.full_version))
+            entries.append(DeliveredSecret(s.name, d.as_, d.name, value, held.version, ref, held.full_version))
             if s.overlap and held.has_previous:
                 # Overlap: the version before, under <name>_PREVIOUS (absent until one exists).
                 previous = (
@@ -205,7 +205,7 @@ class SecretLifecycle(pulumi.ComponentResource):
                     ref,
                     cast(pulumi.Output[str], held.previous_full_version),
                 )
-                entries.append(DeliveredSecret(f"{s.name}.previous", d.mode, f"{d.name}{PREVIOUS_SUFFIX}", *previous))
+                entries.append(DeliveredSecret(f"{s.name}.previous", d.as_, f"{d.name}{PREVIOUS_SUFFIX}", *previous))
         make = CLOUDS[model.store].csi
         spec = DeliverySpec(
             model.app,

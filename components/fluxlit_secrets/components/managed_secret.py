@@ -11,7 +11,7 @@ from fluxlit_secrets.clouds import CLOUD_MODELS, StoreRequest, store_of
 from fluxlit_secrets.components.base import STORES, cloud_settings, parse_component_args, token
 from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.model import names
-from fluxlit_secrets.model.app import AppModel, Delivery, SecretModel
+from fluxlit_secrets.model.app import AppModel, Consumer, SecretModel
 from fluxlit_secrets.model.kinds import SOURCES
 from fluxlit_secrets.model.secrets import GENERATION_MAX, LENGTH_RANGE, label
 from fluxlit_secrets.model.shape import Node
@@ -158,7 +158,7 @@ def _check_store_names(node: Node, store: str, request: StoreRequest) -> None:
         generation=request.generation,
         length=request.length,
         config_key=None,
-        deliveries=(Delivery(workload="gateway", mode="file", name="value"),),
+        consumers=(Consumer(workload="gateway", as_="file", name="value"),),
         renamed_from=request.physical if request.physical != request.secret else None,
     )
     model = AppModel(

@@ -3,11 +3,11 @@ SecretProviderClass the Secrets Store CSI driver mounts."""
 
 from fluxlit_secrets.delivery.csi import deliver_csi
 from fluxlit_secrets.delivery.restart import delivery_secret_name, provider_class_name, restart_trigger
-from fluxlit_secrets.delivery.secret import DeliveredSecret, Delivery, DeliveryTarget, deliver
+from fluxlit_secrets.delivery.secret import Delivered, DeliveredSecret, DeliveryTarget, deliver
 
 __all__ = [
+    "Delivered",
     "DeliveredSecret",
-    "Delivery",
     "DeliveryTarget",
     "deliver",
     "deliver_csi",

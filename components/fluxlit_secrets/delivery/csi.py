@@ -13,8 +13,8 @@ from fluxlit_secrets.clouds.csi import API_VERSION, KIND, CsiClass, PinnedObject
 from fluxlit_secrets.delivery.fragments import csi_volumes, secret_volume_mounts
 from fluxlit_secrets.delivery.restart import provider_class_name
 from fluxlit_secrets.delivery.secret import (
+    Delivered,
     DeliveredSecret,
-    Delivery,
     DeliveryTarget,
     delivery_metadata,
     trigger_of,
@@ -25,7 +25,7 @@ from fluxlit_secrets.model.labels import RESTART_ANNOTATION
 
 def _pinned(entries: Sequence[DeliveredSecret]) -> pulumi.Output[list[PinnedObject]]:
     def one(e: DeliveredSecret) -> pulumi.Output[PinnedObject]:
-        if e.ref is None or e.full_version is None or e.mode != "file":
+        if e.ref is None or e.full_version is None or e.as_ != "file":
             raise FluxlitSecretsError(f"{e.name}: CSI delivery needs a file, the store's ref and full version id")
         return pulumi.Output.all(e.ref, e.full_version).apply(
             lambda rv: PinnedObject(e.secret, e.name, str(rv[0] or ""), str(rv[1] or ""))
@@ -47,13 +47,13 @@ def deliver_csi(
     *,
     identity: Optional[pulumi.Input[str]],
     parent: pulumi.Resource,
-) -> Delivery:
+) -> Delivered:
     """Create the workload's SecretProviderClass (logical name `<name>-provider-class`) and fragments."""
     entries, app, workload = target.entries, target.app, target.workload
     trigger = trigger_of(entries)
     none: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
     if not entries:
-        return Delivery(None, none, trigger, [], [], [], {RESTART_ANNOTATION: trigger})
+        return Delivered(None, none, trigger, [], [], [], {RESTART_ANNOTATION: trigger})
     spec = pulumi.Output.all(_pinned(entries), identity).apply(lambda pi: spec_of(csi, pi[0], pi[1]))
     class_name = spec.apply(lambda s: provider_class_name(app, workload, s))
     provider_class = k8s.apiextensions.CustomResource(
@@ -67,7 +67,7 @@ def deliver_csi(
     )
     # The name we gave, as an Output of the resource: pods mount it only once it exists.
     mounted = pulumi.Output.all(provider_class.urn, class_name).apply(lambda uc: str(uc[1]))
-    return Delivery(
+    return Delivered(
         secret=None,
         secret_name=none,
         restart_trigger=trigger,

@@ -24,7 +24,7 @@ class DeliveredSecret:
     """One secret as one workload receives it (validated by the model or the component)."""
 
     secret: str
-    mode: str  # file | env
+    as_: str  # file | env
     name: str
     #: The value (a Kubernetes Secret holds it); None with CSI delivery, where pods fetch it.
     value: Optional[pulumi.Input[str]]
@@ -50,7 +50,7 @@ class DeliveryTarget:
 
 
 @dataclass(frozen=True)
-class Delivery:
+class Delivered:
     """What a workload's pods need: fragments, trigger, and what they read from (a Secret, or a
     SecretProviderClass with CSI delivery; neither when the workload consumes nothing).
 
@@ -98,12 +98,12 @@ def delivery_metadata(name: pulumi.Input[str], target: DeliveryTarget, trigger: 
     }
 
 
-def deliver(name: str, target: DeliveryTarget, *, parent: pulumi.Resource) -> Delivery:
+def deliver(name: str, target: DeliveryTarget, *, parent: pulumi.Resource) -> Delivered:
     """Create the workload's Secret (child of `parent`, logical name `<name>-secret`) and its fragments."""
     entries = target.entries
     trigger = trigger_of(entries)
-    file_keys = [e.name for e in entries if e.mode == "file"]
-    env_keys = [e.name for e in entries if e.mode == "env"]
+    file_keys = [e.name for e in entries if e.as_ == "file"]
+    env_keys = [e.name for e in entries if e.as_ == "env"]
     secret: Optional[k8s.core.v1.Secret] = None
     secret_name: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
     if entries:
@@ -121,7 +121,7 @@ def deliver(name: str, target: DeliveryTarget, *, parent: pulumi.Resource) -> De
             opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=False),
         )
         secret_name = secret.metadata.apply(lambda m: m.name)
-    return Delivery(
+    return Delivered(
         secret=secret,
         secret_name=secret_name,
         restart_trigger=trigger,

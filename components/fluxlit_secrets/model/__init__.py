@@ -4,7 +4,7 @@ Parsed once, from a stack file's `fluxlit-secrets:*` config or from component ar
 `parse_config` / `parse_args`; every other layer reads these frozen dataclasses.
 """
 
-from fluxlit_secrets.model.app import AppModel, CloudSettings, Delivery, DeploymentsModel, SecretModel
+from fluxlit_secrets.model.app import AppModel, CloudSettings, Consumer, DeploymentsModel, SecretModel
 from fluxlit_secrets.model.cloud import CloudModel, CloudModels
 from fluxlit_secrets.model.labels import SECRETS_DIR
 from fluxlit_secrets.model.parse import decode_config, parse_args, parse_config
@@ -17,7 +17,7 @@ __all__ = [
     "CloudModel",
     "CloudModels",
     "CloudSettings",
-    "Delivery",
+    "Consumer",
     "DeploymentsModel",
     "Node",
     "SecretModel",

@@ -13,11 +13,12 @@ class CloudSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Delivery:
-    """One secret delivered to one workload, as a file or an env var, under one name."""
+class Consumer:
+    """One workload that reads a secret, as a file or an env var (`as_`; `as` in stack config and
+    other languages), under one name."""
 
     workload: str
-    mode: str  # "file" | "env"
+    as_: str  # "file" | "env"
     name: str
 
 
@@ -32,7 +33,7 @@ class SecretModel:
     length: int
     #: Stack config key holding a config-sourced value (None in component args: the value is passed).
     config_key: str | None
-    deliveries: tuple[Delivery, ...]
+    consumers: tuple[Consumer, ...]
     overlap: bool = False
     rotated_at: str | None = None
     max_age_days: int | None = None
@@ -49,9 +50,9 @@ class SecretModel:
         """The name the store knows the secret by (its former name after a rename)."""
         return self.renamed_from or self.name
 
-    def consumers(self) -> frozenset[str]:
+    def read_by(self) -> frozenset[str]:
         """The workloads (gateway, streamlit) that receive this secret."""
-        return frozenset(d.workload for d in self.deliveries)
+        return frozenset(c.workload for c in self.consumers)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,23 +96,23 @@ class AppModel:
         """The pods that exist: gateway and streamlit (split) or one `app` pod (unified)."""
         return ("gateway", "streamlit") if self.topology == "split" else ("app",)
 
-    def deliveries_for(self, workload: str) -> tuple[tuple[SecretModel, Delivery], ...]:
-        """Every (secret, delivery) a physical workload receives, deduplicated, in name order.
+    def consumed_by(self, workload: str) -> tuple[tuple[SecretModel, Consumer], ...]:
+        """Every (secret, consumer entry) a physical workload receives, deduplicated, in name order.
 
         In the unified topology the one pod receives what both processes consume, because
         FluxLit's Streamlit child inherits the gateway's environment and files.
         """
         wanted = ("gateway", "streamlit") if workload == "app" else (workload,)
-        seen: dict[tuple[str, str], tuple[SecretModel, Delivery]] = {}
+        seen: dict[tuple[str, str], tuple[SecretModel, Consumer]] = {}
         for secret in self.secrets:
-            for d in secret.deliveries:
-                if d.workload in wanted:
-                    seen.setdefault((d.mode, d.name), (secret, d))
-        return tuple(sorted(seen.values(), key=lambda sd: (sd[1].name, sd[1].mode)))
+            for c in secret.consumers:
+                if c.workload in wanted:
+                    seen.setdefault((c.as_, c.name), (secret, c))
+        return tuple(sorted(seen.values(), key=lambda sc: (sc[1].name, sc[1].as_)))
 
     def consumers_of(self, secret: SecretModel) -> tuple[str, ...]:
         """The physical workloads whose pods read `secret` (the unified pod reads every secret)."""
-        return tuple(w for w in self.workloads() if w == "app" or w in secret.consumers())
+        return tuple(w for w in self.workloads() if w == "app" or w in secret.read_by())
 
     def secret(self, name: str) -> SecretModel:
         """The declared secret called `name` (KeyError when there is none)."""

@@ -14,8 +14,8 @@ def check_csi(root: Node, secrets_node: Node, model: AppModel) -> None:
         )
     mode = root.shape.spell("as_")
     for secret in model.secrets:
-        for d in secret.deliveries:
-            if d.mode == "env":
+        for d in secret.consumers:
+            if d.as_ == "env":
                 consumer = secrets_node.child_raw(secret.name).field("consumers").child_raw(d.workload)
                 consumer.child_raw(as_key(consumer)).fail(
                     f"is env, but delivery: csi mounts files only ({d.name} cannot be an env var)",

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from fluxlit_secrets.model import names
-from fluxlit_secrets.model.app import Delivery, SecretConfigLookup, SecretModel
+from fluxlit_secrets.model.app import Consumer, SecretConfigLookup, SecretModel
 from fluxlit_secrets.model.kinds import (
     DELIVERY_MODES,
     KINDS,
@@ -67,10 +67,10 @@ def parse_secret(name: str, node: Node, secret_config: SecretConfigLookup | None
     length = node.field("length", 64).whole(*LENGTH_RANGE, "omit it for 64 characters")
     if node.has("length") and source != "generated":
         node.field("length").fail("applies only to generated secrets", "remove it or set source: generated")
-    deliveries = parse_consumers(node.field("consumers"), kind)
+    consumers = parse_consumers(node.field("consumers"), kind)
     overlap = node.field("overlap", False).boolean()
     if overlap:
-        _check_overlap(node, source, deliveries)
+        _check_overlap(node, source, consumers)
     return SecretModel(
         name=name,
         kind=kind.name,
@@ -78,7 +78,7 @@ def parse_secret(name: str, node: Node, secret_config: SecretConfigLookup | None
         generation=generation,
         length=length,
         config_key=_config_key(node, source, secret_config),
-        deliveries=deliveries,
+        consumers=consumers,
         overlap=overlap,
         rotated_at=_date(node.field("rotated_at")),
         max_age_days=None
@@ -90,14 +90,14 @@ def parse_secret(name: str, node: Node, secret_config: SecretConfigLookup | None
     )
 
 
-def _check_overlap(node: Node, source: str, deliveries: tuple[Delivery, ...]) -> None:
+def _check_overlap(node: Node, source: str, consumers: tuple[Consumer, ...]) -> None:
     if source != "generated":
         node.field("overlap").fail(
             "needs a generated secret: the previous value of a config secret is not kept by the program",
             "declare the old value as a secret of its own for the switch, or remove overlap",
         )
-    for d in deliveries:
-        longest = names.ENV_NAME_MAX if d.mode == "env" else names.SECRET_KEY_MAX
+    for d in consumers:
+        longest = names.ENV_NAME_MAX if d.as_ == "env" else names.SECRET_KEY_MAX
         if len(d.name) + len(PREVIOUS_SUFFIX) > longest:
             node.field("consumers").child_raw(d.workload).field("name").fail(
                 f"with overlap {d.name}{PREVIOUS_SUFFIX} is longer than {longest} characters", "shorten the name"
@@ -158,7 +158,7 @@ def _config_key(node: Node, source: str, secret_config: SecretConfigLookup | Non
     return full
 
 
-def parse_consumers(node: Node, kind: Kind) -> tuple[Delivery, ...]:
+def parse_consumers(node: Node, kind: Kind) -> tuple[Consumer, ...]:
     """Who receives the secret, how, and under which name (default: the kind's, gateway only)."""
     if node.value is None:
         if kind.default_name is None:
@@ -166,7 +166,7 @@ def parse_consumers(node: Node, kind: Kind) -> tuple[Delivery, ...]:
                 "is missing: an opaque secret has no default consumer",
                 "add consumers, e.g. {gateway: {as: file, name: API_TOKEN}}",
             )
-        return (Delivery(workload="gateway", mode="file", name=kind.default_name),)
+        return (Consumer(workload="gateway", as_="file", name=kind.default_name),)
     node = node.mapping("{gateway: {as: file, name: API_TOKEN}}")
     if not node.value:
         node.fail("is empty", "name at least one of gateway, streamlit")
@@ -184,7 +184,7 @@ def parse_consumers(node: Node, kind: Kind) -> tuple[Delivery, ...]:
         name_node = entry.field("name", kind.default_name)
         name_node.required("give the file or env var name, e.g. API_TOKEN")
         check_delivery_name(name_node, mode, workload, kind.name)
-        out.append(Delivery(workload=workload, mode=mode, name=name_node.value))
+        out.append(Consumer(workload=workload, as_=mode, name=name_node.value))
     return tuple(out)
 
 
@@ -254,7 +254,7 @@ def check_sources(node: Node, secrets: tuple[SecretModel, ...]) -> None:
     for s in secrets:
         if s.config_key is not None:
             other = by_key.setdefault(s.config_key, s)
-            if other is not s and other.consumers() != s.consumers():
+            if other is not s and other.read_by() != s.read_by():
                 node.child_raw(s.name).field("config_key").fail(
                     f"names the config key secret {other.name!r} reads, for other workloads: "
                     "its value would reach them too",
@@ -283,7 +283,7 @@ def check_unique_names(node: Node, secrets: tuple[SecretModel, ...], topology: s
     for pod, members in groups.items():
         taken: dict[str, str] = {}
         for s in secrets:
-            for d in s.deliveries:
+            for d in s.consumers:
                 if d.workload not in members:
                     continue
                 # FluxLit reads names case-insensitively: two that differ only in case collide.
