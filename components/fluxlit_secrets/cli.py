@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from fluxlit_secrets.engine import files
 from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
+from fluxlit_secrets.model.labels import PACKAGE
 from fluxlit_secrets.model.secretish import redact_key, redact_text
 from fluxlit_secrets.version import VERSION
 
@@ -39,7 +40,7 @@ def _common(p: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="fluxlit-secrets",
+        prog=PACKAGE,
         description="Offline tools for Pulumi stacks of FluxLit secrets (no Pulumi CLI, cloud or cluster needed).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")

@@ -10,9 +10,8 @@ from fluxlit_secrets.clouds.gcp.settings import CSI_PROVIDERS
 from fluxlit_secrets.clouds.gcp.settings import IDENTITIES as GCP_IDENTITIES
 from fluxlit_secrets.clouds.registry import CLOUDS
 from fluxlit_secrets.components.base import token
-from fluxlit_secrets.components.identity import PHYSICAL_WORKLOADS
 from fluxlit_secrets.model.deployments import PULL_POLICIES
-from fluxlit_secrets.model.kinds import DELIVERIES, DELIVERY_MODES, KINDS, SOURCES, TOPOLOGIES
+from fluxlit_secrets.model.kinds import DELIVERIES, DELIVERY_MODES, KINDS, PHYSICAL_WORKLOADS, SOURCES, TOPOLOGIES
 
 #: Enum name -> (description, {value: description}).
 ENUMS: dict[str, tuple[str, dict[str, str]]] = {

@@ -11,7 +11,7 @@ import pulumi_random as random
 
 from fluxlit_secrets.clouds.base import SecretStore, StoredSecret, StoreRequest
 from fluxlit_secrets.errors import FluxlitSecretsError
-from fluxlit_secrets.model.labels import READERS_TAG
+from fluxlit_secrets.model.labels import MANAGED_BY_TAG, READERS_TAG
 from fluxlit_secrets.model.names import env_slug
 
 CURRENT, PREVIOUS, RETIRING = "current", "previous", "retiring"
@@ -117,7 +117,7 @@ def config_version(request: StoreRequest, value: pulumi.Output[str], parent: pul
 
 def secret_tags(request: StoreRequest) -> dict[str, str]:
     """Tags / labels every cloud secret carries."""
-    tags = {"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"}
+    tags = {"app": request.app, "environment": env_slug(request.environment), **MANAGED_BY_TAG}
     if request.readers:
         # Which workloads may read it (policy cloud-secrets-read-by-their-workloads checks every grant).
         tags[READERS_TAG] = "-".join(request.readers)

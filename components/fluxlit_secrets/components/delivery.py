@@ -10,10 +10,9 @@ from fluxlit_secrets.clouds import CLOUDS
 from fluxlit_secrets.clouds.csi import CsiClass
 from fluxlit_secrets.components.base import STORES, cloud_settings, parse_component_args, token
 from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
-from fluxlit_secrets.components.identity import PHYSICAL_WORKLOADS
 from fluxlit_secrets.delivery import DeliveredSecret, DeliveryTarget, deliver, deliver_csi
 from fluxlit_secrets.model import names
-from fluxlit_secrets.model.kinds import DELIVERIES, KINDS
+from fluxlit_secrets.model.kinds import DELIVERIES, KINDS, PHYSICAL_WORKLOADS
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX, as_key, check_delivery_name, consumed_as, label
 from fluxlit_secrets.model.shape import Node
 

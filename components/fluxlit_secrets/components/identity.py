@@ -11,11 +11,10 @@ from fluxlit_secrets.components.base import STORES, cloud_settings, given_name, 
 from fluxlit_secrets.components.cloud_args import AwsArgs, AzureArgs, GcpArgs
 from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import CloudSettings
+from fluxlit_secrets.model.kinds import PHYSICAL_WORKLOADS
 from fluxlit_secrets.model.labels import MANAGED_BY, workload_labels, workload_name
 from fluxlit_secrets.model.secrets import label
 from fluxlit_secrets.model.shape import Node
-
-PHYSICAL_WORKLOADS = ("gateway", "streamlit", "app")
 
 
 class WorkloadIdentityArgs(TypedDict):

@@ -17,7 +17,7 @@ from fluxlit_secrets.components.workloads import FluxLitWorkloads, WorkloadsSpec
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
 from fluxlit_secrets.model.app import AppModel, CloudSettings, DeploymentsModel, SecretModel
-from fluxlit_secrets.model.labels import MANAGED_BY, WORKLOAD_LABEL, workload_labels
+from fluxlit_secrets.model.labels import MANAGED_BY, MANAGED_BY_TAG, WORKLOAD_LABEL, workload_labels
 from fluxlit_secrets.model.parse import parse_args
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX
 from fluxlit_secrets.workloads import PodInputs
@@ -153,7 +153,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         model = self.model
         tags = {
             "app": model.app,
-            "managed-by": "fluxlit-secrets",
+            **MANAGED_BY_TAG,
             **({"disposable": "true"} if model.disposable else {}),
         }
         try:

@@ -10,7 +10,7 @@ from fluxlit_secrets.components.base import k8s_name, parse_component_args, toke
 from fluxlit_secrets.model import names
 from fluxlit_secrets.model.app import DeploymentsModel
 from fluxlit_secrets.model.deployments import DEPLOYMENT_FIELDS, parse_deployments
-from fluxlit_secrets.model.kinds import TOPOLOGIES
+from fluxlit_secrets.model.kinds import TOPOLOGIES, pods_of
 from fluxlit_secrets.model.secrets import label
 from fluxlit_secrets.model.shape import Node
 from fluxlit_secrets.workloads import PodInputs, fluxlit_workloads
@@ -73,7 +73,7 @@ OWN_FIELDS = ("app", "namespace", "topology", "pods", "session_affinity")
 
 def _pods(node: Node, topology: str) -> dict[str, PodInputs]:
     pods = node.field("pods").required("give the fragments of each workload").mapping("{gateway: {...}}")
-    wanted = ("gateway", "streamlit") if topology == "split" else ("app",)
+    wanted = pods_of(topology)
     pods.known(wanted)
     out = {}
     for workload in wanted:

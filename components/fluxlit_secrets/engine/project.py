@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,7 @@ from fluxlit_secrets.engine.cliconfig import cli_string
 from fluxlit_secrets.engine.typedconfig import Declared, check_stack, declarations
 from fluxlit_secrets.engine.yamlfile import FileError, load_yaml
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean
-
-STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
+from fluxlit_secrets.model.parse import STACK_NAME
 
 
 class ProjectError(FileError):

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fluxlit_secrets.model.auth import AuthSettings, NetworkPolicySettings
-from fluxlit_secrets.model.kinds import KINDS
+from fluxlit_secrets.model.kinds import KINDS, WORKLOADS, pods_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +94,7 @@ class AppModel:
 
     def workloads(self) -> tuple[str, ...]:
         """The pods that exist: gateway and streamlit (split) or one `app` pod (unified)."""
-        return ("gateway", "streamlit") if self.topology == "split" else ("app",)
+        return pods_of(self.topology)
 
     def consumed_by(self, workload: str) -> tuple[tuple[SecretModel, Consumer], ...]:
         """Every (secret, consumer entry) a physical workload receives, deduplicated, in name order.
@@ -102,7 +102,7 @@ class AppModel:
         In the unified topology the one pod receives what both processes consume, because
         FluxLit's Streamlit child inherits the gateway's environment and files.
         """
-        wanted = ("gateway", "streamlit") if workload == "app" else (workload,)
+        wanted = WORKLOADS if workload == "app" else (workload,)
         seen: dict[tuple[str, str], tuple[SecretModel, Consumer]] = {}
         for secret in self.secrets:
             for c in secret.consumers:

@@ -82,7 +82,17 @@ def fluxlit_reads_as(name: str) -> str | None:
 
 
 SOURCES = ("generated", "config")
+#: The FluxLit processes a secret is declared for.
 WORKLOADS = ("gateway", "streamlit")
+#: The pods that exist: per process in the split topology, one `app` pod in the unified one.
+PHYSICAL_WORKLOADS = (*WORKLOADS, "app")
+
+
+def pods_of(topology: str) -> tuple[str, ...]:
+    """The physical workloads (pods) of a topology."""
+    return WORKLOADS if topology == "split" else ("app",)
+
+
 DELIVERY_MODES = ("file", "env")
 #: How values reach pods: a per-workload Kubernetes Secret, or the Secrets Store CSI driver.
 DELIVERIES = ("kubernetes-secret", "csi")

@@ -2,6 +2,8 @@
 
 PACKAGE = "fluxlit-secrets"
 MANAGED_BY = {"app.kubernetes.io/managed-by": PACKAGE}
+#: The same, as a tag (cloud secrets, roles, identities: tag keys take no `/`).
+MANAGED_BY_TAG = {"managed-by": PACKAGE}
 #: Pod label naming the FluxLit process a pod runs (gateway, streamlit or app).
 WORKLOAD_LABEL = "fluxlit-secrets/workload"
 #: Label of the kubernetes store's own Secrets of record (never mounted).

@@ -275,11 +275,7 @@ def check_sources(node: Node, secrets: tuple[SecretModel, ...]) -> None:
 
 def check_unique_names(node: Node, secrets: tuple[SecretModel, ...], topology: str) -> None:
     """No two secrets delivered under one name to one pod."""
-    groups = (
-        {"app": ("gateway", "streamlit")}
-        if topology == "unified"
-        else {"gateway": ("gateway",), "streamlit": ("streamlit",)}
-    )
+    groups = {"app": WORKLOADS} if topology == "unified" else {"gateway": ("gateway",), "streamlit": ("streamlit",)}
     for pod, members in groups.items():
         taken: dict[str, str] = {}
         for s in secrets:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean
+from fluxlit_secrets.model.labels import PACKAGE
 from fluxlit_secrets.model.secretish import redact_key, shown
 
-NAMESPACE = "fluxlit-secrets"
+#: The stack-config namespace: the package name.
+NAMESPACE = PACKAGE
 #: Fields whose stack-config (and wire) spelling is not their camelCase form: `as_` is `as` (a
 #: Python keyword, so Python args spell it `as_`, as Pulumi's own SDKs do with `type_`).
 CONFIG_SPELLING = {"as_": "as"}

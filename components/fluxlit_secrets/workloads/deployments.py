@@ -12,6 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.model.app import DeploymentsModel
+from fluxlit_secrets.model.kinds import pods_of
 from fluxlit_secrets.model.labels import SECRETS_DIR_ANNOTATION, workload_labels, workload_name
 from fluxlit_secrets.workloads.podspec import (
     PodParts,
@@ -79,7 +80,7 @@ def fluxlit_workloads(
 ) -> dict[str, tuple[k8s.apps.v1.Deployment, k8s.core.v1.Service]]:
     """One Deployment (maxUnavailable 0) and one Service per workload, children of `parent`."""
     out: dict[str, tuple[k8s.apps.v1.Deployment, k8s.core.v1.Service]] = {}
-    for workload in ("gateway", "streamlit") if topology == "split" else ("app",):
+    for workload in pods_of(topology):
         parts = pod_parts(workload, deployments, app, namespace, pods[workload])
         # Plain Kubernetes JSON; the SDK types metadata and specs as TypedDicts of the same shape.
         meta: Any = {

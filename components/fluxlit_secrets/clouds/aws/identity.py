@@ -9,6 +9,7 @@ import pulumi_aws as aws
 from fluxlit_secrets.clouds.aws.names import role_name
 from fluxlit_secrets.clouds.aws.settings import AwsSettings
 from fluxlit_secrets.clouds.base import Binding, CloudIdentity, IdentityRequest, subject
+from fluxlit_secrets.model.labels import MANAGED_BY_TAG
 from fluxlit_secrets.model.names import env_slug
 
 
@@ -94,7 +95,7 @@ class AwsIdentity(CloudIdentity):
             description=f"{request.workload} of {request.app} ({request.environment}): reads its own secrets",
             assume_role_policy=json.dumps(trust),
             max_session_duration=3600,
-            tags={"app": request.app, "environment": env_slug(request.environment), "managed-by": "fluxlit-secrets"},
+            tags={"app": request.app, "environment": env_slug(request.environment), **MANAGED_BY_TAG},
             opts=request.options(parent, f"{base}-role"),
         )
         aws.iam.RolePolicy(
