@@ -120,6 +120,10 @@ def _rotate(args: argparse.Namespace) -> int:
     result = rotate(args.project_dir, args.stack, args.secrets, dry_run=args.dry_run)
     verb = "would restart" if args.dry_run or not result.written else "restarts"
     print(format_plan(result.plan, f"rotate {' '.join(args.secrets)} on stack {args.stack} ({verb}):"))
+    if result.plan.refusals:
+        stack_file = args.project_dir / "stacks" / f"Pulumi.{args.stack}.yaml"
+        print(f"error: `pulumi up` would refuse this plan; {stack_file} not written", file=sys.stderr)
+        return FAILED
     if result.commands:
         print("config-sourced secrets: change the value at its source (the IdP) first, then run:")
         for command in result.commands:
@@ -135,9 +139,11 @@ def _rotate(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.rotate import diff, format_plan
 
-    print(
-        format_plan(diff(args.project_dir, args.stack, args.base), f"changes on stack {args.stack} since {args.base}:")
-    )
+    result = diff(args.project_dir, args.stack, args.base)
+    print(format_plan(result, f"changes on stack {args.stack} since {args.base}:"))
+    if result.refusals:
+        print("error: `pulumi preview` and `pulumi up` would refuse this plan (see refused: above)", file=sys.stderr)
+        return FAILED
     return OK
 
 

@@ -37,7 +37,7 @@ class StoreRequest:
     physical: str = ""
     #: Prefix of every child's logical name: the component's own resource name.
     base: str = ""
-    #: Prefixes the children had before (older releases, renames): each gets an alias.
+    #: Prefixes the children had before (a rename, a move under RetiringVersion): each gets an alias.
     former_bases: tuple[str, ...] = ()
     #: The workloads that may read the secret (tagged on cloud secrets; empty: not known).
     readers: tuple[str, ...] = ()
@@ -107,15 +107,10 @@ class IdentityRequest:
     secret_refs: dict[str, pulumi.Input[str]]
     #: Prefix of every child's logical name: the WorkloadIdentity's own resource name.
     base: str = ""
-    #: The prefix older releases used (`<app>-<workload>`): each child gets an alias from it.
-    former_base: str = ""
 
     def options(self, parent: pulumi.Resource, logical: str) -> pulumi.ResourceOptions:
-        """A child's options: parented, with an alias from its former name."""
-        aliases = []
-        if self.former_base and self.former_base != self.base:
-            aliases.append(pulumi.Alias(name=self.former_base + logical[len(self.base) :]))
-        return pulumi.ResourceOptions(parent=parent, aliases=aliases)
+        """A child's options: parented to the WorkloadIdentity."""
+        return pulumi.ResourceOptions(parent=parent)
 
 
 @dataclass(frozen=True)

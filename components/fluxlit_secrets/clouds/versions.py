@@ -57,6 +57,7 @@ def child_options(
     protect: bool = False,
     retain_on_delete: bool = False,
     depends_on: Sequence[pulumi.Resource] = (),
+    ignore_changes: Sequence[str] = (),
 ) -> pulumi.ResourceOptions:
     """Options of a store child; it keeps the state it had under a former name (aliases)."""
     return pulumi.ResourceOptions(
@@ -65,6 +66,7 @@ def child_options(
         protect=protect,
         retain_on_delete=retain_on_delete,
         depends_on=list(depends_on),
+        ignore_changes=list(ignore_changes) or None,
     )
 
 
@@ -77,7 +79,9 @@ def generated(
 ) -> SourceVersion:
     """One generation's RandomPassword (keepers hold the generation): a rotation adds a resource.
 
-    The current one is the value of record and is protected on a real stack.
+    The current one is the value of record and is protected on a real stack. A new `length`
+    applies from the next generation: changing it never replaces a value that exists (a protected
+    one could not be; a retained one would collide with its own name).
     """
     logical = f"{base_name(request)}-g{generation}"
     password = random.RandomPassword(
@@ -91,6 +95,7 @@ def generated(
             parent,
             protect=state == CURRENT and not request.disposable,
             depends_on=after,
+            ignore_changes=("length",),
         ),
     )
     return SourceVersion(generation, pulumi.Output.secret(password.result))

@@ -146,6 +146,5 @@ class WorkloadIdentity(pulumi.ComponentResource):
             settings=spec.settings,
             secret_refs=spec.secret_refs,
             base=self._name,
-            former_base=f"{spec.app}-{spec.workload}",
         )
         return identity.bind(request, self)

@@ -271,14 +271,12 @@ class RetiringVersion(pulumi.ComponentResource):
 
 
 def former_names(name: str, request: StoreRequest) -> list[str]:
-    """Prefixes a secret's children had before: older releases named them `<app>-<secret>`; after a
-    rename, the same under the secret's former name."""
-    names = [f"{request.app}-{request.secret}"]
-    if request.physical != request.secret:
-        if name.endswith(f"-{request.secret}"):
-            names.append(name[: -len(request.secret)] + request.physical)
-        names.append(f"{request.app}-{request.physical}")
-    return [n for n in dict.fromkeys(names) if n != name]
+    """Prefixes a secret's children had before: after a rename (`renamedFrom`), the component's
+    name with the former secret name. Nothing else: an alias that no former name needs would claim
+    another component's resources (two components of one app on two clusters)."""
+    if request.physical == request.secret or not name.endswith(f"-{request.secret}"):
+        return []
+    return [name[: -len(request.secret)] + request.physical]
 
 
 def _retiring_request(node: Node, default_environment: str) -> StoreRequest:

@@ -26,6 +26,14 @@ class Change:
     urn: str
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A step the real engine refuses: its message and what to run instead."""
+
+    message: str
+    way_out: tuple[str, ...] = ()
+
+
 @dataclass
 class Plan:
     """Which workloads restart and stay, and every resource change."""
@@ -37,6 +45,8 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     #: Kubernetes `namespace/name` of each workload's Deployment (for `kubectl rollout status`).
     names: dict[str, str] = field(default_factory=dict)
+    #: What `pulumi preview` and `pulumi up` refuse, in the engine's words, each with the way out.
+    refusals: list["Refusal"] = field(default_factory=list)
 
     def shown(self, workload: str) -> str:
         """`namespace/name [workload]`, or the workload when its Deployment has no known name."""
@@ -54,8 +64,36 @@ def _get(obj: Any, path: str) -> Any:
     return obj
 
 
-def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
+def _set(obj: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of `obj` with `path` set to `value` (removed when `value` is None)."""
+    head, _, rest = path.partition(".")
+    out = dict(obj)
+    if rest:
+        inner = out.get(head)
+        out[head] = _set(inner if isinstance(inner, dict) else {}, rest, value)
+    elif value is None:
+        out.pop(head, None)
+    else:
+        out[head] = value
+    return out
+
+
+def _inputs(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Old and new inputs as the engine diffs them: each `ignoreChanges` path keeps its old value."""
     a, b = before.get("inputs") or {}, after.get("inputs") or {}
+    for path in (after.get("options") or {}).get("ignoreChanges") or []:
+        b = _set(b, path, _get(a, path))
+    return a, b
+
+
+def ignored_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The `ignoreChanges` paths whose value the program changed (the engine keeps the old one)."""
+    a, b = before.get("inputs") or {}, after.get("inputs") or {}
+    return [p for p in (after.get("options") or {}).get("ignoreChanges") or [] if _get(a, p) != _get(b, p)]
+
+
+def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
+    a, b = _inputs(before, after)
     if a == b:
         # Same visible inputs: a changed id means a secret-only change, which replaces a version.
         return "replace" if before.get("custom") and before.get("id") != after.get("id") else None
@@ -112,23 +150,103 @@ def former_urns(resources: list[dict[str, Any]]) -> dict[str, list[str]]:
     return found
 
 
+def matched_olds(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, str], list[Refusal]]:
+    """Per new URN, the old URN the engine takes it for (its own, else its first alias in the old
+    state), and the aliases it refuses: one old resource claimed by two, or by an alias while it is
+    registered itself (step_generator's checks, whatever order the program registers in)."""
+    formers = former_urns(list(new.values()))
+    matched: dict[str, str] = {}
+    claimed: dict[str, str] = {}
+    refusals: list[Refusal] = []
+    for urn in sorted(new):
+        was = urn if urn in old else next((f for f in formers.get(urn, []) if f in old), None)
+        if was is None:
+            continue
+        matched[urn] = was
+        if was == urn:
+            continue
+        if was in new:
+            refusals.append(
+                Refusal(
+                    f"Duplicate resource URN '{was}' conflicting with alias on resource with URN '{urn}'",
+                    ("remove the alias: two resources of this program claim the state of one",),
+                )
+            )
+        elif was in claimed:
+            refusals.append(
+                Refusal(
+                    f"Duplicate resource alias '{was}' applied to resource with URN '{urn}' "
+                    f"conflicting with resource with URN '{claimed[was]}'",
+                    ("remove one of the aliases: two resources of this program claim the state of one",),
+                )
+            )
+        claimed.setdefault(was, urn)
+    return matched, refusals
+
+
+def _stack_of(urn: str) -> str:
+    return urn.removeprefix("urn:pulumi:").split("::", 1)[0]
+
+
+def _protected(resource: dict[str, Any]) -> bool:
+    return bool((resource.get("options") or {}).get("protect"))
+
+
+def protected_refusals(
+    old: dict[str, Any], new: dict[str, Any], matched: dict[str, str], changes: list[Change]
+) -> list[Refusal]:
+    """The deletes and replacements of protected resources, refused as the engine words it, and the
+    way out: unprotect what goes (its state flag), then `pulumi up`; retained objects stay in the store."""
+    refusals: list[Refusal] = []
+    gone = [c for c in changes if c.action == "delete" and _protected(old[c.urn])]
+    for c in gone:
+        refusals.append(
+            Refusal(
+                f'resource "{c.urn}" cannot be deleted because it is protected',
+                (f"pulumi state unprotect --stack {_stack_of(c.urn)} --yes '{c.urn}'",),
+            )
+        )
+    if gone:
+        kept = [
+            c.name for c in changes if c.action == "delete" and (old[c.urn].get("options") or {}).get("retainOnDelete")
+        ]
+        last = "then `pulumi up` deletes them from the stack"
+        refusals[-1] = Refusal(
+            refusals[-1].message,
+            (*refusals[-1].way_out, last + (f"; retained where they live: {', '.join(sorted(kept))}" if kept else "")),
+        )
+    for c in changes:
+        if c.action == "replace" and _protected(new[c.urn]) and _protected(old[matched[c.urn]]):
+            refusals.append(
+                Refusal(
+                    f'unable to replace resource "{c.urn}" as it is currently marked for protection',
+                    ("make a new generation instead (`fluxlit-secrets rotate`): a value of record is never replaced",),
+                )
+            )
+    return refusals
+
+
 def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
-    """Compare two resources.json lists; a resource whose alias names an old one is that resource."""
+    """Compare two resources.json lists as the engine does: a resource whose alias names an old one
+    is that resource; refused aliases and protected deletes or replacements are `refusals`."""
     old = {r["urn"]: r for r in before}
     new = {r["urn"]: r for r in after}
-    formers = former_urns(after)
+    matched, refusals = matched_olds(old, new)
     result = Plan()
-    moved: set[str] = set()
     for urn, r in new.items():
-        was = urn if urn in old else next((f for f in formers.get(urn, []) if f in old and f not in new), None)
+        was = matched.get(urn)
         action = "create" if was is None else _action(old[was], r)
-        if was is not None:
-            moved.add(was)
         if action:
             result.changes.append(Change(action, r["type"], r["name"], urn))
+        elif was is not None and (paths := ignored_changes(old[was], r)):
+            result.notes.append(
+                f"{r['name']}: {', '.join(paths)} changed; kept as it is (applies to new resources only)"
+            )
+    moved = set(matched.values())
     for urn, r in old.items():
         if urn not in new and urn not in moved:
             result.changes.append(Change("delete", r["type"], r["name"], urn))
+    result.refusals = refusals + protected_refusals(old, new, matched, result.changes)
     result.changes.sort(key=lambda c: (ACTIONS.index(c.action), c.type, c.name))
     for urn, r in sorted(new.items(), key=lambda i: _workload(i[1])):
         if r["type"] != "kubernetes:apps/v1:Deployment":
@@ -147,6 +265,9 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
 def format_plan(p: Plan, title: str) -> str:
     """The plan as a reviewer reads it."""
     lines = [title, *(f"  note: {n}" for n in p.notes)]
+    for refusal in p.refusals:
+        lines.append(f"  refused: {refusal.message}")
+        lines += [f"    way out: {step}" for step in refusal.way_out]
     if p.restart:
         lines.append("  restart:")
         for workload, was, now in p.restart:

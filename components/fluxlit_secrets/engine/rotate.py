@@ -84,10 +84,11 @@ def _rotate(
         key = s.config_key or ""
         short = key.split(":", 1)[1] if key.startswith(f"{project.name}:") else key
         commands.append(f"pulumi config set --secret --stack {stack} {short} '<new value>'")
-    written = bool(generated) and write
+    planned = plan(before, after)
+    written = bool(generated) and write and not planned.refusals  # a plan the engine refuses is not written
     if written:
         replace_atomically(path, new_text)
-    return RotateResult(plan=plan(before, after), text=new_text, written=written, commands=commands)
+    return RotateResult(plan=planned, text=new_text, written=written, commands=commands)
 
 
 def _refuse_code_declared(project_dir: str | Path, stack: str, path: Path, secrets: list[str]) -> NoReturn:
