@@ -93,6 +93,15 @@ class Pulumi:
             pytest.fail(f"`{' '.join(argv)}` exited {done.returncode} in {self.cwd}:\n{said}", pytrace=False)
         return done.stdout
 
+    def attempt(self, *args: str, stack: bool = True) -> tuple[int, str]:
+        """Run `pulumi ARGS` that may fail: its exit code and everything it printed."""
+        argv = ["pulumi", *args, "--non-interactive", *(["--stack", self.stack] if stack else [])]
+        env = {**self.env, **OFFLINE}
+        done = subprocess.run(
+            argv, check=False, cwd=self.cwd, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
+        )
+        return done.returncode, done.stdout + done.stderr
+
     def json(self, *args: str, stack: bool = True) -> Any:
         return json.loads(self.run(*args, "--json", stack=stack))
 
@@ -108,12 +117,12 @@ class Pulumi:
         data: dict[str, Any] = json.loads(self.run("stack", "export"))
         return data
 
-    def tool(self, *args: str) -> str:
-        """The project's `fluxlit-secrets` command, with the same environment."""
+    def tool(self, *args: str, expect: int = 0) -> str:
+        """The project's `fluxlit-secrets` command, with the same environment; it must exit `expect`."""
         argv = [str(self.venv / "bin" / "fluxlit-secrets"), *args]
         done = subprocess.run(
             argv, check=False, cwd=self.cwd, env=self.env, capture_output=True, text=True, timeout=300
         )
-        if done.returncode != 0:
+        if done.returncode != expect:
             pytest.fail(f"`{' '.join(args)}` exited {done.returncode}:\n{done.stdout}\n{done.stderr}", pytrace=False)
         return done.stdout
