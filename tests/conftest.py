@@ -59,15 +59,18 @@ def synth_config(
     secure: dict[str, str] | None = None,
     plain: dict[str, str] | None = None,
     stack: str = "test",
+    since: Recording | None = None,
 ) -> Recording:
-    """Run the project's program with `fluxlit-secrets:*` config given as a Python mapping."""
+    """Run the project's program with `fluxlit-secrets:*` config given as a Python mapping (`since`:
+    an earlier run in this process, whose values the mocks compare with, as `rotate` does)."""
     project = load_project(ROOT)
     secure = {"oidcClientSecret": OIDC_VALUE} if secure is None else secure
     values = {f"fluxlit-secrets:{k}": _as_config_string(v) for k, v in config.items()}
     values.update({f"fluxlit-secrets:{k}": v for k, v in (plain or {}).items()})
     values.update({f"fluxlit-secrets:{k}": v for k, v in secure.items()})
     secret_keys = [f"fluxlit-secrets:{k}" for k in secure]
-    return run_program(project, stack, values, secret_keys, mocks=ProviderMocks(generated=KNOWN))
+    mocks = ProviderMocks(generated=KNOWN, earlier=since.mocks if since is not None else None)
+    return run_program(project, stack, values, secret_keys, mocks=mocks)
 
 
 def copy_project(tmp_path: Path) -> Path:

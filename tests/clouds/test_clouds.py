@@ -293,7 +293,7 @@ def test_rotating_one_secret_touches_only_it_and_its_consumers(store: str) -> No
     config = cloud_config(store) if store != "kubernetes" else base_config()
     before = synth_config(config)
     config["secrets"]["jwt"]["generation"] = 2
-    after = synth_config(config)
+    after = synth_config(config, since=before)
     old = {r.urn: unwrap(r.inputs) for r in before.registrations}
     new = {r.urn: unwrap(r.inputs) for r in after.registrations}
     changed = {urn for urn in old.keys() | new.keys() if old.get(urn) != new.get(urn)}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fluxlit_secrets.engine import Recording, run_stack
+from fluxlit_secrets.engine import Recording, render, run_stack
 from fluxlit_secrets.engine.mocks import is_secret, unwrap
 from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
 from tests.conftest import KNOWN, OIDC_VALUE, ROOT, base_config, synth_config
@@ -137,9 +137,20 @@ def test_bumping_a_generation_restarts_exactly_its_consumers(secret: str, restar
 
 
 def test_a_new_config_value_restarts_only_the_gateway() -> None:
-    before = _triggers(synth_config(base_config()))
-    after = _triggers(synth_config(base_config(), secure={"oidcClientSecret": OIDC_VALUE + "-rotated"}))
+    first = synth_config(base_config())
+    rotated = synth_config(base_config(), secure={"oidcClientSecret": OIDC_VALUE + "-rotated"}, since=first)
+    before, after = _triggers(first), _triggers(rotated)
     assert {w for w in before if before[w] != after[w]} == {"gateway"}
+
+
+def test_a_new_config_value_leaves_no_trace_in_a_run_of_its_own() -> None:
+    """Ids derive from inputs with secrets masked: a run of its own cannot tell the two values apart
+    (a digest of a value in an id or a name would let a reader test guesses against it)."""
+    one = synth_config(base_config())
+    other = synth_config(base_config(), secure={"oidcClientSecret": OIDC_VALUE + "-rotated"})
+    assert _triggers(one) == _triggers(other)
+    assert render.resources_json(one) == render.resources_json(other)
+    assert render.manifests(one) == render.manifests(other)
 
 
 def _strings_outside_secrets(value: Any, out: list[str]) -> None:

@@ -195,10 +195,10 @@ def _rolled(rec: Recording) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("store", ["aws", "gcp", "azure"])
 @pytest.mark.parametrize(("secret", "restarts"), [("jwt", {"gateway"}), ("reports-token", {"gateway", "streamlit"})])
 def test_a_rotation_renames_the_class_and_rolls_exactly_its_consumers(store: str, secret: str, restarts: set) -> None:
-    before = _rolled(synth_config(csi_config(store)))
+    first = synth_config(csi_config(store))
     config = csi_config(store)
     config["secrets"][secret]["generation"] = 2
-    after = _rolled(synth_config(config))
+    before, after = _rolled(first), _rolled(synth_config(config, since=first))
     assert {w for w in before if before[w][0] != after[w][0]} == restarts
     assert {w for w in before if before[w][1] != after[w][1]} == restarts
 

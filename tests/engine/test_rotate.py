@@ -215,6 +215,44 @@ def _r(urn: str, type_: str = "kubernetes:core/v1:Secret", custom: bool = True, 
             [("replace", "p")],
         ),
         ([_r("a", metadata={"name": "s"})], [_r("a", metadata={"name": "s"})], []),
+        # pulumi-kubernetes' defaults: enableSecretMutable and enableConfigMapMutable are false.
+        ([_r("a", stringData={"K": "1"})], [_r("a", stringData={"K": "2"})], [("replace", "a")]),
+        ([_r("a", type="Opaque")], [_r("a", type="kubernetes.io/tls")], [("replace", "a")]),
+        (
+            [_r("a", "kubernetes:core/v1:ConfigMap", data={"K": "1"})],
+            [_r("a", "kubernetes:core/v1:ConfigMap", data={"K": "2"})],
+            [("replace", "a")],
+        ),
+        (
+            [_r("a", "kubernetes:core/v1:ConfigMap", data={"K": "1"}, metadata={"labels": {"x": "1"}})],
+            [_r("a", "kubernetes:core/v1:ConfigMap", data={"K": "1"}, metadata={"labels": {"x": "2"}})],
+            [("update", "a")],
+        ),
+        (
+            [_r("d", "kubernetes:apps/v1:Deployment", spec={"selector": {"matchLabels": {"a": "1"}}})],
+            [_r("d", "kubernetes:apps/v1:Deployment", spec={"selector": {"matchLabels": {"a": "2"}}})],
+            [("replace", "d")],
+        ),
+        (
+            [_r("d", "kubernetes:apps/v1:Deployment", spec={"replicas": 1})],
+            [_r("d", "kubernetes:apps/v1:Deployment", spec={"replicas": 2})],
+            [("update", "d")],
+        ),
+        (
+            [_r("s", "kubernetes:core/v1:Service", spec={"clusterIP": "10.0.0.1"})],
+            [_r("s", "kubernetes:core/v1:Service", spec={"clusterIP": "10.0.0.2"})],
+            [("replace", "s")],
+        ),
+        (
+            [_r("b", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", roleRef={"name": "a"})],
+            [_r("b", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", roleRef={"name": "b"})],
+            [("replace", "b")],
+        ),
+        (
+            [_r("p", "kubernetes:apps/v1:DeploymentPatch", spec={"selector": {"matchLabels": {"a": "1"}}})],
+            [_r("p", "kubernetes:apps/v1:DeploymentPatch", spec={"selector": {"matchLabels": {"a": "2"}}})],
+            [("update", "p")],
+        ),
         # An alias names the old resource: the engine moves it (no create, no delete).
         ([_r(OLD_V1, enabled=True)], [_moved(enabled=False)], [("update", MOVED_V1)]),
         ([_r(OLD_V1, enabled=True)], [_moved(enabled=True)], []),

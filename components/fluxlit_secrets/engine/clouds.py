@@ -10,11 +10,7 @@ _MODULES = [importlib.import_module(c.fakes) for c in CLOUDS.values() if c.fakes
 #: type token -> fake, for every cloud resource type the stores and identities create.
 FAKES: dict[str, Fake] = {t: f for m in _MODULES for t, f in m.FAKES.items()}
 #: type token -> inputs whose change makes the provider replace the resource.
-FORCE_NEW: dict[str, tuple[str, ...]] = {
-    "random:index/randomPassword:RandomPassword": ("*",),
-    "random:index/randomId:RandomId": ("*",),
-    **{t: p for m in _MODULES for t, p in m.FORCE_NEW.items()},
-}
+FORCE_NEW: dict[str, tuple[str, ...]] = {t: p for m in _MODULES for t, p in m.FORCE_NEW.items()}
 
 
 def cloud_context(values: Mapping[str, str]) -> dict[str, str]:

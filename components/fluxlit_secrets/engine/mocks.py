@@ -44,6 +44,18 @@ def unwrap(value: Any) -> Any:
     return value
 
 
+def masked(value: Any) -> Any:
+    """The value with every secret replaced by one marker: what an id may be derived from (a digest
+    of a secret would let anyone who reads the output test guesses against it)."""
+    if is_secret(value):
+        return SECRET_SIG
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
 def previewed(typ: str, inputs: dict[str, Any], state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """What a provider answers in a preview of a create: the inputs as given, every output it would
     compute (ids, ARNs, version ids, generated values, nested ones too) unknown. pulumi-kubernetes
@@ -79,8 +91,18 @@ Handler = Callable[["ProviderMocks", pulumi.runtime.MockResourceArgs], tuple[str
 class ProviderMocks(pulumi.runtime.Mocks):
     """Answers per type token (a dict of handlers); unknown types echo their inputs."""
 
-    def __init__(self, *, seed: str = "fluxlit-secrets-synth", generated: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        seed: str = "fluxlit-secrets-synth",
+        generated: dict[str, str] | None = None,
+        earlier: "ProviderMocks | None" = None,
+    ) -> None:
         self.seed = seed
+        #: Each resource's inputs with their values, by (type, name), in memory only: what a later
+        #: run of the same process compares with (a secret-only change gives new ids, as a provider would).
+        self.inputs_seen: dict[tuple[str, str], Any] = {}
+        self._earlier = earlier.inputs_seen if earlier is not None else None
         #: True while answering a preview (computed outputs unknown).
         self.preview = False
         #: Logical name -> value, to make generated values known to a test (leak scans).
@@ -118,7 +140,12 @@ class ProviderMocks(pulumi.runtime.Mocks):
         return {}, None
 
     def _seed(self, args: pulumi.runtime.MockResourceArgs) -> bytes:
-        return _digest(self.seed, args.typ, args.name, unwrap(args.inputs))
+        """What a resource's ids and generated values derive from: its inputs with secrets masked,
+        and whether a secret in them changed since the earlier run (compared in memory)."""
+        key, values = (args.typ, args.name), unwrap(args.inputs)
+        self.inputs_seen.setdefault(key, values)
+        earlier = self._earlier.get(key, values) if self._earlier is not None else values
+        return _digest(self.seed, args.typ, args.name, masked(args.inputs), earlier != values)
 
 
 def _random_password(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -132,7 +159,7 @@ def _random_password(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) ->
 
 
 def _random_id(m: ProviderMocks, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-    raw = _digest(m.seed, "random-id", args.name, unwrap(args.inputs))[: int(args.inputs.get("byteLength", 8))]
+    raw = _digest(m._seed(args), "random-id")[: int(args.inputs.get("byteLength", 8))]
     b64 = base64.urlsafe_b64encode(raw).decode().rstrip("=")
     state = dict(args.inputs)
     state.update(

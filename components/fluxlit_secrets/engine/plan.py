@@ -6,11 +6,13 @@ provider cannot update in place (a name, an immutable Secret's data, a version's
 replacement.
 """
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from fluxlit_secrets.engine.clouds import FORCE_NEW
 from fluxlit_secrets.engine.monitor import engine_urn
+from fluxlit_secrets.engine.render import REDACTED
+from fluxlit_secrets.engine.replaces import replace_paths
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION, WORKLOAD_LABEL
 
 ACTIONS = ("create", "replace", "update", "delete")
@@ -97,11 +99,7 @@ def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
     if a == b:
         # Same visible inputs: a changed id means a secret-only change, which replaces a version.
         return "replace" if before.get("custom") and before.get("id") != after.get("id") else None
-    rules = FORCE_NEW.get(after["type"], ())
-    if after["type"].startswith("kubernetes:"):
-        rules = (*rules, "metadata.name", "metadata.namespace")
-        if a.get("immutable") and (a.get("stringData"), a.get("data")) != (b.get("stringData"), b.get("data")):
-            return "replace"
+    rules = replace_paths(after["type"], b)
     if "*" in rules or any(_get(a, p) != _get(b, p) for p in rules):
         return "replace"
     return "update"
@@ -226,9 +224,11 @@ def protected_refusals(
     return refusals
 
 
-def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
+def plan(before: list[dict[str, Any]], after: list[dict[str, Any]], *, values_compared: bool = True) -> Plan:
     """Compare two resources.json lists as the engine does: a resource whose alias names an old one
-    is that resource; refused aliases and protected deletes or replacements are `refusals`."""
+    is that resource; refused aliases and protected deletes or replacements are `refusals`.
+    Without `values_compared` (a saved synth holds no values), a note names what a change of a
+    secret value alone would replace."""
     old = {r["urn"]: r for r in before}
     new = {r["urn"]: r for r in after}
     matched, refusals = matched_olds(old, new)
@@ -241,6 +241,17 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Plan:
         elif was is not None and (paths := ignored_changes(old[was], r)):
             result.notes.append(
                 f"{r['name']}: {', '.join(paths)} changed; kept as it is (applies to new resources only)"
+            )
+    if not values_compared:
+        unseen = sorted(
+            r["name"]
+            for urn, r in new.items()
+            if urn in matched and REDACTED in json.dumps(r.get("inputs")) and _action(old[matched[urn]], r) is None
+        )
+        if unseen:
+            result.notes.append(
+                f"{len(unseen)} resources hold secret values, which a saved synth never keeps: a change of a value "
+                f"alone is not shown (`rotate --dry-run` compares values in memory): {', '.join(unseen)}"
             )
     moved = set(matched.values())
     for urn, r in old.items():

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 from fluxlit_secrets.engine import render
 from fluxlit_secrets.engine.check import disposable_note
 from fluxlit_secrets.engine.files import check_writable, exclusive, replace_atomically
+from fluxlit_secrets.engine.mocks import ProviderMocks
 from fluxlit_secrets.engine.plan import Plan, format_plan, plan
 from fluxlit_secrets.engine.project import Project, ProjectError, load_project, load_stack_config
 from fluxlit_secrets.engine.run import run_stack
@@ -30,9 +31,15 @@ class RotateResult:
 
 
 def _resources(
-    project_dir: str | Path, stack: str, *, stack_text: str | None = None, overrides: dict[str, str] | None = None
+    project_dir: str | Path,
+    stack: str,
+    mocks: ProviderMocks,
+    *,
+    stack_text: str | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    return render.resources_json(run_stack(project_dir, stack, stack_text=stack_text, config_overrides=overrides))
+    rec = run_stack(project_dir, stack, mocks=mocks, stack_text=stack_text, config_overrides=overrides)
+    return render.resources_json(rec)
 
 
 def rotate(
@@ -77,8 +84,11 @@ def _rotate(
     configured = [s for s in chosen if s.source == "config"]
     new_text = bump_generations(text, generated, today) if generated else text
     overrides = {s.config_key: f"(a new value for {s.config_key})" for s in configured if s.config_key}
-    before = _resources(project_dir, stack, stack_text=text)
-    after = _resources(project_dir, stack, stack_text=new_text, overrides=overrides)
+    # One process runs both: the second run's mocks compare each resource's values with the first's
+    # in memory, so a changed secret gives new ids there, as a provider's would, and nothing is saved.
+    earlier = ProviderMocks()
+    before = _resources(project_dir, stack, earlier, stack_text=text)
+    after = _resources(project_dir, stack, ProviderMocks(earlier=earlier), stack_text=new_text, overrides=overrides)
     commands = []
     for s in configured:
         key = s.config_key or ""
@@ -126,7 +136,7 @@ def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:
     if not isinstance(before, list):
         raise ProjectError(f"{base_file}: is not a synth output; run `fluxlit-secrets synth` into that folder again")
     rec = run_stack(project_dir, stack)
-    result = plan(before, render.resources_json(rec))
+    result = plan(before, render.resources_json(rec), values_compared=False)
     note = disposable_note(rec)
     result.notes += [note] if note else []
     return result
