@@ -17,14 +17,14 @@ PREVIEW_OPS = {
 }
 HEADING = re.compile(r"^  (create|replace|update|delete): (\d+)$")
 CHANGE = re.compile(r"^    (\S+)  (\S+)$")
-RESTART = re.compile(r"^    (\S+)/(\S+) \[(\S+)\](?:  (\S*) -> (\S*))?$")
+RESTART = re.compile(r"^    (\S+)/(\S+) \[(\S+)\](?:  (.*))?$")
 
 
 @dataclass
 class PrintedPlan:
     """What `rotate` printed: the Deployments that restart and stay, and each resource change."""
 
-    restart: dict[str, tuple[str, str]] = field(default_factory=dict)  # namespace/name -> (before, after)
+    restart: dict[str, str] = field(default_factory=dict)  # namespace/name -> why (`new versions: jwt`)
     stay: list[str] = field(default_factory=list)
     changes: set[tuple[str, str, str]] = field(default_factory=set)  # (action, type, logical name)
 
@@ -34,7 +34,7 @@ def parse_rotate(text: str) -> PrintedPlan:
     action = None
     for line in text.splitlines():
         if m := RESTART.match(line):
-            plan.restart[f"{m[1]}/{m[2]}"] = (m[4], m[5])
+            plan.restart[f"{m[1]}/{m[2]}"] = m[4] or ""
         elif line.startswith("  stay:"):
             rest = line.split(":", 1)[1].strip()
             plan.stay = [] if rest == "none" else [part.split(" [")[0] for part in rest.split(", ")]

@@ -217,6 +217,9 @@ def rotation(
     only_offline, only_real = sorted(dry.changes - real_steps), sorted(real_steps - dry.changes)
     assert real_steps == dry.changes, f"only offline: {only_offline}; only in the real preview: {only_real}"
     assert set(dry.restart) == {f"{run.namespace}/{run.deployments[w]}" for w in consumers}
+    rotated = {arg for arg in rotate_args if not arg.startswith("-")}
+    for why in dry.restart.values():
+        assert why.startswith("new versions: ") and set(why.removeprefix("new versions: ").split(", ")) <= rotated, why
     assert set(dry.stay) == {f"{run.namespace}/{run.deployments[w]}" for w in set(run.deployments) - consumers}
 
     old_names = lifecycle_outputs(run.cli.export())["secretNames"]

@@ -312,3 +312,14 @@ def test_a_gcp_version_moving_to_its_retiring_component_is_not_deleted(project: 
     updated = {c.name for c in result.plan.of("update")}
     assert "admin-portal-jwt-retiring-v1" in updated  # disabled in place, after the consumers rolled
     assert "admin-portal-jwt-retiring-v1" not in {c.name for c in result.plan.of("create")}
+
+
+@pytest.mark.parametrize(
+    ("stack", "secret"), [("dev", "jwt"), ("staging-aws", "jwt"), ("prod-gcp", "bff"), ("prod-azure", "jwt")]
+)
+def test_a_restart_names_secrets_never_version_ids(project: Path, capsys, stack: str, secret: str) -> None:
+    """Ids a store computes exist only after `pulumi up`: the plan names what gets a new version."""
+    assert main(["rotate", "--stack", stack, secret, "--dry-run", "--project-dir", str(project)]) == 0
+    out = capsys.readouterr().out
+    restart = out.split("  restart:\n")[1].split("  stay:")[0].splitlines()
+    assert restart and all(line.endswith(f"[gateway]  new versions: {secret}") for line in restart), restart

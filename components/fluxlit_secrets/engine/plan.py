@@ -273,6 +273,25 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]], *, values_co
     return result
 
 
+def _pairs(trigger: str) -> dict[str, str]:
+    return dict(pair.partition("=")[::2] for pair in trigger.split(",") if pair)
+
+
+def new_versions(was: str, now: str) -> list[str]:
+    """The secrets whose version differs between two restart triggers (added ones included)."""
+    before, after = _pairs(was), _pairs(now)
+    return sorted(name for name in after if before.get(name) != after[name])
+
+
+def _restart_detail(was: str, now: str) -> str:
+    """Why a workload restarts, by secret name only: the version ids a store computes are known
+    only once `pulumi up` made them, so the offline plan never prints one (its mocks' are not real)."""
+    if not was:
+        return "  new workload"
+    names = new_versions(was, now)
+    return f"  new versions: {', '.join(names)}" if names else "  pod template changed"
+
+
 def format_plan(p: Plan, title: str) -> str:
     """The plan as a reviewer reads it."""
     lines = [title, *(f"  note: {n}" for n in p.notes)]
@@ -282,8 +301,7 @@ def format_plan(p: Plan, title: str) -> str:
     if p.restart:
         lines.append("  restart:")
         for workload, was, now in p.restart:
-            detail = f"  {was or '(new)'} -> {now}" if (was or now) and was != now else ""
-            lines.append(f"    {p.shown(workload)}{detail}")
+            lines.append(f"    {p.shown(workload)}{_restart_detail(was, now)}")
     else:
         lines.append("  restart: none")
     lines.append("  stay:    " + (", ".join(p.shown(w) for w in p.stay) if p.stay else "none"))
