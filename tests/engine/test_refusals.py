@@ -8,7 +8,7 @@ import pytest
 from fluxlit_secrets.cli import main
 from fluxlit_secrets.engine.plan import plan
 from tests.e2e.plans import parse_rotate
-from tests.engine.test_like_pulumi import app_project
+from tests.engine.test_like_pulumi import TWO_CLUSTERS, app_project
 
 LEDGER = """\
 import pulumi
@@ -127,3 +127,20 @@ def test_a_protected_replacement_is_refused() -> None:
     (refusal,) = plan([old], [new]).refusals
     assert refusal.message == f'unable to replace resource "{urn}" as it is currently marked for protection'
     assert plan([old], [{**new, "options": {"protect": False}}]).refusals == []
+
+
+def test_two_apps_in_one_namespace_are_refused_before_up_fails(tmp_path: Path, capsys) -> None:
+    """Two Namespaces of one name: the preview passes, `pulumi up` fails with AlreadyExists."""
+    two = program('ledger("ledger", "shared", SECRETS)\nledger("billing", "shared", SECRETS)').replace(
+        '"app": "ledger"', '"app": name'
+    )
+    project = app_project(tmp_path, two)
+    assert main(["synth", "--stack", "dev", "--project-dir", str(project), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: two resources create the Kubernetes object Namespace shared on one cluster (")
+    assert "AlreadyExists" in err and err.count("\n") == 1
+
+
+def test_one_object_name_on_two_clusters_is_not_a_collision(tmp_path: Path) -> None:
+    # TWO_CLUSTERS: one app, so one namespace name, on each of two clusters.
+    assert main(["synth", "--stack", "dev", "--project-dir", str(app_project(tmp_path, TWO_CLUSTERS))]) == 0

@@ -97,6 +97,8 @@ class RecordingMonitor(MockMonitor):
 def _options(request: Any) -> dict[str, Any]:
     return {
         "protect": bool(request.protect) if request.HasField("protect") else False,
+        # The explicit provider's URN (a provider reference is `<urn>::<id>`), None for the default one.
+        "provider": request.provider.rsplit("::", 1)[0] if request.provider else None,
         "retainOnDelete": bool(request.retainOnDelete) if request.HasField("retainOnDelete") else False,
         "deleteBeforeReplace": bool(request.deleteBeforeReplace),
         "dependsOn": sorted(request.dependencies),

@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 
 from fluxlit_secrets.engine import sdk
+from fluxlit_secrets.engine.collisions import colliding_objects
 from fluxlit_secrets.engine.mocks import ProviderMocks
 from fluxlit_secrets.engine.monitor import RecordingMonitor, Registration
 from fluxlit_secrets.engine.project import Project, StackConfig, load_project, load_stack_config
@@ -140,6 +141,22 @@ class _Warnings(logging.Handler):
         self.lines.append(one_line(record.getMessage()))
 
 
+def _refuse_what_up_refuses(monitor: RecordingMonitor) -> None:
+    """A URN registered twice, or one Kubernetes object created by two resources, in one line."""
+    if monitor.duplicates:
+        urn = monitor.duplicates[0]
+        raise ProgramError(
+            f"duplicate URN {urn}: two resources of one type have one name under one parent type chain, "
+            "which `pulumi up` refuses; give each a unique name (components name their children from their own name)"
+        )
+    for obj, first, second in colliding_objects(monitor.registrations)[:1]:
+        raise ProgramError(
+            f"two resources create the Kubernetes object {obj} on one cluster ({first} and {second}): "
+            "`pulumi preview` passes, `pulumi up` fails on the second with AlreadyExists; give one another "
+            "name (or namespace), or create the object once"
+        )
+
+
 def run_program(
     project: Project,
     stack: str,
@@ -177,12 +194,7 @@ def run_program(
         raise ProgramError(one_line(str(exc))) from None
     finally:
         run_loop.close()
-    if monitor.duplicates:
-        urn = monitor.duplicates[0]
-        raise ProgramError(
-            f"duplicate URN {urn}: two resources of one type have one name under one parent type chain, "
-            "which `pulumi up` refuses; give each a unique name (components name their children from their own name)"
-        )
+    _refuse_what_up_refuses(monitor)
     return Recording(
         project=project,
         stack=stack,
