@@ -182,3 +182,28 @@ def test_the_example_app_stack_synths_with_its_own_config(tmp_path: Path) -> Non
     )
     stack = stacks[0][len("Pulumi.") : -len(".yaml")]
     assert main(["synth", "--stack", stack, "--project-dir", str(dest), "--out", str(tmp_path / "o")]) == 0
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            "  level: {type: integer, default: 2, value: 3}",
+            "project config 'level' cannot have both a 'default' and 'value'",
+        ),
+        (
+            "  level: {type: integer, default: high}",
+            "default value specified for configuration key 'level' is not of the expected type 'integer'",
+        ),
+        ("  aws:region: {}", "configuration key 'aws:region' is namespaced and must provide an attribute 'value'"),
+    ],
+    ids=["default-and-value", "default-of-another-type", "foreign-key-without-value"],
+)
+def test_a_project_config_block_is_refused_as_the_cli_refuses_it(
+    tmp_path: Path, capsys, block: str, message: str
+) -> None:
+    project = app_project(tmp_path, "import pulumi\n")
+    (project / "Pulumi.yaml").write_text(f"name: ledger-app\nruntime: python\nconfig:\n{block}\n", encoding="utf-8")
+    assert main(["synth", "--stack", "dev", "--project-dir", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

@@ -47,6 +47,10 @@ def declarations(project: str, block: Any, path: str) -> list[Declared]:
         if not isinstance(decl, Mapping):
             out.append(Declared(str(key), full, None, None, True, decl))
             continue
+        if "default" in decl and "value" in decl:
+            raise TypedConfigError(
+                f"{path}: project config '{key}' cannot have both a 'default' and 'value' attribute; keep one"
+            )
         typ = decl.get("type")
         if typ is not None and typ not in TYPES:
             raise TypedConfigError(
@@ -63,6 +67,16 @@ def declarations(project: str, block: Any, path: str) -> list[Declared]:
             raise TypedConfigError(
                 f"{path}: the configuration key '{key}' declares an array but does not specify the "
                 "underlying type via the 'items' attribute"
+            )
+        if namespaced and "value" not in decl:
+            raise TypedConfigError(
+                f"{path}: configuration key '{key}' is namespaced and must provide an attribute 'value'"
+            )
+        if typ is not None and "default" in decl and not _valid(decl["default"], typ, items):
+            shown = f"array<{items}>" if typ == "array" else typ
+            raise TypedConfigError(
+                f"{path}: the default value specified for configuration key '{key}' is not of the "
+                f"expected type '{shown}'; give a default of that type"
             )
         has_default = "default" in decl or "value" in decl
         out.append(Declared(str(key), full, typ, items, has_default, decl.get("default", decl.get("value"))))
