@@ -57,6 +57,15 @@ class Ledger:
     def diff(self, base: Path, expect: int) -> str:
         return self.cli.tool("diff", "--stack", "dev", "--base", str(base), expect=expect)
 
+    def refused(self, body: str) -> tuple[str, str]:
+        """Write `body`, which both engines must refuse: what `diff` (from the held program) and
+        `pulumi preview` printed, the latter with its whitespace folded."""
+        self.write(body)
+        offline = self.diff(self.held, expect=1)
+        code, said = self.cli.attempt("preview")
+        assert code != 0, said[-3000:]
+        return offline, words(said)
+
 
 def test_one_app_on_two_clusters_deploys_on_a_fresh_stack(plane: ControlPlane, tmp_path: Path) -> None:
     ledger = Ledger(plane, tmp_path)
@@ -95,26 +104,23 @@ def held(plane: ControlPlane, tmp_path_factory: pytest.TempPathFactory) -> Ledge
 
 
 def test_two_aliases_claiming_one_old_component_are_refused_by_both(held: Ledger) -> None:
-    base = held.held
-    held.write(f'ledger("ledger-east", "held", SECRETS, {MOVED})\nledger("ledger-west", "held-west", SECRETS, {MOVED})')
-    offline = held.diff(base, expect=1)
-    code, said = held.cli.attempt("preview")
-    assert code != 0
+    offline, said = held.refused(
+        f'ledger("ledger-east", "held", SECRETS, {MOVED})\nledger("ledger-west", "held-west", SECRETS, {MOVED})'
+    )
     claimed = f"Duplicate resource alias '{LIFECYCLE}::ledger' applied to resource with URN"
-    assert f"refused: {claimed}" in offline and claimed in words(said), said[-3000:]
+    assert f"refused: {claimed}" in offline and claimed in said, said[-3000:]
 
 
 def test_an_alias_to_a_component_still_declared_is_refused_by_both(held: Ledger) -> None:
-    base = held.held
-    held.write(f'ledger("ledger", "held", SECRETS)\nledger("ledger-west", "held-west", SECRETS, {MOVED})')
-    offline = held.diff(base, expect=1)
-    code, said = held.cli.attempt("preview")
-    assert code != 0
+    offline, said = held.refused(
+        f'ledger("ledger", "held", SECRETS)\nledger("ledger-west", "held-west", SECRETS, {MOVED})'
+    )
     assert f"refused: Duplicate resource URN '{LIFECYCLE}::ledger' conflicting with alias" in offline
     # Which of the two messages depends on the order the two components register in.
-    assert f"Duplicate resource URN '{LIFECYCLE}::ledger' conflicting with alias" in words(
-        said
-    ) or f"Duplicate resource alias '{LIFECYCLE}::ledger' applied to resource with URN" in words(said), said[-3000:]
+    assert (
+        f"Duplicate resource URN '{LIFECYCLE}::ledger' conflicting with alias" in said
+        or f"Duplicate resource alias '{LIFECYCLE}::ledger' applied to resource with URN" in said
+    ), said[-3000:]
 
 
 def test_a_new_length_changes_nothing_in_either_engine(held: Ledger) -> None:
@@ -128,16 +134,12 @@ def test_a_new_length_changes_nothing_in_either_engine(held: Ledger) -> None:
 def test_removing_a_protected_secret_is_refused_and_the_printed_way_out_works(
     held: Ledger, api: client.ApiClient
 ) -> None:
-    base = held.held
-    held.write('del SECRETS["bff"]\nledger("ledger", "held", SECRETS)')
-    offline = held.diff(base, expect=1)
+    offline, said = held.refused('del SECRETS["bff"]\nledger("ledger", "held", SECRETS)')
     refused = {
         line.split('"')[1] for line in offline.splitlines() if "cannot be deleted because it is protected" in line
     }
     assert refused and all("bff" in urn for urn in refused)
-    code, said = held.cli.attempt("preview")
-    assert code != 0
-    real = set(re.findall(r'resource "(urn:[^"]+)" cannot be deleted because it is protected', words(said)))
+    real = set(re.findall(r'resource "(urn:[^"]+)" cannot be deleted because it is protected', said))
     assert real and real <= refused, said[-3000:]
 
     for line in offline.splitlines():
