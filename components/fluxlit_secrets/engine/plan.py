@@ -66,6 +66,11 @@ def _get(obj: Any, path: str) -> Any:
     return obj
 
 
+def _option(resource: dict[str, Any], name: str) -> Any:
+    """One of a resources.json entry's resource options (None when not set)."""
+    return (resource.get("options") or {}).get(name)
+
+
 def _set(obj: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """A copy of `obj` with `path` set to `value` (removed when `value` is None)."""
     head, _, rest = path.partition(".")
@@ -83,7 +88,7 @@ def _set(obj: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 def _inputs(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Old and new inputs as the engine diffs them: each `ignoreChanges` path keeps its old value."""
     a, b = before.get("inputs") or {}, after.get("inputs") or {}
-    for path in (after.get("options") or {}).get("ignoreChanges") or []:
+    for path in _option(after, "ignoreChanges") or []:
         b = _set(b, path, _get(a, path))
     return a, b
 
@@ -91,7 +96,7 @@ def _inputs(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
 def ignored_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The `ignoreChanges` paths whose value the program changed (the engine keeps the old one)."""
     a, b = before.get("inputs") or {}, after.get("inputs") or {}
-    return [p for p in (after.get("options") or {}).get("ignoreChanges") or [] if _get(a, p) != _get(b, p)]
+    return [p for p in _option(after, "ignoreChanges") or [] if _get(a, p) != _get(b, p)]
 
 
 def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
@@ -133,7 +138,7 @@ def former_urns(resources: list[dict[str, Any]]) -> dict[str, list[str]]:
         parent = r.get("parent") or ""
         parents = [parent, *of(parent)] if parent else [""]
         names: list[str] = []
-        for alias in (r.get("options") or {}).get("aliases") or []:
+        for alias in _option(r, "aliases") or []:
             if alias.startswith("urn:"):
                 names.append(alias)
                 continue
@@ -187,7 +192,7 @@ def _stack_of(urn: str) -> str:
 
 
 def _protected(resource: dict[str, Any]) -> bool:
-    return bool((resource.get("options") or {}).get("protect"))
+    return bool(_option(resource, "protect"))
 
 
 def protected_refusals(
@@ -205,9 +210,7 @@ def protected_refusals(
             )
         )
     if gone:
-        kept = [
-            c.name for c in changes if c.action == "delete" and (old[c.urn].get("options") or {}).get("retainOnDelete")
-        ]
+        kept = [c.name for c in changes if c.action == "delete" and _option(old[c.urn], "retainOnDelete")]
         last = "then `pulumi up` deletes them from the stack"
         refusals[-1] = Refusal(
             refusals[-1].message,
