@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxlit_secrets.engine.cliconfig import cli_string
+from fluxlit_secrets.engine.passphrase import NO_PASSPHRASE, Decrypter, decrypter_for, is_passphrase_stack
 from fluxlit_secrets.engine.typedconfig import Declared, check_stack, declarations
 from fluxlit_secrets.engine.yamlfile import FileError, load_yaml
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, did_you_mean
@@ -162,12 +163,31 @@ def _opaque(value: Any) -> Any:
     return value
 
 
+def _revealed(key: str, value: Any, decrypter: Decrypter) -> Any:
+    """`value` with each nested `{secure: ciphertext}` replaced by its plaintext (for type checks only)."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return decrypter.decrypt(key, str(value["secure"]))
+        return {k: _revealed(key, v, decrypter) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revealed(key, v, decrypter) for v in value]
+    return value
+
+
+def _typed_keys(project: Project) -> set[str]:
+    return {d.full for d in project.declared if d.type is not None}
+
+
 def load_stack_config(project: Project, stack: str, text: str | None = None) -> StackConfig:
     """Merge Pulumi.yaml defaults with the stack file, as the CLI hands config to a program.
 
-    `secure:` values are not decrypted: their ciphertext stands in as an opaque secret, so a new
-    `pulumi config set --secret` value is still seen as a new version. `text` stands in for the
-    file's content (a planned edit).
+    On a passphrase stack with PULUMI_CONFIG_PASSPHRASE(_FILE) set, every `secure:` value is
+    decrypted, as the CLI does before it runs a program (a wrong passphrase or a damaged value is
+    refused), and typed keys are checked on their plaintext; without a passphrase, a typed key that
+    holds a secure value is refused with the CLI's message. The program still receives the
+    ciphertext as an opaque secret stand-in, so a new `pulumi config set --secret` value is seen as
+    a new version and no plaintext reaches an output. Values of a cloud KMS stack cannot be opened
+    here: their types are left to the CLI. `text` stands in for the file's content (a planned edit).
     """
     path = project.stack_file(stack)
     doc = _load(path, text) or {}
@@ -177,6 +197,12 @@ def load_stack_config(project: Project, stack: str, text: str | None = None) -> 
     if not isinstance(raw, dict):
         raise ConfigError(f"{path.name}: config", "must be a mapping of keys to values", "write key: value lines")
     values: dict[str, str] = {k: _as_config_string(v) for k, v in project.defaults.items()}
+    try:
+        decrypter = decrypter_for(doc, path.name)
+    except FluxlitSecretsError as exc:
+        raise ProjectError(str(exc)) from None
+    typed_keys = _typed_keys(project)
+    sealed: set[str] = set()
     secret_keys: list[str] = []
     typed: dict[str, tuple[str, bool]] = {}
     written: dict[str, str] = {}
@@ -190,12 +216,22 @@ def load_stack_config(project: Project, stack: str, text: str | None = None) -> 
                 f"{path}: {full}: a `secure:` value must be the ciphertext `pulumi config set --secret` "
                 "writes; set it again with that command"
             )
+        values[full] = _as_config_string(_opaque(value))
+        typed[full] = cli_string(value)
         if _has_secure(value):
             secret_keys.append(full)
-        typed[full] = cli_string(_opaque(value))
-        values[full] = typed[full][0]
+            typed[full] = cli_string(_opaque(value))
+            if decrypter is not None:
+                try:
+                    typed[full] = cli_string(_revealed(str(key), value, decrypter))
+                except FluxlitSecretsError as exc:
+                    raise ProjectError(str(exc)) from None
+            elif full in typed_keys and is_passphrase_stack(doc):
+                raise ProjectError(f"{path}: {key}: a typed key the CLI decrypts to check: {NO_PASSPHRASE}")
+            else:
+                sealed.add(full)
     try:
-        check_stack(stack, list(project.declared), typed, set(secret_keys))
+        check_stack(stack, list(project.declared), typed, set(secret_keys), frozenset(sealed))
     except FluxlitSecretsError as exc:
         raise ProjectError(f"{path}: {exc}") from None
     return StackConfig(values=values, secret_keys=sorted(secret_keys), path=path)

@@ -1,11 +1,13 @@
 """The project's `config:` block (Pulumi.yaml), read and enforced as the Pulumi CLI does.
 
-A key declared with a `type` and no `default` must be set by every stack; a value set for a typed
-key must have that type (`string`, `integer`, `boolean`, `object`, `array` of `items`), judged as
-the CLI judges it (ValidateConfigValue in the SDK, v3.276): on the key's string (cliconfig), so a
-scalar passes as a string, `"5"` as an integer and `"true"` as a boolean. Keys with only a
-`default` or a `value` pass their value down; untyped values are not checked. Secure values are
-opaque here (never decrypted), so only their presence counts.
+Read in the SDK's `workspace/config.go` (v3.276). A key of the project's namespace with neither
+`default` nor `value` must be set by every stack, typed or not; the keys missing are named sorted.
+Then, key by key in sorted order, a typed key's value (the stack's, else the project's default) is
+checked: a `secret: true` key must be a `secure:` value, and the value must have the type (`string`,
+`integer`, `boolean`, `object`, `array` of `items`), judged on the key's string (cliconfig) as the
+CLI's ValidateConfigValue judges it: a scalar passes as a string, `"5"` as an integer and `"true"`
+as a boolean. A secure value is judged on its plaintext (engine/passphrase decrypts it); untyped
+values are not checked. Messages are the CLI's, with the way to fix them after a semicolon.
 """
 
 import json
@@ -14,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fluxlit_secrets.engine.cliconfig import cli_string
 from fluxlit_secrets.errors import FluxlitSecretsError
 
 TYPES = ("string", "integer", "boolean", "object", "array")
@@ -35,6 +38,10 @@ class Declared:
     items: str | None
     has_default: bool
     default: Any
+    #: `secret: true`: the stack must hold the value encrypted (checked on typed keys, as the CLI does).
+    secret: bool = False
+    #: The key belongs to another namespace (`aws:region`): never required, never typed.
+    foreign: bool = False
 
 
 def declarations(project: str, block: Any, path: str) -> list[Declared]:
@@ -45,7 +52,7 @@ def declarations(project: str, block: Any, path: str) -> list[Declared]:
     for key, decl in block.items():
         full = key if ":" in str(key) else f"{project}:{key}"
         if not isinstance(decl, Mapping):
-            out.append(Declared(str(key), full, None, None, True, decl))
+            out.append(Declared(str(key), full, None, None, decl is not None, decl))
             continue
         if "default" in decl and "value" in decl:
             raise TypedConfigError(
@@ -78,8 +85,20 @@ def declarations(project: str, block: Any, path: str) -> list[Declared]:
                 f"{path}: the default value specified for configuration key '{key}' is not of the "
                 f"expected type '{shown}'; give a default of that type"
             )
-        has_default = "default" in decl or "value" in decl
-        out.append(Declared(str(key), full, typ, items, has_default, decl.get("default", decl.get("value"))))
+        # The CLI reads `default: null` as no default at all (a nil pointer).
+        value = decl["default"] if decl.get("default") is not None else decl.get("value")
+        out.append(
+            Declared(
+                str(key),
+                full,
+                typ,
+                items,
+                value is not None,
+                value,
+                secret=decl.get("secret") is True,
+                foreign=namespaced,
+            )
+        )
     return out
 
 
@@ -107,25 +126,47 @@ def _valid(content: Any, typ: str, items: str | None) -> bool:
     return VALID[typ](content, items)
 
 
-def check_stack(stack: str, declared: list[Declared], raw: Mapping[str, tuple[str, bool]], secure: set[str]) -> None:
-    """Refuse a stack that misses a required typed key or sets one to a value of another type.
+def _listed(keys: list[str]) -> str:
+    """The CLI's formatMissingKeys: one key quoted, several sorted as `'a', 'b' and 'c'`."""
+    quoted = [f"'{k}'" for k in sorted(keys)] if len(keys) > 1 else [f"'{keys[0]}'"]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
-    `raw` maps namespaced keys to their CLI strings (text, is_object: cliconfig.cli_string);
-    `secure` are the keys whose value is a `secure:` ciphertext.
+
+def check_stack(
+    stack: str,
+    declared: list[Declared],
+    raw: Mapping[str, tuple[str, bool]],
+    secure: set[str],
+    sealed: frozenset[str] = frozenset(),
+) -> None:
+    """Refuse a stack as the CLI's mergeConfig and validateStackConfigValues refuse it.
+
+    `raw` maps namespaced keys to their CLI strings (text, is_object: cliconfig.cli_string), a
+    secure value's decrypted; `secure` are the keys written as `secure:`; `sealed` the secure keys
+    nobody here can decrypt (a cloud KMS stack): their type is left to the CLI.
     """
-    missing = [d.key for d in declared if d.type is not None and not d.has_default and d.full not in raw]
+    missing = [d.key for d in declared if not d.foreign and not d.has_default and d.full not in raw]
     if missing:
-        quoted = [f"'{k}'" for k in missing]
-        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
         noun = "value" if len(missing) == 1 else "values"
+        first = sorted(missing)[0]
         raise TypedConfigError(
-            f"Stack '{stack}' is missing configuration {noun} {listed}; set it in the stack file "
-            f"or with `pulumi config set --stack {stack} {missing[0]} <value>`"
+            f"Stack '{stack}' is missing configuration {noun} {_listed(missing)}; set it in the stack file "
+            f"or with `pulumi config set --stack {stack} {first} <value>`"
         )
-    for d in declared:
-        if d.type is None or d.full not in raw or d.full in secure:
+    for d in sorted(declared, key=lambda d: d.key):
+        if d.type is None:
             continue
-        text, is_object = raw[d.full]
+        if d.full in raw:
+            (text, is_object), is_secure = raw[d.full], d.full in secure
+        else:
+            (text, is_object), is_secure = cli_string(d.default), False
+        if d.secret and not is_secure:
+            raise TypedConfigError(
+                f"Stack '{stack}' with configuration key '{d.key}' must be encrypted as it's secret; "
+                f"set it with `pulumi config set --secret --stack {stack} {d.key} <value>`"
+            )
+        if d.full in sealed:
+            continue
         if not _valid(json.loads(text) if is_object else text, d.type, d.items):
             shown = f"array<{d.items}>" if d.type == "array" else d.type
             raise TypedConfigError(
