@@ -64,6 +64,11 @@ class DeploymentsArgs(TypedDict):
     reads_secrets_dir: NotRequired[bool]
     """True once the app builds `FluxlitSettings(_secrets_dir="/var/run/secrets/fluxlit")` (stock FluxLit
     reads env only): marks the pods so `check` knows the files reach FluxLit."""
+    await_rollout: NotRequired[bool]
+    """Wait for each Deployment's rollout and Service's endpoints (default true; false sets
+    `pulumi.com/skipAwait`, for clusters without Ready pods on disposable stacks)."""
+    rollout_timeout_seconds: NotRequired[int]
+    """Bound on that wait (customTimeouts; default: the provider's 600 seconds)."""
 
 
 class AuthArgs(TypedDict):

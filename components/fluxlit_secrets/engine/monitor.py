@@ -106,9 +106,18 @@ def _options(request: Any) -> dict[str, Any]:
         "replaceOnChanges": list(request.replaceOnChanges),
         "ignoreChanges": list(request.ignoreChanges),
         "additionalSecretOutputs": list(request.additionalSecretOutputs),
+        # How long the provider may wait (`customTimeouts`), only the operations given.
+        "customTimeouts": _timeouts(request),
         # Name aliases (renames), moves between parents, and full URN aliases.
         "aliases": [alias for alias in map(_alias, request.aliases) if alias],
     }
+
+
+def _timeouts(request: Any) -> dict[str, str]:
+    if not request.HasField("customTimeouts"):
+        return {}
+    given = request.customTimeouts
+    return {op: getattr(given, op) for op in ("create", "update", "delete") if getattr(given, op)}
 
 
 def _alias(alias: Any) -> str:

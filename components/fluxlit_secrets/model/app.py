@@ -69,6 +69,11 @@ class DeploymentsModel:
     run_as_user: int = 10001
     #: The app builds FluxlitSettings(_secrets_dir="/var/run/secrets/fluxlit"): files reach FluxLit.
     reads_secrets_dir: bool = False
+    #: pulumi-kubernetes waits for each Deployment's rollout and Service's endpoints (False:
+    #: `pulumi.com/skipAwait`, disposable stacks only: retirement of old versions relies on the wait).
+    await_rollout: bool = True
+    #: How long that wait may take (customTimeouts create and update); None: the provider's 10 minutes.
+    rollout_timeout_seconds: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

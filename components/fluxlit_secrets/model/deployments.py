@@ -1,4 +1,4 @@
-"""The FluxLit Deployments block (`deployments`): image, target, replicas, user."""
+"""The FluxLit Deployments block (`deployments`): image, target, replicas, user, rollout wait."""
 
 import re
 
@@ -16,6 +16,8 @@ DEPLOYMENT_FIELDS = (
     "image_pull_policy",
     "run_as_user",
     "reads_secrets_dir",
+    "await_rollout",
+    "rollout_timeout_seconds",
 )
 TARGET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 IMAGE = re.compile(r"[a-z0-9][a-z0-9._/:@-]*[a-zA-Z0-9_.-]", re.IGNORECASE | re.ASCII)
@@ -62,4 +64,17 @@ def parse_deployments(node: Node) -> DeploymentsModel:
         image_pull_policy=node.field("image_pull_policy", "Always").one_of(PULL_POLICIES, "pull policy"),
         run_as_user=node.field("run_as_user", 10001).whole(1, 2**31 - 1, UID_FIX),
         reads_secrets_dir=node.field("reads_secrets_dir", False).boolean(),
+        await_rollout=node.field("await_rollout", True).boolean(),
+        rollout_timeout_seconds=_timeout(node),
     )
+
+
+def _timeout(node: Node) -> int | None:
+    """`rolloutTimeoutSeconds`: meaningful only while the provider waits."""
+    timeout = node.field("rollout_timeout_seconds")
+    if timeout.value is None:
+        return None
+    seconds = timeout.whole(10, 24 * 3600, "give seconds, e.g. 300 (the provider waits 600 by default)")
+    if node.field("await_rollout", True).value is False:
+        timeout.fail("is set while awaitRollout is false", "drop one of them: a timeout bounds the wait")
+    return seconds

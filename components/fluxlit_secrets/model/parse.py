@@ -8,7 +8,7 @@ from typing import Any
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean
 from fluxlit_secrets.model import names
-from fluxlit_secrets.model.app import AppModel, SecretConfigLookup
+from fluxlit_secrets.model.app import AppModel, DeploymentsModel, SecretConfigLookup
 from fluxlit_secrets.model.auth import parse_auth, parse_network_policy
 from fluxlit_secrets.model.cloud import CloudModels
 from fluxlit_secrets.model.csi import check_csi
@@ -162,6 +162,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
             "is an HS256 key, but auth.jwksUrl is set: FluxLit refuses both",
             "remove the jwt-hs256 secret, or remove auth.jwksUrl",
         )
+    deployments = _deployments(root, disposable)
     model = AppModel(
         app=app,
         namespace=namespace,
@@ -171,7 +172,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
         delivery=delivery,
         disposable=disposable,
         secrets=secrets,
-        deployments=parse_deployments(root.field("deployments")) if root.has("deployments") else None,
+        deployments=deployments,
         cloud=cloud,
         auth=auth,
         network_policy=parse_network_policy(root.field("network_policy")) if root.has("network_policy") else None,
@@ -182,6 +183,20 @@ def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: Sec
         check_csi(root, secrets_node, model)
     clouds[store].check_names(model, secrets_node)
     return model
+
+
+def _deployments(root: Node, disposable: bool) -> DeploymentsModel | None:
+    """`deployments`, whose wait for pods only a disposable stack may skip."""
+    if not root.has("deployments"):
+        return None
+    deployments = parse_deployments(root.field("deployments"))
+    if not deployments.await_rollout and not disposable:
+        root.field("deployments").field("await_rollout").fail(
+            "is false on a stack that is not disposable: old secret versions are retired once the "
+            "Deployments have rolled, which only the provider's wait tells",
+            "keep the wait and bound it with deployments.rolloutTimeoutSeconds, or set disposable: true",
+        )
+    return deployments
 
 
 def _check_stack_name(root: Node, environment: str) -> None:

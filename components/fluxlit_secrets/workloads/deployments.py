@@ -67,6 +67,18 @@ def pod_parts(workload: str, d: DeploymentsModel, app: str, namespace: str, pod:
     )
 
 
+#: pulumi-kubernetes' annotation that turns its wait for readiness off.
+SKIP_AWAIT = "pulumi.com/skipAwait"
+
+
+def _awaited(deployments: DeploymentsModel, parent: pulumi.Resource) -> pulumi.ResourceOptions:
+    """The wait for a Deployment's rollout or a Service's endpoints, bounded when a timeout is set."""
+    seconds = deployments.rollout_timeout_seconds
+    bound = f"{seconds}s" if seconds is not None else None
+    timeouts = pulumi.CustomTimeouts(create=bound, update=bound) if bound else None
+    return pulumi.ResourceOptions(parent=parent, custom_timeouts=timeouts)
+
+
 def fluxlit_workloads(
     name: str,
     *,
@@ -87,20 +99,21 @@ def fluxlit_workloads(
             "name": workload_name(app, workload),
             "namespace": namespace,
             "labels": object_labels(app, workload),
+            **({} if deployments.await_rollout else {"annotations": {SKIP_AWAIT: "true"}}),
         }
         spec: Any = deployment_spec(workload, deployments, app, parts)
         dep = k8s.apps.v1.Deployment(
             f"{name}-{workload}",
             metadata=meta,
             spec=spec,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=_awaited(deployments, parent),
         )
         service: Any = service_spec(workload, app, session_affinity=session_affinity)
         svc = k8s.core.v1.Service(
             f"{name}-{workload}",
             metadata=meta,
             spec=service,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=_awaited(deployments, parent),
         )
         out[workload] = (dep, svc)
     return out
