@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from fluxlit_secrets.clouds.aws.settings import IDENTITIES as AWS_IDENTITIES
+from fluxlit_secrets.clouds.catalog import CLOUDS
 from fluxlit_secrets.clouds.gcp.settings import CSI_PROVIDERS
 from fluxlit_secrets.clouds.gcp.settings import IDENTITIES as GCP_IDENTITIES
-from fluxlit_secrets.clouds.registry import CLOUDS
 from fluxlit_secrets.components.base import token
 from fluxlit_secrets.model.deployments import PULL_POLICIES
 from fluxlit_secrets.model.kinds import DELIVERIES, DELIVERY_MODES, KINDS, PHYSICAL_WORKLOADS, SOURCES, TOPOLOGIES

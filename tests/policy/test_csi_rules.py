@@ -13,7 +13,7 @@ import yaml
 
 from fluxlit_secrets.engine.check import evaluate, resources_of
 from fluxlit_secrets.model.labels import WORKLOAD_LABEL
-from fluxlit_secrets.policy.model import Res
+from fluxlit_secrets.model.resources import Res
 from tests.conftest import synth_config
 from tests.delivery.test_csi import csi_config
 

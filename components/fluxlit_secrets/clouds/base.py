@@ -1,8 +1,7 @@
 """The clouds' one interface: a store that holds versions, an identity that reads them.
 
-Each cloud folder (`clouds/<cloud>/`) registers a `Cloud` in `clouds.registry`: its model part
-(settings and name checks, pure), and where its store, identity and mock fakes live (imported
-only when that cloud is used, so each cloud SDK stays an optional extra).
+Each cloud folder (`clouds/<cloud>/`) implements them and describes itself in a `Cloud`
+(clouds/descriptor.py), listed once in clouds/catalog.py.
 """
 
 from abc import ABC, abstractmethod
@@ -12,9 +11,7 @@ from typing import Any, Optional
 
 import pulumi
 
-from fluxlit_secrets.clouds.csi import CsiOf
 from fluxlit_secrets.model.app import AppModel, CloudSettings
-from fluxlit_secrets.model.cloud import CloudModel
 
 
 @dataclass(frozen=True)
@@ -128,25 +125,6 @@ class CloudIdentity(ABC):
     @abstractmethod
     def bind(self, request: IdentityRequest, parent: pulumi.Resource) -> Binding:
         """Create the cloud identity, its trust and its grants as children of `parent`."""
-
-
-@dataclass(frozen=True)
-class Cloud:
-    """One cloud folder's entry in the dispatch table."""
-
-    name: str
-    #: Settings and name checks (pure: the model layer receives it).
-    model: CloudModel
-    #: `module:Class` of its SecretStore.
-    store: str
-    #: `module:Class` of its CloudIdentity (None: no cloud identity, the kubernetes store).
-    identity: Optional[str] = None
-    #: Module with the mocks' FAKES and FORCE_NEW for its resource types.
-    fakes: Optional[str] = None
-    #: pip extra that installs its SDK (None: always installed).
-    extra: Optional[str] = None
-    #: Its Secrets Store CSI provider (None: `delivery: csi` is not possible, the kubernetes store).
-    csi: Optional[CsiOf] = None
 
 
 def subject(namespace: str, service_account: str) -> str:

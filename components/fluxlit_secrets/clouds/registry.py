@@ -1,17 +1,13 @@
-"""The one dispatch table of clouds: adding a cloud is adding a folder and a line here."""
+"""A cloud's store and identity, imported on use from the catalog's descriptor (its SDK is an extra)."""
 
 import importlib
 from types import ModuleType
 from typing import Any
 
-from fluxlit_secrets.clouds import aws, azure, gcp, kubernetes
-from fluxlit_secrets.clouds.base import Cloud, CloudIdentity, SecretStore
+from fluxlit_secrets.clouds.base import CloudIdentity, SecretStore
+from fluxlit_secrets.clouds.catalog import CLOUDS
+from fluxlit_secrets.clouds.descriptor import Cloud
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.model.cloud import CloudModel
-
-CLOUDS: dict[str, Cloud] = {c.name: c for c in (kubernetes.CLOUD, aws.CLOUD, gcp.CLOUD, azure.CLOUD)}
-#: What the model needs of each cloud (settings and name checks), by store name.
-CLOUD_MODELS: dict[str, CloudModel] = {name: c.model for name, c in CLOUDS.items()}
 
 
 def load(cloud: Cloud, target: str) -> Any:

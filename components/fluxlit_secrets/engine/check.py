@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from fluxlit_secrets.clouds import CLOUD_MODELS
+from fluxlit_secrets.clouds.catalog import containers
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.engine.monitor import Registration
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.engine.stackmodel import model_of
 from fluxlit_secrets.model.age import AgeFinding, Rotation, age_findings, ages_of
 from fluxlit_secrets.model.parse import config_keys_of
+from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.model.secretish import secret_literal
-from fluxlit_secrets.policy.model import Res
 from fluxlit_secrets.policy.rules import RULES, Rule
 
 
@@ -64,13 +65,8 @@ def evaluate(resources: list[Res], rules: list[Rule] = RULES) -> list[Violation]
     return found
 
 
-PROTECTED_KINDS = (
-    "aws:secretsmanager/secret:Secret",
-    "gcp:secretmanager/secret:Secret",
-    "azure-native:keyvault:Vault",
-    "azure-native:keyvault:Secret",
-    "random:index/randomPassword:RandomPassword",
-)
+#: Generated values of record (every store's), beside each cloud's containers (clouds.catalog).
+GENERATED = "random:index/randomPassword:RandomPassword"
 
 
 def _tags(r: Registration) -> dict[str, Any]:
@@ -84,7 +80,8 @@ def disposable_note(rec: Recording) -> str | None:
     tagged = any(str(_tags(r).get("disposable")) == "true" for r in rec.registrations)
     if not (model is not None and model.disposable) and not tagged:
         return None
-    exposed = [r for r in rec.registrations if r.type in PROTECTED_KINDS and not r.options.get("protect")]
+    kept = containers() | {GENERATED}
+    exposed = [r for r in rec.registrations if r.type in kept and not r.options.get("protect")]
     return (
         f"stack {rec.stack} is disposable: {len(exposed)} values of record and secret containers are not protected, "
         "so `pulumi destroy` (or a rename) deletes them; remove `disposable: true` for a stack that matters"

@@ -16,7 +16,7 @@ import pulumi
 
 from fluxlit_secrets.clouds.fakes import chars, uuid
 from fluxlit_secrets.engine import sdk
-from fluxlit_secrets.engine.clouds import FAKES, cloud_context
+from fluxlit_secrets.engine.clouds import cloud_context, fake_of
 
 #: The wire marker of a secret value (pulumi.runtime.rpc's signature pair).
 SECRET_SIG_KEY = sdk.SECRET_SIG_KEY
@@ -125,7 +125,7 @@ class ProviderMocks(pulumi.runtime.Mocks):
         return id_, state
 
     def _answer(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        fake = FAKES.get(args.typ)
+        fake = fake_of(args.typ)
         if fake is not None:
             id_, extra = fake(self.cloud, args.name, unwrap(args.inputs), self._seed(args))
             return id_, {**args.inputs, **extra}

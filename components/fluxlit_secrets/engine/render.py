@@ -16,8 +16,8 @@ from fluxlit_secrets.engine.mocks import is_secret
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.model.labels import KEYS_ANNOTATION, STORE_ANNOTATION, WORKLOAD_LABEL
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION as VERSIONS_ANNOTATION
+from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy.graph import Graph
-from fluxlit_secrets.policy.model import Res
 
 REDACTED = "[secret]"
 #: How a value shows that only the provider will know (a preview's computed outputs).

@@ -10,7 +10,7 @@ The random provider replaces on any change; the clouds' rules come from their fo
 from collections.abc import Mapping
 from typing import Any
 
-from fluxlit_secrets.engine.clouds import FORCE_NEW as CLOUD_FORCE_NEW
+from fluxlit_secrets.engine.clouds import force_new_of
 
 _SELECTOR = ("spec.selector",)
 _STATEFUL_SET = (
@@ -48,7 +48,7 @@ def replace_paths(type_token: str, inputs: Mapping[str, Any]) -> tuple[str, ...]
         if kind.endswith("Patch"):  # patch resources update everything but their identity in place
             return ("metadata.name", "metadata.namespace")
         return ("metadata.name", "metadata.namespace", *KUBERNETES_KINDS.get(kind, ()))
-    return CLOUD_FORCE_NEW.get(type_token, ())
+    return force_new_of(type_token)
 
 
 __all__ = ["KUBERNETES_KINDS", "replace_paths"]

@@ -8,7 +8,7 @@ from typing import Any
 from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.check import policy_props
 from fluxlit_secrets.engine.yamlfile import FileError, read_text
-from fluxlit_secrets.policy.model import Res
+from fluxlit_secrets.model.resources import Res
 
 #: `pulumi stack export` of a large stack is a few MiB.
 MAX_STATE_BYTES = 64 * 1024 * 1024

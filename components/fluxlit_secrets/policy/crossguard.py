@@ -12,7 +12,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from fluxlit_secrets.policy.model import Res
+from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy.rules import MANDATORY, RULES, Rule
 
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}

@@ -2,34 +2,24 @@
 nothing into a Secret, CSI volumes mounted read-only, and every object readable by exactly the
 identity of the pod that mounts it, in a mode its non-root user can read (the driver ignores fsGroup)."""
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from fluxlit_secrets.clouds.catalog import csi_provider, policies
+from fluxlit_secrets.clouds.policy import CsiObject
+from fluxlit_secrets.model.resources import Res, dig, mounts_read_only, pod_template, runs_non_root
 from fluxlit_secrets.policy.cloud_reads import cloud_reads
 from fluxlit_secrets.policy.graph import Graph, Pod
-from fluxlit_secrets.policy.model import Res, dig, pod_template
-from fluxlit_secrets.policy.pods import mounts_read_only, runs_non_root
-from fluxlit_secrets.policy.provider_class import CsiObject, provider_objects
+from fluxlit_secrets.policy.provider_class import provider_objects
 
-CSI_DRIVERS = ("secrets-store.csi.k8s.io", "secrets-store-gke.csi.k8s.io")
-GCP_VERSION = re.compile(r"projects/([^/]+)/secrets/([^/]+)/versions/([1-9][0-9]*)")
-AWS_VERSION_ID = re.compile(r"[0-9A-Za-z-]{32,64}")
-AZURE_VERSION = re.compile(r"[0-9a-fA-F]{32}")
-IRSA_ROLE = "eks.amazonaws.com/role-arn"
-GKE_SERVICE_ACCOUNT = "iam.gke.io/gcp-service-account"
-AZURE_CLIENT_ID = "azure.workload.identity/client-id"
+
+def _drivers() -> frozenset[str]:
+    return frozenset(d for p in policies() if p.csi is not None for d in p.csi.drivers)
 
 
 def _pin_problem(o: CsiObject) -> str | None:
-    if o.provider in ("gcp", "gke"):
-        return None if GCP_VERSION.fullmatch(o.name) else "resourceName must name one version (…/versions/<n>)"
-    if o.label:
-        return f"objectVersionLabel {o.label!r} moves with every rotation; pin objectVersion"
-    pattern = AWS_VERSION_ID if o.provider == "aws" else AZURE_VERSION
-    if not pattern.fullmatch(o.version):
-        return "objectVersion must be the version's full id (empty means the latest)"
-    return None
+    csi = csi_provider(o.provider)
+    return csi.pin_problem(o) if csi is not None else None
 
 
 def provider_classes_pinned(res: Res) -> Iterator[str]:
@@ -55,7 +45,7 @@ def csi_volumes_read_only(res: Res) -> Iterator[str]:
     names = set()
     for v in spec.get("volumes") or []:
         csi = v.get("csi") if isinstance(v, Mapping) else None
-        if not isinstance(csi, Mapping) or csi.get("driver") not in CSI_DRIVERS:
+        if not isinstance(csi, Mapping) or csi.get("driver") not in _drivers():
             continue
         names.add(v.get("name"))
         if csi.get("readOnly") is not True:
@@ -63,45 +53,12 @@ def csi_volumes_read_only(res: Res) -> Iterator[str]:
     yield from mounts_read_only(spec, names, "CSI volume")
 
 
-def _secret_of(o: CsiObject, vault: str, resources: list[Res]) -> Res | None:
-    """The cloud secret of the stack an object names, compared the way its cloud does."""
-    for r in resources:
-        p = r.props
-        if o.provider == "aws" and r.type == "aws:secretsmanager/secret:Secret":
-            if o.name in (p.get("arn"), p.get("name")):
-                return r
-        elif o.provider in ("gcp", "gke") and r.type == "gcp:secretmanager/secret:Secret":
-            m = GCP_VERSION.fullmatch(o.name)
-            if m and m.group(2) == p.get("secretId"):
-                return r
-        elif (
-            o.provider == "azure"
-            and r.type == "azure-native:keyvault:Secret"
-            and (o.name.lower(), vault.lower()) == (str(p.get("secretName")).lower(), str(p.get("vaultName")).lower())
-        ):
-            return r
-    return None
-
-
 def _reader(pod: Pod, provider: str, params: Mapping[str, Any], resources: list[Res]) -> tuple[str | None, str]:
     """The principal the provider reads as for this pod (None: any identity bound to its ServiceAccount)."""
     sa = pod.graph.service_accounts.get((pod.namespace, pod.service_account))
     annotations = (sa.meta.get("annotations") or {}) if sa else {}
-    if provider == "aws":
-        if str(params.get("usePodIdentity")).lower() == "true":
-            return None, "its EKS Pod Identity role"
-        role = str(annotations.get(IRSA_ROLE) or "")
-        return role.rsplit("/", 1)[-1], f"role {role or '(no eks.amazonaws.com/role-arn annotation)'}"
-    if provider in ("gcp", "gke"):
-        email = annotations.get(GKE_SERVICE_ACCOUNT)
-        return (f"serviceAccount:{email}", str(email)) if email else (None, "its own principal")
-    client = str(params.get("clientID") or "")
-    if str(annotations.get(AZURE_CLIENT_ID) or "").lower() != client.lower():
-        return "", f"clientID {client!r}, which is not its ServiceAccount's {AZURE_CLIENT_ID}"
-    for r in resources:
-        if r.type == "azure-native:managedidentity:UserAssignedIdentity" and str(r.props.get("clientId")) == client:
-            return str(r.props.get("principalId") or "").lower(), f"identity {client}"
-    return "", f"clientID {client!r}, which no identity of the stack has"
+    csi = csi_provider(provider)
+    return csi.reader(annotations, params, resources) if csi is not None else ("", f"provider {provider!r}")
 
 
 def _mounted(graph: Graph) -> Iterator[tuple[Pod, Res]]:
@@ -128,7 +85,8 @@ def provider_classes_read_by_their_identity(resources: list[Res]) -> Iterator[tu
         ksa = (pod.namespace, pod.service_account)
         where = f"mounted by {pod.res.name} (ServiceAccount {ksa[0]}/{ksa[1]})"
         for o in objects:
-            secret = _secret_of(o, str(params.get("keyvaultName") or ""), resources)
+            csi = csi_provider(provider)
+            secret = csi.secret_of(o, params, resources) if csi is not None else None
             if secret is None:
                 yield spc, f"object {o.file!r} names {o.name!r}, which no secret of this stack holds"
                 continue

@@ -9,7 +9,7 @@ from typing import Any
 
 from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
 from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL
-from fluxlit_secrets.policy.model import Res, containers, dig, mapping, pod_template
+from fluxlit_secrets.model.resources import Res, containers, dig, mapping, pod_template
 from fluxlit_secrets.policy.provider_class import provider_objects
 
 EVERY_KEY = "*"

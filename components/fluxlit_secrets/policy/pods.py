@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from fluxlit_secrets.model.labels import SECRETS_DIR, SECRETS_DIR_ANNOTATION, WORKLOAD_LABEL
+from fluxlit_secrets.model.resources import Res, containers, mapping, mounts_read_only, pod_template, runs_non_root
 from fluxlit_secrets.model.secretish import redact_key, secret_literal
 from fluxlit_secrets.policy.graph import EVERY_KEY, Graph, Pod, Read, is_gateway_material, is_record
-from fluxlit_secrets.policy.model import Res, containers, mapping, pod_template
 
 TOKEN_OPT_IN = "fluxlit-secrets/api-token"  # annotation value "required": a token is really needed
 CLUSTER_SCOPED = {
@@ -69,18 +69,6 @@ def secret_volumes_read_only(res: Res) -> Iterator[str]:
                     mode = oct(int(item["mode"]))
                     yield f"volume {v.get('name')!r}: item {item.get('key')!r} mode {mode} is wider than 0400"
     yield from mounts_read_only(spec, secret_volumes, "secret volume")
-
-
-def mounts_read_only(spec: Mapping[str, Any], volumes: set[Any], what: str) -> Iterator[str]:
-    """Every container mount of one of `volumes` is readOnly and whole (no subPath)."""
-    for c in containers(spec):
-        for m in c.get("volumeMounts") or []:
-            if m.get("name") not in volumes:
-                continue
-            if not m.get("readOnly"):
-                yield f"container {c.get('name')!r}: {what} {m.get('name')!r} is not mounted readOnly"
-            if m.get("subPath") or m.get("subPathExpr"):
-                yield f"container {c.get('name')!r}: {what} {m.get('name')!r} uses subPath (never updated)"
 
 
 def automount_token_off(res: Res) -> Iterator[str]:
@@ -241,12 +229,6 @@ def pod_namespace_matches_its_secrets(resources: list[Res]) -> Iterator[tuple[Re
                 f"the pod runs in namespace {pod.namespace or '(provider default)'!r} but its Secret {secret!r} "
                 f"lives in {', '.join(sorted(where[secret]))}; put the pod there (the pod fragment's `namespace`)",
             )
-
-
-def runs_non_root(spec: Mapping[str, Any]) -> bool:
-    """True when the pod or a container runs as a user other than root."""
-    contexts = [spec.get("securityContext") or {}, *(c.get("securityContext") or {} for c in containers(spec))]
-    return any(c.get("runAsNonRoot") or (c.get("runAsUser") not in (None, 0)) for c in contexts)
 
 
 def secret_files_readable_by_the_pod_user(res: Res) -> Iterator[str]:

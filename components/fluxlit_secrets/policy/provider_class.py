@@ -1,54 +1,11 @@
-"""What a SecretProviderClass fetches, read the way each provider reads its parameters (pure)."""
+"""What a SecretProviderClass fetches, read the way its provider reads its parameters (each cloud's
+CSI provider answers; pure)."""
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
-import yaml
-
-from fluxlit_secrets.policy.model import Res, dig
-
-
-@dataclass(frozen=True)
-class CsiObject:
-    """One object a SecretProviderClass fetches, as its provider reads it."""
-
-    provider: str
-    name: str  # AWS objectName (ARN or name), GCP resourceName, Key Vault objectName
-    version: str  # the pinned version ("" when none)
-    label: str  # AWS objectVersionLabel (a moving label, never a pin)
-    file: str
-    mode: int | None
-
-
-def _yaml(text: Any) -> Any:
-    try:
-        return yaml.safe_load(text) if isinstance(text, str) else None
-    except yaml.YAMLError:
-        return None
-
-
-def _mode(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"0?[0-7]{3}", value):
-        return int(value, 8)
-    return None
-
-
-def _entry(provider: str, o: Mapping[str, Any]) -> CsiObject:
-    if provider in ("gcp", "gke"):
-        name = str(o.get("resourceName") or "")
-        return CsiObject(provider, name, name, "", str(o.get("path") or o.get("fileName") or ""), _mode(o.get("mode")))
-    return CsiObject(
-        provider,
-        str(o.get("objectName") or ""),
-        str(o.get("objectVersion") or ""),
-        str(o.get("objectVersionLabel") or ""),
-        str(o.get("objectAlias") or o.get("objectName") or ""),
-        _mode(o.get("filePermission")),
-    )
+from fluxlit_secrets.clouds.catalog import csi_provider, csi_providers
+from fluxlit_secrets.clouds.policy import CsiObject
+from fluxlit_secrets.model.resources import Res
 
 
 def provider_objects(spc: Res) -> tuple[list[CsiObject], list[str]]:
@@ -58,15 +15,11 @@ def provider_objects(spc: Res) -> tuple[list[CsiObject], list[str]]:
     params = spec.get("parameters") or {}
     if not isinstance(params, Mapping):
         return [], []  # not known yet (a preview)
-    if provider in ("gcp", "gke"):
-        listed = _yaml(params.get("secrets"))
-    elif provider == "azure":
-        array = dig(_yaml(params.get("objects")), "array")
-        listed = [_yaml(item) for item in array] if isinstance(array, list) else None
-    elif provider == "aws":
-        listed = _yaml(params.get("objects"))
-    else:
-        return [], [f"provider {provider!r} is not aws, gcp, gke or azure: its objects cannot be checked"]
-    if not isinstance(listed, list) or not all(isinstance(o, Mapping) for o in listed):
+    csi = csi_provider(provider)
+    if csi is None:
+        known = ", ".join(csi_providers())
+        return [], [f"provider {provider!r} is not one of {known}: its objects cannot be checked"]
+    listed = csi.objects(provider, params)
+    if listed is None:
         return [], ["its objects are not a list of mappings"]
-    return [_entry(provider, o) for o in listed], []
+    return listed, []

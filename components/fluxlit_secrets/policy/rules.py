@@ -7,6 +7,7 @@ the stack and yields (resource, message) pairs. Messages name what is wrong, nev
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy.csi import (
     csi_volumes_read_only,
     provider_classes_pinned,
@@ -20,7 +21,6 @@ from fluxlit_secrets.policy.grants import (
     secret_containers_protected,
     secret_grants_name_secrets,
 )
-from fluxlit_secrets.policy.model import Res
 from fluxlit_secrets.policy.pods import (
     automount_token_off,
     fluxlit_reads_its_secret_files,

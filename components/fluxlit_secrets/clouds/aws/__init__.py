@@ -2,8 +2,9 @@
 
 from fluxlit_secrets.clouds.aws.csi import csi_class
 from fluxlit_secrets.clouds.aws.names import check_names
+from fluxlit_secrets.clouds.aws.policy import POLICY
 from fluxlit_secrets.clouds.aws.settings import FIELDS, AwsSettings, parse_aws
-from fluxlit_secrets.clouds.base import Cloud
+from fluxlit_secrets.clouds.descriptor import Cloud
 from fluxlit_secrets.model.cloud import CloudModel
 
 CLOUD = Cloud(
@@ -14,6 +15,7 @@ CLOUD = Cloud(
     fakes="fluxlit_secrets.clouds.aws.fakes",
     extra="aws",
     csi=csi_class,
+    policy=POLICY,
 )
 
 __all__ = ["CLOUD", "AwsSettings"]

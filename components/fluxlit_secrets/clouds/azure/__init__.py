@@ -2,8 +2,9 @@
 
 from fluxlit_secrets.clouds.azure.csi import csi_class
 from fluxlit_secrets.clouds.azure.names import check_names
+from fluxlit_secrets.clouds.azure.policy import POLICY
 from fluxlit_secrets.clouds.azure.settings import FIELDS, AzureSettings, parse_azure
-from fluxlit_secrets.clouds.base import Cloud
+from fluxlit_secrets.clouds.descriptor import Cloud
 from fluxlit_secrets.model.cloud import CloudModel
 
 CLOUD = Cloud(
@@ -14,6 +15,7 @@ CLOUD = Cloud(
     fakes="fluxlit_secrets.clouds.azure.fakes",
     extra="azure",
     csi=csi_class,
+    policy=POLICY,
 )
 
 __all__ = ["CLOUD", "AzureSettings"]

@@ -1,8 +1,9 @@
 """The gcp cloud: GCP Secret Manager with GKE Workload Identity."""
 
-from fluxlit_secrets.clouds.base import Cloud
+from fluxlit_secrets.clouds.descriptor import Cloud
 from fluxlit_secrets.clouds.gcp.csi import csi_class
 from fluxlit_secrets.clouds.gcp.names import check_names
+from fluxlit_secrets.clouds.gcp.policy import POLICY
 from fluxlit_secrets.clouds.gcp.settings import FIELDS, GcpSettings, parse_gcp
 from fluxlit_secrets.model.cloud import CloudModel
 
@@ -14,6 +15,7 @@ CLOUD = Cloud(
     fakes="fluxlit_secrets.clouds.gcp.fakes",
     extra="gcp",
     csi=csi_class,
+    policy=POLICY,
 )
 
 __all__ = ["CLOUD", "GcpSettings"]

@@ -1,6 +1,6 @@
 """The kubernetes "cloud": values of record in Pulumi state and Kubernetes Secrets only (local clusters)."""
 
-from fluxlit_secrets.clouds.base import Cloud
+from fluxlit_secrets.clouds.descriptor import Cloud
 from fluxlit_secrets.model.app import AppModel, CloudSettings
 from fluxlit_secrets.model.cloud import CloudModel
 from fluxlit_secrets.model.shape import Node

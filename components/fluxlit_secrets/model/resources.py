@@ -1,4 +1,5 @@
-"""What a rule sees of a resource: its type, names, plain inputs and protection (no Pulumi import)."""
+"""What a rule sees of a resource: its type, names, plain inputs and protection (pure: the policy
+rules and each cloud's policy read resources through it)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,24 @@ def containers(pod_spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """Containers and init containers."""
     yield from pod_spec.get("initContainers") or []
     yield from pod_spec.get("containers") or []
+
+
+def mounts_read_only(spec: Mapping[str, Any], volumes: set[Any], what: str) -> Iterator[str]:
+    """Every container mount of one of `volumes` is readOnly and whole (no subPath)."""
+    for c in containers(spec):
+        for m in c.get("volumeMounts") or []:
+            if m.get("name") not in volumes:
+                continue
+            if not m.get("readOnly"):
+                yield f"container {c.get('name')!r}: {what} {m.get('name')!r} is not mounted readOnly"
+            if m.get("subPath") or m.get("subPathExpr"):
+                yield f"container {c.get('name')!r}: {what} {m.get('name')!r} uses subPath (never updated)"
+
+
+def runs_non_root(spec: Mapping[str, Any]) -> bool:
+    """True when the pod or a container runs as a user other than root."""
+    contexts = [spec.get("securityContext") or {}, *(c.get("securityContext") or {} for c in containers(spec))]
+    return any(c.get("runAsNonRoot") or (c.get("runAsUser") not in (None, 0)) for c in contexts)
 
 
 def policy_document(value: Any) -> Mapping[str, Any]:
