@@ -114,7 +114,7 @@ def test_a_bounded_wait_fails_the_update_when_pods_never_run(
     plane: ControlPlane, unschedulable: None, tmp_path: Path
 ) -> None:
     """The provider gives up after the bound (not its 10 minutes), naming the Deployment."""
-    cli = waits_stack(plane, tmp_path, "bounded", '"rolloutTimeoutSeconds": 20')
+    cli = waits_stack(plane, tmp_path, "bounded", '"rollout_timeout_seconds": 20')
     synth = tmp_path / "synth"
     cli.tool("synth", "--stack", "dev", "--out", str(synth))
     resources = yaml.safe_load((synth / "resources.json").read_text())
@@ -133,7 +133,7 @@ def test_a_bounded_wait_fails_the_update_when_pods_never_run(
 def test_a_skipped_wait_deploys_at_once_and_the_api_server_holds_the_annotation(
     plane: ControlPlane, api: client.ApiClient, unschedulable: None, tmp_path: Path
 ) -> None:
-    cli = waits_stack(plane, tmp_path, "skipped", '"awaitRollout": False')
+    cli = waits_stack(plane, tmp_path, "skipped", '"await_rollout": False')
     cli.up()
     apps = client.AppsV1Api(api)
     for workload in ("gateway", "streamlit"):
