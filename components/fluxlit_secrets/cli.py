@@ -270,5 +270,8 @@ def entry() -> None:
     os._exit(code)
 
 
+#: The public API of this module: what the console script and `python -m fluxlit_secrets` run.
+__all__ = ["entry", "main"]
+
 if __name__ == "__main__":
     entry()

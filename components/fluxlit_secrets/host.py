@@ -112,3 +112,7 @@ class FluxlitProvider(ComponentProvider):
 def main(args: Optional[list[str]] = None) -> None:
     """Serve the components to the Pulumi engine (the plugin's entry point)."""
     sdk.serve_provider(FluxlitProvider(), sys.argv[1:] if args is None else args, decode_inputs)
+
+
+#: The public API of this module: the plugin's entry point (`components/__main__.py`).
+__all__ = ["main"]
