@@ -70,7 +70,7 @@ def synth_config(
     values.update({f"fluxlit-secrets:{k}": v for k, v in secure.items()})
     secret_keys = [f"fluxlit-secrets:{k}" for k in secure]
     mocks = ProviderMocks(generated=KNOWN, earlier=since.mocks if since is not None else None)
-    return run_program(project, stack, values, secret_keys, mocks=mocks)
+    return run_program(project, stack, values, secret_keys=secret_keys, mocks=mocks)
 
 
 def copy_project(tmp_path: Path) -> Path:

@@ -118,7 +118,9 @@ FILES = {
                 ksa = ksa_of(SUBJECT, str(grant.props.get("subject")))
                 secret = secrets.get(str(grant.props.get("secret")))
                 if ksa and secret is not None:
-                    yield CloudRead(ksa, secret, "an acme grant", str(grant.props.get("subject")))
+                    yield CloudRead(
+                        ksa=ksa, secret=secret, identity="an acme grant", principal=str(grant.props.get("subject"))
+                    )
 
 
         POLICY = CloudPolicy(containers=("acme:vault/secret:Secret",), reads=reads)

@@ -118,7 +118,7 @@ def run(tmp_path: Path, component: str, args: dict[str, Any]) -> Recording:
     (tmp_path / "__main__.py").write_text(
         f"import fluxlit_secrets\nfluxlit_secrets.{component}('x', {args!r})\n", encoding="utf-8"
     )
-    return run_program(load_project(tmp_path), "dev", {}, [])
+    return run_program(load_project(tmp_path), "dev", {}, secret_keys=[])
 
 
 def test_the_sweep_covers_every_exported_component() -> None:
@@ -162,7 +162,7 @@ def test_a_retiring_version_waits_for_what_it_depends_on_and_keeps_its_former_st
         "    pulumi.ResourceOptions(depends_on=[app]))\n",
         encoding="utf-8",
     )
-    rec = run_program(load_project(tmp_path), "dev", {}, [])
+    rec = run_program(load_project(tmp_path), "dev", {}, secret_keys=[])
     consumer = rec.of_type("kubernetes:core/v1:ConfigMap")[0].urn
     retiring = [r for r in rec.registrations if "RetiringVersion$" in r.urn]
     assert sorted(r.name for r in retiring) == ["shop-jwt-retiring-g1", "shop-jwt-retiring-v1"]

@@ -272,7 +272,7 @@ def test_a_config_secret_without_its_value_names_the_component_key(tmp_path: Pat
         "    'token': {'kind': 'opaque', 'source': 'config', 'consumers': {'gateway': {'name': 'TOKEN'}}}}})\n"
     )
     with pytest.raises(ConfigError) as info:
-        run_program(load_project(tmp_path), "dev", {}, [])
+        run_program(load_project(tmp_path), "dev", {}, secret_keys=[])
     assert str(info.value).startswith(
         'SecretLifecycle "shop": secrets.token.value: is missing for a config-sourced secret'
     )

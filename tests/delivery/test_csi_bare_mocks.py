@@ -81,7 +81,7 @@ def build(store: str, mocks: BareMocks, tmp_path: Path) -> list[tuple[str, str, 
     (tmp_path / "__main__.py").write_text(
         f"import fluxlit_secrets\nfluxlit_secrets.SecretLifecycle('shop', {config!r})\n"
     )
-    run_program(load_project(tmp_path), "prod", {}, [], mocks=mocks)  # type: ignore[arg-type]
+    run_program(load_project(tmp_path), "prod", {}, secret_keys=[], mocks=mocks)  # type: ignore[arg-type]
     return mocks.created
 
 

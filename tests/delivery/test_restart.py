@@ -67,12 +67,12 @@ def test_only_deployments_whose_template_changed_restart(before, after, restart)
 
 
 def test_secret_name_follows_versions_and_keys_but_not_values() -> None:
-    a = delivery_secret_name("app", "gateway", "jwt=1", ["FLUXLIT_JWT_HS256_SECRET"])
+    a = delivery_secret_name("app", "gateway", "jwt=1", layout=["FLUXLIT_JWT_HS256_SECRET"])
     assert a.startswith("app-gateway-") and len(a) == len("app-gateway-") + 10
-    assert a == delivery_secret_name("app", "gateway", "jwt=1", ["FLUXLIT_JWT_HS256_SECRET"])
-    assert a != delivery_secret_name("app", "gateway", "jwt=2", ["FLUXLIT_JWT_HS256_SECRET"])
-    assert a != delivery_secret_name("app", "gateway", "jwt=1", ["OTHER"])
-    assert a != delivery_secret_name("app", "streamlit", "jwt=1", ["FLUXLIT_JWT_HS256_SECRET"])
+    assert a == delivery_secret_name("app", "gateway", "jwt=1", layout=["FLUXLIT_JWT_HS256_SECRET"])
+    assert a != delivery_secret_name("app", "gateway", "jwt=2", layout=["FLUXLIT_JWT_HS256_SECRET"])
+    assert a != delivery_secret_name("app", "gateway", "jwt=1", layout=["OTHER"])
+    assert a != delivery_secret_name("app", "streamlit", "jwt=1", layout=["FLUXLIT_JWT_HS256_SECRET"])
 
 
 def test_names_and_annotations_do_not_depend_on_values() -> None:
@@ -87,7 +87,11 @@ def test_names_and_annotations_do_not_depend_on_values() -> None:
         values = {f"fluxlit-secrets:{k}": _as_config_string(v) for k, v in base_config().items()}
         values["fluxlit-secrets:oidcClientSecret"] = "same-oidc-value-0000"
         rec = run_program(
-            project, "t", values, ["fluxlit-secrets:oidcClientSecret"], mocks=ProviderMocks(generated=generated)
+            project,
+            "t",
+            values,
+            secret_keys=["fluxlit-secrets:oidcClientSecret"],
+            mocks=ProviderMocks(generated=generated),
         )
         return {r.urn: unwrap(r.inputs).get("metadata") or {} for r in rec.registrations if r.custom}
 

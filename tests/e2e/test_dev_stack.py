@@ -99,7 +99,7 @@ def test_rotate_a_config_secret_rolls_only_the_gateway(run: Run, api: client.Api
     delivered = client.CoreV1Api(api).read_namespaced_secret(name, NAMESPACE)
     assert base64.b64decode(delivered.data["OIDC_CLIENT_SECRET"]).decode() == value
     keys = sorted(delivered.data)
-    assert name == delivery_secret_name(APP, "gateway", real["restartTriggers"]["gateway"], keys)
+    assert name == delivery_secret_name(APP, "gateway", real["restartTriggers"]["gateway"], layout=keys)
 
 
 def test_refresh_finds_no_drift(run: Run) -> None:

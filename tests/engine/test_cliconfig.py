@@ -49,7 +49,11 @@ def test_floats_take_go_json_form() -> None:
 
 
 def declared(typ: str, items: str | None = None) -> list[Declared]:
-    return [Declared("fluxlit-secrets:k", "fluxlit-secrets:k", typ, items, False, None)]
+    return [
+        Declared(
+            key="fluxlit-secrets:k", full="fluxlit-secrets:k", type=typ, items=items, has_default=False, default=None
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +72,7 @@ def declared(typ: str, items: str | None = None) -> list[Declared]:
 )
 def test_the_cli_accepts(typ: str, value: object) -> None:
     items = "string" if typ == "array" else None
-    check_stack("dev", declared(typ, items), {"fluxlit-secrets:k": cli_string(value)}, set())
+    check_stack("dev", declared(typ, items), {"fluxlit-secrets:k": cli_string(value)}, secure=set())
 
 
 @pytest.mark.parametrize(
@@ -88,4 +92,4 @@ def test_the_cli_accepts(typ: str, value: object) -> None:
 def test_the_cli_refuses(typ: str, value: object) -> None:
     items = "string" if typ == "array" else None
     with pytest.raises(TypedConfigError, match="must be of type"):
-        check_stack("dev", declared(typ, items), {"fluxlit-secrets:k": cli_string(value)}, set())
+        check_stack("dev", declared(typ, items), {"fluxlit-secrets:k": cli_string(value)}, secure=set())

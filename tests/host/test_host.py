@@ -63,7 +63,7 @@ def from_python(tmp_path: Path, component: str, name: str, args: dict[str, Any])
     (tmp_path / "Pulumi.yaml").write_text("name: app\nruntime: python\n")
     program = f"import pulumi\nimport fluxlit_secrets\nfluxlit_secrets.{component}({name!r}, {args!r})\n"
     (tmp_path / "__main__.py").write_text(program, encoding="utf-8")
-    rec = run_program(load_project(tmp_path), "dev", {}, [], mocks=ProviderMocks())
+    rec = run_program(load_project(tmp_path), "dev", {}, secret_keys=[], mocks=ProviderMocks())
     return [r for r in rec.registrations if r.type != "pulumi:pulumi:Stack"]
 
 

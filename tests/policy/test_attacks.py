@@ -263,7 +263,7 @@ def config(store: str) -> dict[str, str]:
 def findings(tmp_path: Path, store: str, addition: str) -> list[tuple[str, str]]:
     (tmp_path / "Pulumi.yaml").write_text("name: shop\nruntime: python\n", encoding="utf-8")
     (tmp_path / "__main__.py").write_text(PROGRAM + addition + "\n", encoding="utf-8")
-    rec = run_program(load_project(tmp_path), "test", config(store), ["fluxlit-secrets:oidcClientSecret"])
+    rec = run_program(load_project(tmp_path), "test", config(store), secret_keys=["fluxlit-secrets:oidcClientSecret"])
     return [(v.rule, v.level) for v in evaluate(resources_of(rec))]
 
 

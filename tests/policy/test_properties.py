@@ -51,7 +51,7 @@ def synth(secrets: dict[str, Any]) -> tuple[Any, ProviderMocks] | None:
     values = {f"fluxlit-secrets:{k}": _as_config_string(v) for k, v in config.items()}
     mocks = ProviderMocks()
     try:
-        return run_program(load_project(ROOT), "prop", values, [], mocks=mocks), mocks
+        return run_program(load_project(ROOT), "prop", values, secret_keys=[], mocks=mocks), mocks
     except (ConfigError, ProgramError):
         return None  # refused in one line: nothing was rendered
 

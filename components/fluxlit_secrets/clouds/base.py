@@ -14,7 +14,7 @@ import pulumi
 from fluxlit_secrets.model.app import AppModel, CloudSettings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StoreRequest:
     """What a store needs to hold one secret (no value for generated secrets)."""
 
@@ -55,7 +55,7 @@ class StoreRequest:
         return [pulumi.Alias(name=n, parent=self.moved_from) for n in names]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StoredSecret:
     """A secret as the store holds it: the current value and version, and the previous ones."""
 
@@ -90,7 +90,7 @@ class SecretStore(ABC):
         """Keep the version before the previous one until `after` (its consumers) are done."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IdentityRequest:
     """One workload's ServiceAccount and exactly the secrets it consumes."""
 

@@ -19,7 +19,7 @@ API_VERSION = "secrets-store.csi.x-k8s.io/v1"
 KIND = "SecretProviderClass"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PinnedObject:
     """One file of a CSI mount: which secret, under which file name, at exactly which version."""
 

@@ -10,7 +10,7 @@ from fluxlit_secrets.clouds.policy import CloudPolicy
 from fluxlit_secrets.model.cloud import CloudModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Cloud:
     """One cloud folder's entry in the dispatch table."""
 

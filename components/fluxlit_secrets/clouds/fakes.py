@@ -2,16 +2,22 @@
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 LOWER = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 #: Account, region, project... the fakes answer with, read from the stack's config by each cloud.
 Context = Mapping[str, str]
-#: (context, logical name, inputs with secrets unwrapped, seed) -> (id, extra outputs)
-Fake = Callable[[Context, str, dict[str, Any], bytes], tuple[str, dict[str, Any]]]
+
+
+class Fake(Protocol):
+    """(context, logical name, inputs with secrets unwrapped, seed) -> (id, extra outputs)."""
+
+    def __call__(
+        self, ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes
+    ) -> tuple[str, dict[str, Any]]: ...
 
 
 def uuid(seed: bytes) -> str:
@@ -30,7 +36,7 @@ def chars(seed: bytes, n: int, alphabet: str = ALNUM) -> str:
     return "".join(out[:n])
 
 
-def auto_name(inputs: Mapping[str, Any], key: str, logical: str, seed: bytes) -> str:
+def auto_name(inputs: Mapping[str, Any], key: str, logical: str, *, seed: bytes) -> str:
     """The given name, or the provider's auto-name (logical name plus a random suffix)."""
     return str(inputs.get(key) or f"{logical}-{chars(seed, 7, LOWER)}")
 

@@ -9,7 +9,7 @@ from fluxlit_secrets.model.secretish import shown
 from fluxlit_secrets.model.shape import Node
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NameRule:
     """A store's rule for the name a secret gets there."""
 
@@ -20,7 +20,7 @@ class NameRule:
 
 
 def check_secret_names(
-    model: AppModel, secrets: Node, rule: NameRule, name_of: Callable[[AppModel, SecretModel], str]
+    model: AppModel, secrets: Node, rule: NameRule, *, name_of: Callable[[AppModel, SecretModel], str]
 ) -> None:
     """Refuse a secret whose store name is too long, has characters the store refuses, or is the
     name of another secret of the stack."""

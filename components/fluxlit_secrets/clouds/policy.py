@@ -28,7 +28,7 @@ def ksa_of(pattern: re.Pattern[str], text: str) -> Ksa | None:
     return (m.group(1), m.group(2)) if m else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CloudRead:
     """A ServiceAccount that can read a cloud secret, and through which identity."""
 
@@ -39,7 +39,7 @@ class CloudRead:
     principal: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Federation:
     """One trust of a managed identity in a token issuer and subject."""
 
@@ -49,7 +49,7 @@ class Federation:
     subject: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CsiObject:
     """One object a SecretProviderClass fetches, as its provider reads it."""
 
@@ -81,12 +81,12 @@ def file_mode(value: Any) -> int | None:
 def versioned_object(provider: str, o: Mapping[str, Any]) -> CsiObject:
     """An object in the objectName / objectVersion / objectAlias / filePermission form (AWS, Azure)."""
     return CsiObject(
-        provider,
-        str(o.get("objectName") or ""),
-        str(o.get("objectVersion") or ""),
-        str(o.get("objectVersionLabel") or ""),
-        str(o.get("objectAlias") or o.get("objectName") or ""),
-        file_mode(o.get("filePermission")),
+        provider=provider,
+        name=str(o.get("objectName") or ""),
+        version=str(o.get("objectVersion") or ""),
+        label=str(o.get("objectVersionLabel") or ""),
+        file=str(o.get("objectAlias") or o.get("objectName") or ""),
+        mode=file_mode(o.get("filePermission")),
     )
 
 

@@ -34,7 +34,7 @@ class Written:
     resource: pulumi.Resource
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VersionSlot:
     """A version for a store to write: its logical name, value, state, and what it waits for."""
 
@@ -74,6 +74,7 @@ def generated(
     request: StoreRequest,
     generation: int,
     parent: pulumi.Resource,
+    *,
     state: str,
     after: Sequence[pulumi.Resource] = (),
 ) -> SourceVersion:
@@ -153,7 +154,7 @@ class VersionedStore(SecretStore):
         return request.context["container"]
 
     @abstractmethod
-    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, *, parent: pulumi.Resource) -> Written:
         """Write one version (after `slot.after`)."""
 
     def provision(self, request: StoreRequest, parent: pulumi.Resource) -> StoredSecret:
@@ -162,21 +163,32 @@ class VersionedStore(SecretStore):
         base = base_name(request)
         if request.source == "config":
             current = configured(request)
-            written = self.version(request, handle, VersionSlot(f"{base}-version", current, CURRENT), parent)
+            written = self.version(
+                request, handle, VersionSlot(logical=f"{base}-version", source=current, state=CURRENT), parent=parent
+            )
             return StoredSecret(value=current.value, version=written.short, full_version=written.full, ref=ref)
         n = request.generation
-        previous = generated(request, n - 1, parent, PREVIOUS) if n > 1 else None
-        current_value = generated(request, n, parent, CURRENT)
+        previous = generated(request, n - 1, parent, state=PREVIOUS) if n > 1 else None
+        current_value = generated(request, n, parent, state=CURRENT)
         older: Written | None = None
         if previous is not None and self.current_last:
-            older = self.version(request, handle, VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS), parent)
+            older = self.version(
+                request, handle, VersionSlot(logical=f"{base}-v{n - 1}", source=previous, state=PREVIOUS), parent=parent
+            )
             after = [older.resource]
-            now = self.version(request, handle, VersionSlot(f"{base}-v{n}", current_value, CURRENT, after), parent)
+            now = self.version(
+                request,
+                handle,
+                VersionSlot(logical=f"{base}-v{n}", source=current_value, state=CURRENT, after=after),
+                parent=parent,
+            )
         else:
-            now = self.version(request, handle, VersionSlot(f"{base}-v{n}", current_value, CURRENT), parent)
+            now = self.version(
+                request, handle, VersionSlot(logical=f"{base}-v{n}", source=current_value, state=CURRENT), parent=parent
+            )
             if previous is not None:
-                slot = VersionSlot(f"{base}-v{n - 1}", previous, PREVIOUS, [now.resource])
-                older = self.version(request, handle, slot, parent)
+                slot = VersionSlot(logical=f"{base}-v{n - 1}", source=previous, state=PREVIOUS, after=[now.resource])
+                older = self.version(request, handle, slot, parent=parent)
         return StoredSecret(
             value=current_value.value,
             version=now.short,
@@ -193,6 +205,6 @@ class VersionedStore(SecretStore):
         if request.source != "generated" or n <= 2:
             return
         base = base_name(request)
-        old = generated(request, n - 2, parent, RETIRING, after)
-        slot = VersionSlot(f"{base}-v{n - 2}", old, RETIRING, after)
-        self.version(request, self.handle(request), slot, parent)
+        old = generated(request, n - 2, parent, state=RETIRING, after=after)
+        slot = VersionSlot(logical=f"{base}-v{n - 2}", source=old, state=RETIRING, after=after)
+        self.version(request, self.handle(request), slot, parent=parent)

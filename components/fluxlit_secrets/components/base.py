@@ -19,7 +19,7 @@ def token(name: str) -> str:
     return f"{PACKAGE}:index:{name}"
 
 
-def parse_component_args(component: str, name: str, args: object, parse: Callable[[Node], T]) -> T:
+def parse_component_args(component: str, name: str, args: object, *, parse: Callable[[Node], T]) -> T:
     """Parse a component's args (snake_case) once; every error names the component and the arg path."""
     shape = Shape.component(component, name)
     if not isinstance(args, Mapping):

@@ -76,12 +76,12 @@ def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
     base = name.value.removesuffix(PREVIOUS_SUFFIX) if previous and isinstance(name.value, str) else name.value
     kind = next((k.name for k in KINDS.values() if k.default_name == base), "opaque")
     check_delivery_name(
-        Node(name.shape, name.path, base), mode, "streamlit" if workload == "streamlit" else "gateway", kind
+        Node(name.shape, name.path, base), mode, "streamlit" if workload == "streamlit" else "gateway", kind_name=kind
     )
     version = node.field("version").required("pass the version id").value
     if not csi:
         value = node.field("value").required("pass the value").value
-        return DeliveredSecret(secret.value, mode, name.value, value, version)
+        return DeliveredSecret(secret=secret.value, as_=mode, name=name.value, value=value, version=version)
     if node.has("value"):
         node.field("value").fail(
             "is set, but with delivery: csi the pod reads the value from the store itself",
@@ -91,7 +91,9 @@ def _entry(node: Node, workload: str, csi: bool) -> DeliveredSecret:
         node.child_raw(as_key(node)).fail("is env, but delivery: csi mounts files only", "use as_: file")
     ref = node.field("ref").required("pass the ManagedSecret's object_name").value
     full = node.field("full_version").required("pass the ManagedSecret's full_version").value
-    return DeliveredSecret(secret.value, mode, name.value, None, version, ref=ref, full_version=full)
+    return DeliveredSecret(
+        secret=secret.value, as_=mode, name=name.value, value=None, version=version, ref=ref, full_version=full
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,7 +193,7 @@ class WorkloadDelivery(pulumi.ComponentResource):
         spec = (
             given
             if isinstance(given, DeliverySpec)
-            else parse_component_args("WorkloadDelivery", name, args, parse_delivery)
+            else parse_component_args("WorkloadDelivery", name, args, parse=parse_delivery)
         )
         super().__init__(token("WorkloadDelivery"), name, {}, opts)
         if spec.csi is None:

@@ -104,7 +104,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
         spec = (
             given
             if isinstance(given, IdentitySpec)
-            else parse_component_args("WorkloadIdentity", name, args, lambda n: _spec(n, pulumi.get_stack()))
+            else parse_component_args("WorkloadIdentity", name, args, parse=lambda n: _spec(n, pulumi.get_stack()))
         )
         super().__init__(token("WorkloadIdentity"), name, {}, opts)
         self._name = name

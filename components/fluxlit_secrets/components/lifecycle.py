@@ -112,7 +112,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         self._network_policies(ns)
         rolled = self._workloads(identities, deliveries, ns)
         self._retire(stored, rolled, ns)
-        self._outputs(ns, stored, identities, deliveries)
+        self._outputs(ns, stored, identities, deliveries=deliveries)
 
     # -- steps -------------------------------------------------------------------------------
     def _child(self, *depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
@@ -196,23 +196,36 @@ class SecretLifecycle(pulumi.ComponentResource):
             held = stored[s.name]
             ref = cast(pulumi.Output[str], held.object_name) if csi else None
             value = None if csi else held.value
-            entries.append(DeliveredSecret(s.name, d.as_, d.name, value, held.version, ref, held.full_version))
+            entries.append(
+                DeliveredSecret(
+                    secret=s.name,
+                    as_=d.as_,
+                    name=d.name,
+                    value=value,
+                    version=held.version,
+                    ref=ref,
+                    full_version=held.full_version,
+                )
+            )
             if s.overlap and held.has_previous:
                 # Overlap: the version before, under <name>_PREVIOUS (absent until one exists).
-                previous = (
-                    None if csi else cast(pulumi.Output[str], held.previous_value),
-                    cast(pulumi.Output[str], held.previous_version),
-                    ref,
-                    cast(pulumi.Output[str], held.previous_full_version),
+                previous = DeliveredSecret(
+                    secret=f"{s.name}.previous",
+                    as_=d.as_,
+                    name=f"{d.name}{PREVIOUS_SUFFIX}",
+                    value=None if csi else cast(pulumi.Output[str], held.previous_value),
+                    version=cast(pulumi.Output[str], held.previous_version),
+                    ref=ref,
+                    full_version=cast(pulumi.Output[str], held.previous_full_version),
                 )
-                entries.append(DeliveredSecret(f"{s.name}.previous", d.as_, f"{d.name}{PREVIOUS_SUFFIX}", *previous))
+                entries.append(previous)
         make = CLOUDS[model.store].csi
         spec = DeliverySpec(
-            model.app,
-            self._ns_name,
-            workload,
-            entries,
-            model.store,
+            app=model.app,
+            namespace=self._ns_name,
+            workload=workload,
+            entries=entries,
+            store=model.store,
             csi=make(cast(CloudSettings, model.cloud)) if csi and make is not None else None,
             identity=cast(pulumi.Output[str], identity.cloud_identity) if csi else None,
         )
@@ -220,7 +233,7 @@ class SecretLifecycle(pulumi.ComponentResource):
 
     def _network_policies(self, ns: k8s.core.v1.Namespace) -> None:
         model = self.model
-        for policy in network_policies(model.app, model.namespace, model.topology, model.network_policy):
+        for policy in network_policies(model.app, model.namespace, model.topology, egress=model.network_policy):
             k8s.networking.v1.NetworkPolicy(
                 f"{self._name}-{policy['metadata']['labels'][WORKLOAD_LABEL]}-network",
                 metadata=policy["metadata"],
@@ -290,6 +303,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         ns: k8s.core.v1.Namespace,
         stored: dict[str, ManagedSecret],
         identities: dict[str, WorkloadIdentity],
+        *,
         deliveries: dict[str, WorkloadDelivery],
     ) -> None:
         model = self.model

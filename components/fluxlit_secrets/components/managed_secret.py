@@ -103,8 +103,8 @@ class SecretSpec:
     request: StoreRequest
 
 
-def _secret_spec(component: str, name: str, args: object, parse: Callable[[Node, str], StoreRequest]) -> SecretSpec:
-    request = parse_component_args(component, name, args, lambda n: parse(n, pulumi.get_stack()))
+def _secret_spec(component: str, name: str, args: object, *, parse: Callable[[Node, str], StoreRequest]) -> SecretSpec:
+    request = parse_component_args(component, name, args, parse=lambda n: parse(n, pulumi.get_stack()))
     given = args if isinstance(args, Mapping) else {}
     return SecretSpec(store=str(given.get("store") or "kubernetes"), request=request)
 
@@ -204,7 +204,11 @@ class ManagedSecret(pulumi.ComponentResource):
         self, name: str, args: ManagedSecretArgs, opts: Optional[pulumi.ResourceOptions] = None
     ) -> None:
         given: object = args
-        spec = given if isinstance(given, SecretSpec) else _secret_spec("ManagedSecret", name, args, request_from_args)
+        spec = (
+            given
+            if isinstance(given, SecretSpec)
+            else _secret_spec("ManagedSecret", name, args, parse=request_from_args)
+        )
         store, request = spec.store, spec.request
         former = former_names(name, request)
         if request.physical != request.secret:
@@ -259,7 +263,9 @@ class RetiringVersion(pulumi.ComponentResource):
     ) -> None:
         given: object = args
         spec = (
-            given if isinstance(given, SecretSpec) else _secret_spec("RetiringVersion", name, args, _retiring_request)
+            given
+            if isinstance(given, SecretSpec)
+            else _secret_spec("RetiringVersion", name, args, parse=_retiring_request)
         )
         store, request = spec.store, spec.request
         super().__init__(token("RetiringVersion"), name, {}, opts)

@@ -156,7 +156,7 @@ class FluxLitWorkloads(pulumi.ComponentResource):
         spec = (
             given
             if isinstance(given, WorkloadsSpec)
-            else parse_component_args("FluxLitWorkloads", name, args, parse_workloads)
+            else parse_component_args("FluxLitWorkloads", name, args, parse=parse_workloads)
         )
         super().__init__(token("FluxLitWorkloads"), name, {}, opts)
         built = fluxlit_workloads(

@@ -28,7 +28,7 @@ def _pinned(entries: Sequence[DeliveredSecret]) -> pulumi.Output[list[PinnedObje
         if e.ref is None or e.full_version is None or e.as_ != "file":
             raise FluxlitSecretsError(f"{e.name}: CSI delivery needs a file, the store's ref and full version id")
         return pulumi.Output.all(e.ref, e.full_version).apply(
-            lambda rv: PinnedObject(e.secret, e.name, str(rv[0] or ""), str(rv[1] or ""))
+            lambda rv: PinnedObject(secret=e.secret, file=e.name, ref=str(rv[0] or ""), version=str(rv[1] or ""))
         )
 
     return pulumi.Output.all(*(one(e) for e in sorted(entries, key=lambda e: e.name))).apply(list)
@@ -53,7 +53,15 @@ def deliver_csi(
     trigger = trigger_of(entries)
     none: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
     if not entries:
-        return Delivered(None, none, trigger, [], [], [], {RESTART_ANNOTATION: trigger})
+        return Delivered(
+            secret=None,
+            secret_name=none,
+            restart_trigger=trigger,
+            volumes=[],
+            volume_mounts=[],
+            env=[],
+            pod_annotations={RESTART_ANNOTATION: trigger},
+        )
     spec = pulumi.Output.all(_pinned(entries), identity).apply(lambda pi: spec_of(csi, pi[0], pi[1]))
     class_name = spec.apply(lambda s: provider_class_name(app, workload, s))
     provider_class = k8s.apiextensions.CustomResource(

@@ -20,7 +20,7 @@ def restart_trigger(versions: Mapping[str, str]) -> str:
     return ",".join(f"{name}={versions[name]}" for name in sorted(versions))
 
 
-def delivery_secret_name(app: str, workload: str, trigger: str, layout: Iterable[str]) -> str:
+def delivery_secret_name(app: str, workload: str, trigger: str, *, layout: Iterable[str]) -> str:
     """Name of a workload's immutable Secret: a new name for each new set of versions or keys.
 
     `layout` is the delivered key names (not values); the digest is over the trigger and those

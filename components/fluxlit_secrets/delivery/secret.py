@@ -19,7 +19,7 @@ from fluxlit_secrets.model.labels import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeliveredSecret:
     """One secret as one workload receives it (validated by the model or the component)."""
 
@@ -36,7 +36,7 @@ class DeliveredSecret:
     full_version: Optional[pulumi.Input[str]] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeliveryTarget:
     """Whose delivery it is: the app, its namespace, the workload, exactly its entries, the store of
     record (shown on the object) and extra labels."""
@@ -49,7 +49,7 @@ class DeliveryTarget:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Delivered:
     """What a workload's pods need: fragments, trigger, and what they read from (a Secret, or a
     SecretProviderClass with CSI delivery; neither when the workload consumes nothing).
@@ -112,7 +112,7 @@ def deliver(name: str, target: DeliveryTarget, *, parent: pulumi.Resource) -> De
         secret = k8s.core.v1.Secret(
             f"{name}-secret",
             metadata=delivery_metadata(
-                trigger.apply(lambda t: delivery_secret_name(app, workload, t, layout)), target, trigger
+                trigger.apply(lambda t: delivery_secret_name(app, workload, t, layout=layout)), target, trigger
             ),
             type="Opaque",
             immutable=True,

@@ -17,7 +17,7 @@ from fluxlit_secrets.model.secretish import secret_literal
 from fluxlit_secrets.policy.rules import RULES, Rule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Violation:
     """One rule broken by one resource."""
 
@@ -59,9 +59,15 @@ def evaluate(resources: list[Res], rules: list[Rule] = RULES) -> list[Violation]
     for rule in rules:
         if rule.resource_check is not None:
             for res in resources:
-                found += [Violation(rule.name, rule.level, res.name, res.type, m) for m in rule.resource_check(res)]
+                found += [
+                    Violation(rule=rule.name, level=rule.level, resource=res.name, type=res.type, message=m)
+                    for m in rule.resource_check(res)
+                ]
         if rule.stack_check is not None:
-            found += [Violation(rule.name, rule.level, res.name, res.type, m) for res, m in rule.stack_check(resources)]
+            found += [
+                Violation(rule=rule.name, level=rule.level, resource=res.name, type=res.type, message=m)
+                for res, m in rule.stack_check(resources)
+            ]
     return found
 
 

@@ -127,7 +127,7 @@ class ProviderMocks(pulumi.runtime.Mocks):
     def _answer(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         fake = fake_of(args.typ)
         if fake is not None:
-            id_, extra = fake(self.cloud, args.name, unwrap(args.inputs), self._seed(args))
+            id_, extra = fake(self.cloud, args.name, unwrap(args.inputs), seed=self._seed(args))
             return id_, {**args.inputs, **extra}
         handler = HANDLERS.get(args.typ)
         if handler is None and args.typ.startswith("kubernetes:"):

@@ -11,7 +11,7 @@ from fluxlit_secrets.engine import sdk
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Registration:
     """One registered resource as `pulumi up` would send it to the engine."""
 
@@ -26,7 +26,7 @@ class Registration:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
-def engine_urn(stack: str, project: str, parent: str, type_: str, name: str) -> str:
+def engine_urn(stack: str, project: str, parent: str, *, type_: str, name: str) -> str:
     """`urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>` (the Stack's type left out)."""
     qualified = type_
     if parent:
@@ -54,7 +54,7 @@ class RecordingMonitor(MockMonitor):
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN (MockMonitor's own keeps only the parent's last type)."""
-        return engine_urn(self.stack, self.project, parent, type_, name)
+        return engine_urn(self.stack, self.project, parent, type_=type_, name=name)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         if request.urn.split("::")[2] == STACK_TYPE:

@@ -18,7 +18,7 @@ from fluxlit_secrets.model.labels import RESTART_ANNOTATION, WORKLOAD_LABEL
 ACTIONS = ("create", "replace", "update", "delete")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Change:
     """One resource and what happens to it."""
 
@@ -36,7 +36,7 @@ class Refusal:
     way_out: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Plan:
     """Which workloads restart and stay, and every resource change."""
 
@@ -143,8 +143,10 @@ def former_urns(resources: list[dict[str, Any]]) -> dict[str, list[str]]:
                 names.append(alias)
                 continue
             name, _, moved = alias.partition(" parent:")
-            names += [engine_urn(stack, project, p, r["type"], name) for p in ([moved] if moved else parents)]
-        names += [engine_urn(stack, project, p, r["type"], r["name"]) for p in parents[1:]]
+            names += [
+                engine_urn(stack, project, p, type_=r["type"], name=name) for p in ([moved] if moved else parents)
+            ]
+        names += [engine_urn(stack, project, p, type_=r["type"], name=r["name"]) for p in parents[1:]]
         found[urn] = names
         return names
 
@@ -196,7 +198,7 @@ def _protected(resource: dict[str, Any]) -> bool:
 
 
 def protected_refusals(
-    old: dict[str, Any], new: dict[str, Any], matched: dict[str, str], changes: list[Change]
+    old: dict[str, Any], new: dict[str, Any], matched: dict[str, str], *, changes: list[Change]
 ) -> list[Refusal]:
     """The deletes and replacements of protected resources, refused as the engine words it, and the
     way out: unprotect what goes (its state flag), then `pulumi up`; retained objects stay in the store."""
@@ -240,7 +242,7 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]], *, values_co
         was = matched.get(urn)
         action = "create" if was is None else _action(old[was], r)
         if action:
-            result.changes.append(Change(action, r["type"], r["name"], urn))
+            result.changes.append(Change(action=action, type=r["type"], name=r["name"], urn=urn))
         elif was is not None and (paths := ignored_changes(old[was], r)):
             result.notes.append(
                 f"{r['name']}: {', '.join(paths)} changed; kept as it is (applies to new resources only)"
@@ -259,8 +261,8 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]], *, values_co
     moved = set(matched.values())
     for urn, r in old.items():
         if urn not in new and urn not in moved:
-            result.changes.append(Change("delete", r["type"], r["name"], urn))
-    result.refusals = refusals + protected_refusals(old, new, matched, result.changes)
+            result.changes.append(Change(action="delete", type=r["type"], name=r["name"], urn=urn))
+    result.refusals = refusals + protected_refusals(old, new, matched, changes=result.changes)
     result.changes.sort(key=lambda c: (ACTIONS.index(c.action), c.type, c.name))
     for urn, r in sorted(new.items(), key=lambda i: _workload(i[1])):
         if r["type"] != "kubernetes:apps/v1:Deployment":

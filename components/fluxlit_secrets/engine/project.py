@@ -18,7 +18,7 @@ class ProjectError(FileError):
     """The project or stack cannot be read (missing file, bad YAML, unknown stack)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Project:
     """A Pulumi project on disk."""
 
@@ -231,7 +231,7 @@ def load_stack_config(project: Project, stack: str, text: str | None = None) -> 
             else:
                 sealed.add(full)
     try:
-        check_stack(stack, list(project.declared), typed, set(secret_keys), frozenset(sealed))
+        check_stack(stack, list(project.declared), typed, secure=set(secret_keys), sealed=frozenset(sealed))
     except FluxlitSecretsError as exc:
         raise ProjectError(f"{path}: {exc}") from None
     return StackConfig(values=values, secret_keys=sorted(secret_keys), path=path)

@@ -128,7 +128,7 @@ def dump_yaml(documents: list[dict[str, Any]]) -> str:
     return str(yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False, width=4096, default_flow_style=False))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Flow:
     """One delivered key: store secret -> Kubernetes Secret or SecretProviderClass -> workload, as file or env."""
 
@@ -183,7 +183,16 @@ def flows(resources: list[Res]) -> list[Flow]:
             secret = _split_pairs(annotations.get(KEYS_ANNOTATION)).get(read.key, read.key)
             store = str(annotations.get(STORE_ANNOTATION, "-"))
             shown = f"{CSI_KIND}/{name}" if kind else name
-            found.add(Flow(secret, store, shown, workload, READ_AS[read.how], read.where or read.key))
+            found.add(
+                Flow(
+                    secret=secret,
+                    store=store,
+                    k8s_secret=shown,
+                    workload=workload,
+                    mode=READ_AS[read.how],
+                    name=read.where or read.key,
+                )
+            )
     return sorted(found, key=lambda f: (f.secret, f.workload, f.mode, f.name))
 
 

@@ -20,7 +20,7 @@ from fluxlit_secrets.errors import ConfigError, did_you_mean
 from fluxlit_secrets.model.shape import NAMESPACE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RotateResult:
     """The plan, whether the stack file was written, and the commands left to the user."""
 
@@ -50,27 +50,27 @@ def rotate(
     project = load_project(project_dir)
     path = project.stack_file(stack)
     if dry_run:
-        return _rotate(project_dir, project, stack, path, secrets, today, write=False)
+        return _rotate(project_dir, project, stack, path=path, secrets=secrets, today=today, write=False)
     check_writable(path)
     with exclusive(path):  # read, plan and write under one lock: a concurrent rotation waits, then re-reads
-        return _rotate(project_dir, project, stack, path, secrets, today, write=True)
+        return _rotate(project_dir, project, stack, path=path, secrets=secrets, today=today, write=True)
 
 
 def _rotate(
     project_dir: str | Path,
     project: Project,
     stack: str,
+    *,
     path: Path,
     secrets: list[str],
     today: _dt.date,
-    *,
     write: bool,
 ) -> RotateResult:
     text = read_text(path)
     config = load_stack_config(project, stack, text)
     spec = model_of(config, stack, str(path))
     if spec is None:
-        _refuse_code_declared(project_dir, stack, path, secrets)
+        _refuse_code_declared(project_dir, stack, path, secrets=secrets)
     declared = [s.name for s in spec.secrets]
     for name in secrets:
         if name not in declared:
@@ -101,7 +101,7 @@ def _rotate(
     return RotateResult(plan=planned, text=new_text, written=written, commands=commands)
 
 
-def _refuse_code_declared(project_dir: str | Path, stack: str, path: Path, secrets: list[str]) -> NoReturn:
+def _refuse_code_declared(project_dir: str | Path, stack: str, path: Path, *, secrets: list[str]) -> NoReturn:
     """The stack file declares no secrets: say where the program declares them, and what to change."""
     rec = run_stack(project_dir, stack)
     lifecycles = {r.urn: r.name for r in rec.of_type("fluxlit-secrets:index:SecretLifecycle")}

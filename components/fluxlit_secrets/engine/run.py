@@ -29,7 +29,7 @@ class ProgramError(FluxlitSecretsError):
     """The program refused its config (a RunError / ConfigError) or failed."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Recording:
     """Everything one mock run of a stack registered, in order."""
 
@@ -125,7 +125,9 @@ def run_stack(
     config = load_stack_config(project, stack, stack_text)
     values = dict(config.values)
     values.update(config_overrides or {})
-    return run_program(project, stack, values, config.secret_keys, mocks=mocks, config=config, preview=preview)
+    return run_program(
+        project, stack, values, secret_keys=config.secret_keys, mocks=mocks, config=config, preview=preview
+    )
 
 
 class _Warnings(logging.Handler):
@@ -161,8 +163,8 @@ def run_program(
     project: Project,
     stack: str,
     values: dict[str, str],
-    secret_keys: list[str],
     *,
+    secret_keys: list[str],
     mocks: ProviderMocks | None = None,
     config: StackConfig | None = None,
     preview: bool = False,

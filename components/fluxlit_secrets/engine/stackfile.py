@@ -22,7 +22,7 @@ class EditError(FluxlitSecretsError):
     """The stack file cannot be edited without changing more than the rotated lines."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Edit:
     """Replace `length` characters at (line, col) by `text`."""
 
@@ -74,7 +74,7 @@ def _edits_for(lines: list[str], entry: Any, values: dict[str, str]) -> list[Edi
         if field in entry:
             line, col = entry.lc.value(field)
             length, old = _scalar_at(lines, line, col)
-            edits.append(Edit(line, col, length, _requote(old, value)))
+            edits.append(Edit(line=line, col=col, length=length, text=_requote(old, value)))
         else:
             missing.append(field)
     if not missing:
@@ -85,15 +85,15 @@ def _edits_for(lines: list[str], entry: Any, values: dict[str, str]) -> list[Edi
         length, _ = _scalar_at(lines, line, col)
         q = _key_quote(lines, entry)
         added = "".join(f", {q}{f}{q}: {_requote('', values[f])}" for f in missing)
-        edits.append(Edit(line, col + length, 0, added))
+        edits.append(Edit(line=line, col=col + length, length=0, text=added))
     else:
         indent = " " * entry.lc.key(anchor)[1]
         ending = lines[line][len(lines[line].rstrip("\r\n")) :] or "\n"
         added = "".join(f"{indent}{f}: {_requote('', values[f])}{ending}" for f in missing)
         if not lines[line].endswith(("\n", "\r")):  # the anchor is the last line, with no final newline
-            edits.append(Edit(line, len(lines[line]), 0, "\n" if ending == "\n" else ending))
+            edits.append(Edit(line=line, col=len(lines[line]), length=0, text="\n" if ending == "\n" else ending))
             added = added.rstrip("\r\n")
-        edits.append(Edit(line + 1, 0, 0, added))
+        edits.append(Edit(line=line + 1, col=0, length=0, text=added))
     return edits
 
 

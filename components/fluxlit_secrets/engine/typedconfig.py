@@ -28,7 +28,7 @@ class TypedConfigError(FluxlitSecretsError):
     """A stack does not meet the project's typed config (the CLI refuses to run it)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Declared:
     """One key of the project's `config:` block."""
 
@@ -52,7 +52,9 @@ def declarations(project: str, block: Any, path: str) -> list[Declared]:
     for key, decl in block.items():
         full = key if ":" in str(key) else f"{project}:{key}"
         if not isinstance(decl, Mapping):
-            out.append(Declared(str(key), full, None, None, decl is not None, decl))
+            out.append(
+                Declared(key=str(key), full=full, type=None, items=None, has_default=decl is not None, default=decl)
+            )
             continue
         if "default" in decl and "value" in decl:
             raise TypedConfigError(
@@ -89,12 +91,12 @@ def declarations(project: str, block: Any, path: str) -> list[Declared]:
         value = decl["default"] if decl.get("default") is not None else decl.get("value")
         out.append(
             Declared(
-                str(key),
-                full,
-                typ,
-                items,
-                value is not None,
-                value,
+                key=str(key),
+                full=full,
+                type=typ,
+                items=items,
+                has_default=value is not None,
+                default=value,
                 secret=decl.get("secret") is True,
                 foreign=namespaced,
             )
@@ -136,6 +138,7 @@ def check_stack(
     stack: str,
     declared: list[Declared],
     raw: Mapping[str, tuple[str, bool]],
+    *,
     secure: set[str],
     sealed: frozenset[str] = frozenset(),
 ) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fluxlit_secrets.model.app import AppModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AgeFinding:
     """One secret's rotation age, as `check` and `synth` report it."""
 
@@ -37,7 +37,11 @@ def ages_of(rotations: list[Rotation], today: _dt.date, fix: str) -> list[AgeFin
     for r in rotations:
         if r.rotated_at is None:
             limit = f" (maxAgeDays {r.max_age_days})" if r.max_age_days else ""
-            found.append(AgeFinding(r.secret, "never-rotated", f"{r.secret}: never rotated{limit}", mandatory=False))
+            found.append(
+                AgeFinding(
+                    secret=r.secret, kind="never-rotated", message=f"{r.secret}: never rotated{limit}", mandatory=False
+                )
+            )
             continue
         age = (today - _dt.date.fromisoformat(r.rotated_at)).days
         if r.max_age_days is not None and age > r.max_age_days:
@@ -45,5 +49,5 @@ def ages_of(rotations: list[Rotation], today: _dt.date, fix: str) -> list[AgeFin
                 f"{r.secret}: last rotated {r.rotated_at}, {age} days ago, more than maxAgeDays {r.max_age_days}; "
                 + fix.format(secret=r.secret)
             )
-            found.append(AgeFinding(r.secret, "overdue", message, mandatory=True))
+            found.append(AgeFinding(secret=r.secret, kind="overdue", message=message, mandatory=True))
     return found

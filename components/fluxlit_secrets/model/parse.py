@@ -100,7 +100,7 @@ def parse_config(
                 "holds a secret (`secure:`) value, but it is configuration, used as plain text",
                 "set it without --secret; only a secret's value (the key its configKey names) is secret",
             )
-    model = _parse(root, environment, clouds, secret_config)
+    model = _parse(root, environment, clouds, secret_config=secret_config)
     referenced = {
         s.config_key.split(":", 1)[1]
         for s in model.secrets
@@ -123,10 +123,10 @@ def parse_args(args: object, *, component: str, name: str, clouds: CloudModels, 
     environment = root.field("environment", default_environment)
     if not isinstance(environment.value, str):
         environment.fail("must be a string", "omit it to use the stack's name")
-    return _parse(root, environment.value, clouds, None)
+    return _parse(root, environment.value, clouds, secret_config=None)
 
 
-def _parse(root: Node, environment: str, clouds: CloudModels, secret_config: SecretConfigLookup | None) -> AppModel:
+def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: SecretConfigLookup | None) -> AppModel:
     app = label(
         root.field("app").required("set it to the app's DNS-1123 name, e.g. admin-portal"), names.APP_MAX, "app name"
     )

@@ -11,7 +11,7 @@ from typing import Any
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Res:
     """One resource: `props` are its inputs in camelCase, secrets unwrapped."""
 

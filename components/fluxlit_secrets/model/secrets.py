@@ -183,7 +183,7 @@ def parse_consumers(node: Node, kind: Kind) -> tuple[Consumer, ...]:
         mode = consumed_as(entry, CONSUMER_FIELDS)
         name_node = entry.field("name", kind.default_name)
         name_node.required("give the file or env var name, e.g. API_TOKEN")
-        check_delivery_name(name_node, mode, workload, kind.name)
+        check_delivery_name(name_node, mode, workload, kind_name=kind.name)
         out.append(Consumer(workload=workload, as_=mode, name=name_node.value))
     return tuple(out)
 
@@ -210,7 +210,7 @@ def consumed_as(entry: Node, fields: tuple[str, ...]) -> str:
     return Node(node.shape, node.path, "file" if node.value is None else node.value).one_of(DELIVERY_MODES, "delivery")
 
 
-def check_delivery_name(node: Node, mode: str, workload: str, kind_name: str) -> None:
+def check_delivery_name(node: Node, mode: str, workload: str, *, kind_name: str) -> None:
     """A valid file or env var name that takes the place of nothing FluxLit or the workload sets."""
     name: Any = node.value
     if mode == "env" and not names.is_env_name(name):

@@ -18,7 +18,7 @@ from fluxlit_secrets.policy.rules import MANDATORY, RULES, Rule
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
 
 
-def _res(resource_type: str, name: str, urn: str, props: Any, protect: bool) -> Res:
+def _res(resource_type: str, name: str, urn: str, *, props: Any, protect: bool) -> Res:
     """The resource as a rule sees it. `props` stays pulumi-policy's proxy: in a preview a rule
     that reads a value not known yet is reported as not runnable (advisory), while a rule that
     never reads it runs; copying the props would read every value and stop every rule."""
@@ -27,7 +27,9 @@ def _res(resource_type: str, name: str, urn: str, props: Any, protect: bool) -> 
 
 def _resource_policy(rule: Rule, check: Callable[[Res], Iterable[str]]) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        res = _res(args.resource_type, args.name, args.urn, args.props, bool(args.opts and args.opts.protect))
+        res = _res(
+            args.resource_type, args.name, args.urn, props=args.props, protect=bool(args.opts and args.opts.protect)
+        )
         for message in check(res):
             report(message, args.urn)
 
@@ -39,7 +41,8 @@ def _resource_policy(rule: Rule, check: Callable[[Res], Iterable[str]]) -> Resou
 def _stack_policy(rule: Rule, check: Callable[[list[Res]], Iterable[tuple[Res, str]]]) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         resources = [
-            _res(r.resource_type, r.name, r.urn, r.props, bool(r.opts and r.opts.protect)) for r in args.resources
+            _res(r.resource_type, r.name, r.urn, props=r.props, protect=bool(r.opts and r.opts.protect))
+            for r in args.resources
         ]
         for res, message in check(resources):
             report(message, res.urn)

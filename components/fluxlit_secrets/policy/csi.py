@@ -53,7 +53,7 @@ def csi_volumes_read_only(res: Res) -> Iterator[str]:
     yield from mounts_read_only(spec, names, "CSI volume")
 
 
-def _reader(pod: Pod, provider: str, params: Mapping[str, Any], resources: list[Res]) -> tuple[str | None, str]:
+def _reader(pod: Pod, provider: str, params: Mapping[str, Any], *, resources: list[Res]) -> tuple[str | None, str]:
     """The principal the provider reads as for this pod (None: any identity bound to its ServiceAccount)."""
     sa = pod.graph.service_accounts.get((pod.namespace, pod.service_account))
     annotations = (sa.meta.get("annotations") or {}) if sa else {}
@@ -81,7 +81,7 @@ def provider_classes_read_by_their_identity(resources: list[Res]) -> Iterator[tu
         params: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
         provider = str(spec.get("provider") or "")
         objects, _ = provider_objects(spc)
-        principal, who = _reader(pod, provider, params, resources)
+        principal, who = _reader(pod, provider, params, resources=resources)
         ksa = (pod.namespace, pod.service_account)
         where = f"mounted by {pod.res.name} (ServiceAccount {ksa[0]}/{ksa[1]})"
         for o in objects:

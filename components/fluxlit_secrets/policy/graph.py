@@ -17,7 +17,7 @@ READ_VERBS = {"get", "list", "watch", "*"}
 _GATEWAY = {n.casefold() for n in GATEWAY_ONLY_NAMES}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Read:
     """One Secret key a pod can read, and how (`volume`, `projected`, `env`, `envFrom`, `csi`, `rbac`).
 
@@ -32,7 +32,7 @@ class Read:
     where: str = ""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Graph:
     """The Kubernetes objects of a stack, indexed the way the API server and kubelet find them."""
 
@@ -44,7 +44,7 @@ class Graph:
     @classmethod
     def of(cls, resources: list[Res]) -> "Graph":
         """Index Secrets, ServiceAccounts and SecretProviderClasses by (namespace, name)."""
-        graph = cls(resources)
+        graph = cls(resources=resources)
         for r in resources:
             key = (str(r.meta.get("namespace") or ""), str(r.meta.get("name") or ""))
             if r.kind == "Secret":
@@ -70,10 +70,10 @@ class Graph:
         for r in self.resources:
             tpl = pod_template(r)
             if tpl is not None:
-                yield Pod(self, r, tpl[0], tpl[1])
+                yield Pod(graph=self, res=r, meta=tpl[0], spec=tpl[1])
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Pod:
     """One pod template and what it can read."""
 
@@ -153,22 +153,22 @@ class Pod:
                 continue
             at = mounts.get(str(v.get("name"))) or [""]
             if "secret" in v:
-                yield from self._items(ns, v["secret"].get("secretName"), v["secret"].get("items"), "volume", at)
+                yield from self._items(ns, v["secret"].get("secretName"), v["secret"].get("items"), how="volume", at=at)
             for source in dig(v, "projected", "sources") or []:
                 src = source.get("secret") if isinstance(source, Mapping) else None
                 if src:
-                    yield from self._items(ns, src.get("name"), src.get("items"), "projected", at)
+                    yield from self._items(ns, src.get("name"), src.get("items"), how="projected", at=at)
             csi = v.get("csi")
             if isinstance(csi, Mapping):
                 yield from self._csi(ns, csi, at)
 
-    def _items(self, ns: str, secret: Any, items: Any, how: str, at: list[str]) -> Iterator[Read]:
+    def _items(self, ns: str, secret: Any, items: Any, *, how: str, at: list[str]) -> Iterator[Read]:
         listed = [
             (str(i.get("key")), str(i.get("path") or i.get("key"))) for i in items or [] if isinstance(i, Mapping)
         ]
         for key, path in listed or [(k, k) for k in self.graph.keys_of(ns, str(secret))]:
             for mount in at:
-                yield Read(ns, str(secret), key, how, f"{mount}/{path}" if mount else "")
+                yield Read(namespace=ns, secret=str(secret), key=key, how=how, where=f"{mount}/{path}" if mount else "")
 
     def _csi(self, ns: str, csi: Mapping[str, Any], at: list[str]) -> Iterator[Read]:
         name = str(dig(csi, "volumeAttributes", "secretProviderClass") or "")
@@ -176,7 +176,13 @@ class Pod:
         files = [o.file for o in provider_objects(spc)[0]] if spc else []
         for alias in files or [EVERY_KEY]:
             for mount in at:
-                yield Read(ns, f"SecretProviderClass/{name}", alias, "csi", f"{mount}/{alias}" if mount else "")
+                yield Read(
+                    namespace=ns,
+                    secret=f"SecretProviderClass/{name}",
+                    key=alias,
+                    how="csi",
+                    where=f"{mount}/{alias}" if mount else "",
+                )
 
     def _env(self) -> Iterator[Read]:
         ns = self.namespace
@@ -184,13 +190,21 @@ class Pod:
             for e in c.get("env") or []:
                 ref = dig(e, "valueFrom", "secretKeyRef")
                 if isinstance(ref, Mapping):
-                    yield Read(ns, str(ref.get("name")), str(ref.get("key")), "env", str(e.get("name")))
+                    yield Read(
+                        namespace=ns,
+                        secret=str(ref.get("name")),
+                        key=str(ref.get("key")),
+                        how="env",
+                        where=str(e.get("name")),
+                    )
             for ef in c.get("envFrom") or []:
                 ref = ef.get("secretRef") if isinstance(ef, Mapping) else None
                 if isinstance(ref, Mapping):
                     prefix = str(ef.get("prefix") or "")
                     for key in self.graph.keys_of(ns, str(ref.get("name"))):
-                        yield Read(ns, str(ref.get("name")), key, "envFrom", prefix + key)
+                        yield Read(
+                            namespace=ns, secret=str(ref.get("name")), key=key, how="envFrom", where=prefix + key
+                        )
 
 
 def _subjects_bind(binding: Res, namespace: str, service_account: str) -> bool:
@@ -241,7 +255,7 @@ def rbac_reads(graph: Graph, namespace: str, service_account: str) -> Iterator[R
             for (ns, secret), _ in graph.secrets.items():
                 if (scope in ("", ns)) and (not names or secret in names):
                     for key in graph.keys_of(ns, secret):
-                        yield Read(ns, secret, key, "rbac")
+                        yield Read(namespace=ns, secret=secret, key=key, how="rbac")
 
 
 def is_gateway_material(graph: Graph, read: Read) -> bool:

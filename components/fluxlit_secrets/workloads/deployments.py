@@ -24,7 +24,7 @@ from fluxlit_secrets.workloads.podspec import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PodInputs:
     """The secret-delivery and identity fragments of one workload's pods."""
 
@@ -53,7 +53,7 @@ def _annotated(annotations: Any, reads_secrets_dir: bool) -> Any:
     return pulumi.Output.from_input(annotations).apply(lambda a: {**a, **mark})
 
 
-def pod_parts(workload: str, d: DeploymentsModel, app: str, namespace: str, pod: PodInputs) -> PodParts:
+def pod_parts(workload: str, d: DeploymentsModel, app: str, *, namespace: str, pod: PodInputs) -> PodParts:
     """The pod template's parts: FluxLit's own env and scratch volumes first, then the delivered ones."""
     mounts, volumes = writable_volumes(workload)
     labels = workload_labels(app, workload)
@@ -61,7 +61,7 @@ def pod_parts(workload: str, d: DeploymentsModel, app: str, namespace: str, pod:
         service_account_name=pod.service_account_name,
         labels=pulumi.Output.from_input(pod.pod_labels).apply(lambda extra: {**labels, **extra}),
         annotations=_annotated(pod.pod_annotations, d.reads_secrets_dir),
-        env=_before(runtime_env(workload, d, app, namespace), pod.env),
+        env=_before(runtime_env(workload, d, app, namespace=namespace), pod.env),
         volume_mounts=_before(mounts, pod.volume_mounts),
         volumes=_before(volumes, pod.volumes),
     )
@@ -93,7 +93,7 @@ def fluxlit_workloads(
     """One Deployment (maxUnavailable 0) and one Service per workload, children of `parent`."""
     out: dict[str, tuple[k8s.apps.v1.Deployment, k8s.core.v1.Service]] = {}
     for workload in pods_of(topology):
-        parts = pod_parts(workload, deployments, app, namespace, pods[workload])
+        parts = pod_parts(workload, deployments, app, namespace=namespace, pod=pods[workload])
         # Plain Kubernetes JSON; the SDK types metadata and specs as TypedDicts of the same shape.
         meta: Any = {
             "name": workload_name(app, workload),
@@ -101,7 +101,7 @@ def fluxlit_workloads(
             "labels": object_labels(app, workload),
             **({} if deployments.await_rollout else {"annotations": {SKIP_AWAIT: "true"}}),
         }
-        spec: Any = deployment_spec(workload, deployments, app, parts)
+        spec: Any = deployment_spec(workload, deployments, app, pod=parts)
         dep = k8s.apps.v1.Deployment(
             f"{name}-{workload}",
             metadata=meta,

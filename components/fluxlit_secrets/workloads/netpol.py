@@ -35,7 +35,7 @@ def _pods(app: str, workload: str) -> dict[str, Any]:
 
 
 def network_policies(
-    app: str, namespace: str, topology: str, egress: NetworkPolicySettings | None
+    app: str, namespace: str, topology: str, *, egress: NetworkPolicySettings | None
 ) -> list[dict[str, Any]]:
     """One NetworkPolicy object (metadata and spec) per workload."""
 

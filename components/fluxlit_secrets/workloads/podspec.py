@@ -42,7 +42,7 @@ class PodParts:
     volumes: Any
 
 
-def service_url(app: str, namespace: str, workload: str, port: int) -> str:
+def service_url(app: str, namespace: str, workload: str, *, port: int) -> str:
     """In-cluster origin of a workload's Service."""
     return f"http://{workload_name(app, workload)}.{namespace}.svc:{port}"
 
@@ -67,15 +67,15 @@ def command(workload: str, d: DeploymentsModel) -> list[str]:
     return ["fluxlit", "run", d.target, "--host", "0.0.0.0", "--port", str(GATEWAY_PORT), "--no-pidfile"]
 
 
-def runtime_env(workload: str, d: DeploymentsModel, app: str, namespace: str) -> list[dict[str, str]]:
+def runtime_env(workload: str, d: DeploymentsModel, app: str, *, namespace: str) -> list[dict[str, str]]:
     """Plain (non-secret) env each process needs to find the other."""
     env = {"FLUXLIT_APP": d.target, "HOME": HOME}
     if workload == "gateway":
         env["FLUXLIT_API_PREFIX"] = d.api_prefix
-        env["FLUXLIT_STREAMLIT_UPSTREAM"] = service_url(app, namespace, "streamlit", STREAMLIT_PORT)
+        env["FLUXLIT_STREAMLIT_UPSTREAM"] = service_url(app, namespace, "streamlit", port=STREAMLIT_PORT)
     elif workload == "streamlit":
         env["FLUXLIT_API_PREFIX"] = d.api_prefix
-        env["FLUXLIT_INTERNAL_API_BASE"] = service_url(app, namespace, "gateway", GATEWAY_PORT) + d.api_prefix
+        env["FLUXLIT_INTERNAL_API_BASE"] = service_url(app, namespace, "gateway", port=GATEWAY_PORT) + d.api_prefix
     else:
         env["FLUXLIT_API_MOUNT_PATH"] = d.api_prefix
     return [{"name": k, "value": v} for k, v in env.items()]
@@ -176,7 +176,7 @@ def pod_template(workload: str, d: DeploymentsModel, pod: PodParts) -> dict[str,
     }
 
 
-def deployment_spec(workload: str, d: DeploymentsModel, app: str, pod: PodParts) -> dict[str, Any]:
+def deployment_spec(workload: str, d: DeploymentsModel, app: str, *, pod: PodParts) -> dict[str, Any]:
     """Deployment spec that rolls with no unavailable pod (maxUnavailable 0, maxSurge 1)."""
     replicas = d.streamlit_replicas if workload == "streamlit" else d.gateway_replicas
     return {

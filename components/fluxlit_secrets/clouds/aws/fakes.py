@@ -21,22 +21,22 @@ def context(values: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def secret(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
-    name = auto_name(inputs, "name", logical, seed)
+def secret(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
+    name = auto_name(inputs, "name", logical, seed=seed)
     region = inputs.get("region") or ctx["aws_region"]
     arn = f"arn:aws:secretsmanager:{region}:{ctx['aws_account']}:secret:{name}-{chars(seed, 6)}"
     return arn, {"arn": arn, "name": name, "tagsAll": inputs.get("tags") or {}}
 
 
-def secret_version(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def secret_version(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     version = uuid(seed)
     arn = str(inputs.get("secretId"))
     stages = inputs.get("versionStages") or ["AWSCURRENT"]
     return f"{arn}|{version}", {"arn": arn, "versionId": version, "versionStages": stages}
 
 
-def role(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
-    name = auto_name(inputs, "name", logical, seed)
+def role(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
+    name = auto_name(inputs, "name", logical, seed=seed)
     return name, {
         "arn": f"arn:aws:iam::{ctx['aws_account']}:role/{name}",
         "name": name,
@@ -44,18 +44,18 @@ def role(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tup
     }
 
 
-def policy(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
-    name = auto_name(inputs, "name", logical, seed)
+def policy(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
+    name = auto_name(inputs, "name", logical, seed=seed)
     arn = f"arn:aws:iam::{ctx['aws_account']}:policy/{name}"
     return arn, {"arn": arn, "name": name, "policyId": "ANPA" + chars(seed, 17, ALNUM[:26] + "234567")}
 
 
-def role_policy(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
-    name = auto_name(inputs, "name", logical, seed)
+def role_policy(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
+    name = auto_name(inputs, "name", logical, seed=seed)
     return f"{inputs.get('role')}:{name}", {"name": name}
 
 
-def pod_identity(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def pod_identity(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     assoc = "a-" + chars(seed, 17, LOWER)
     cluster = inputs.get("clusterName")
     region = inputs.get("region") or ctx["aws_region"]

@@ -9,11 +9,16 @@ from fluxlit_secrets.model.app import AppModel, SecretModel
 from fluxlit_secrets.model.names import env_slug, fit
 from fluxlit_secrets.model.shape import Node
 
-RULE = NameRule("AWS name", 512, re.compile(r"[A-Za-z0-9/_+=.@-]+", re.ASCII), "letters, digits and /_+=.@-")
+RULE = NameRule(
+    what="AWS name",
+    most=512,
+    pattern=re.compile(r"[A-Za-z0-9/_+=.@-]+", re.ASCII),
+    allowed="letters, digits and /_+=.@-",
+)
 ARN_SUFFIX_LIKE = re.compile(r".*-[A-Za-z0-9]{6}", re.ASCII | re.DOTALL)
 
 
-def secret_name(prefix: str, app: str, environment: str, secret: str) -> str:
+def secret_name(prefix: str, app: str, environment: str, *, secret: str) -> str:
     """`<namePrefix><app>/<stack>/<secret>`."""
     return f"{prefix}{app}/{environment}/{secret}"
 
@@ -26,12 +31,12 @@ def role_name(app: str, environment: str, workload: str) -> str:
 
 def _name_of(model: AppModel, s: SecretModel) -> str:
     settings = cast(AwsSettings, model.cloud)
-    return secret_name(settings.name_prefix, model.app, model.environment, s.store_name)
+    return secret_name(settings.name_prefix, model.app, model.environment, secret=s.store_name)
 
 
 def check_names(model: AppModel, secrets: Node) -> None:
     """Secrets Manager's name rules, and no name that reads like an ARN's random suffix."""
-    check_secret_names(model, secrets, RULE, _name_of)
+    check_secret_names(model, secrets, RULE, name_of=_name_of)
     for s in model.secrets:
         if ARN_SUFFIX_LIKE.fullmatch(_name_of(model, s)):
             secrets.child_raw(s.name).fail(

@@ -91,7 +91,7 @@ def reads(resources: list[Res]) -> Iterator[CloudRead]:
                 arn = str(secret.props.get("arn") or f"arn:aws:secretsmanager:*:*:secret:{secret.props.get('name')}-x")
                 if "NotResource" in st or any(fnmatch.fnmatchcase(arn.lower(), p.lower()) for p in patterns):
                     for ksa in ksas.get(role, ()):
-                        yield CloudRead(ksa, secret, f"role {role}", role)
+                        yield CloudRead(ksa=ksa, secret=secret, identity=f"role {role}", principal=role)
 
 
 def trust(res: Res) -> Iterator[str]:

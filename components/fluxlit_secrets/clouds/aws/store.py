@@ -41,7 +41,7 @@ class AwsStore(VersionedStore):
         base = base_name(request)
         secret = aws.secretsmanager.Secret(
             base,
-            name=secret_name(settings.name_prefix, request.app, request.environment, request.store_name),
+            name=secret_name(settings.name_prefix, request.app, request.environment, secret=request.store_name),
             description=f"{request.secret} of {request.app} ({request.environment}), managed by fluxlit-secrets",
             kms_key_id=settings.kms_key_arn,
             region=settings.region,
@@ -51,7 +51,7 @@ class AwsStore(VersionedStore):
         )
         return secret.arn, secret.id
 
-    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, *, parent: pulumi.Resource) -> Written:
         """A SecretVersion, retained on delete (AWS keeps it: AWSPREVIOUS, then unlabelled)."""
         version = aws.secretsmanager.SecretVersion(
             slot.logical,

@@ -25,15 +25,15 @@ def _rg_id(ctx: Context, inputs: dict[str, Any]) -> str:
     return f"/subscriptions/{ctx['azure_subscription']}/resourceGroups/{inputs.get('resourceGroupName')}"
 
 
-def vault(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
-    name = auto_name(inputs, "vaultName", logical, seed)
+def vault(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
+    name = auto_name(inputs, "vaultName", logical, seed=seed)
     vid = f"{_rg_id(ctx, inputs)}/providers/Microsoft.KeyVault/vaults/{name}"
     props = dict(inputs.get("properties") or {})
     props["vaultUri"] = f"https://{name}.vault.azure.net/"
     return vid, {"name": name, "properties": props, "type": "Microsoft.KeyVault/vaults"}
 
 
-def secret(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def secret(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     vault_name, name = inputs.get("vaultName"), inputs.get("secretName")
     sid = f"{_rg_id(ctx, inputs)}/providers/Microsoft.KeyVault/vaults/{vault_name}/secrets/{name}"
     uri = f"https://{vault_name}.vault.azure.net/secrets/{name}"
@@ -42,8 +42,8 @@ def secret(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> t
     return sid, {"name": name, "properties": props, "type": "Microsoft.KeyVault/vaults/secrets"}
 
 
-def identity(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
-    name = auto_name(inputs, "resourceName", logical, seed)
+def identity(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
+    name = auto_name(inputs, "resourceName", logical, seed=seed)
     iid = f"{_rg_id(ctx, inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}"
     return iid, {
         "name": name,
@@ -53,7 +53,7 @@ def identity(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) ->
     }
 
 
-def federation(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def federation(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     name = inputs.get("federatedIdentityCredentialResourceName")
     iid = (
         f"{_rg_id(ctx, inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
@@ -62,7 +62,7 @@ def federation(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) 
     return iid, {"name": name}
 
 
-def role_assignment(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def role_assignment(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     name = uuid(seed)
     return f"{inputs.get('scope')}/providers/Microsoft.Authorization/roleAssignments/{name}", {"name": name}
 

@@ -25,7 +25,7 @@ _SCOPE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scope:
     """An Azure scope, parsed: the level is the deepest part it names."""
 

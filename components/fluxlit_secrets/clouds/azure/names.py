@@ -8,10 +8,10 @@ from fluxlit_secrets.model.names import env_slug, fit
 from fluxlit_secrets.model.shape import Node
 
 RULE = NameRule(
-    "Key Vault name",
-    127,
-    re.compile(r"[A-Za-z][0-9A-Za-z-]*", re.ASCII),
-    "a letter first, then letters, digits and '-'",
+    what="Key Vault name",
+    most=127,
+    pattern=re.compile(r"[A-Za-z][0-9A-Za-z-]*", re.ASCII),
+    allowed="a letter first, then letters, digits and '-'",
 )
 
 
@@ -40,7 +40,7 @@ def check_names(model: AppModel, secrets: Node) -> None:
             secrets.child_raw(s.name).fail(
                 "holds '--', which Key Vault secret names use between app, stack and secret", "use single '-'"
             )
-    check_secret_names(model, secrets, RULE, _name_of)
+    check_secret_names(model, secrets, RULE, name_of=_name_of)
     if model.delivery == "csi":
         for s in model.secrets:
             if s.overlap:

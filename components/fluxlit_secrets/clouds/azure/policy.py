@@ -69,7 +69,7 @@ def reads(resources: list[Res]) -> Iterator[CloudRead]:
         principal = str(grant.props.get("principalId", "")).lower()
         for secret in (s for s in secrets if _in_scope(s, scope)):
             for ksa in principals.get(principal, set()):
-                yield CloudRead(ksa, secret, f"role {role} at {scope.level}", principal)
+                yield CloudRead(ksa=ksa, secret=secret, identity=f"role {role} at {scope.level}", principal=principal)
 
 
 def trust(res: Res) -> Iterator[str]:
@@ -98,7 +98,12 @@ def federations(resources: list[Res]) -> Iterator[Federation]:
     """Each federated credential of a user-assigned identity."""
     for cred in (r for r in resources if r.type == CREDENTIAL):
         identity = str(cred.props.get("resourceName", "")).lower()
-        yield Federation(identity, cred, str(cred.props.get("issuer")), str(cred.props.get("subject")))
+        yield Federation(
+            identity=identity,
+            credential=cred,
+            issuer=str(cred.props.get("issuer")),
+            subject=str(cred.props.get("subject")),
+        )
 
 
 def _objects(provider: str, params: Mapping[str, Any]) -> list[CsiObject] | None:

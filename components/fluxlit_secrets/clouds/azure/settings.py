@@ -68,7 +68,7 @@ class AzureSettings(CloudSettings):
         return match.group(2) if match else self.resource_group
 
 
-def _required(node: Node, field: str, pattern: re.Pattern[str], fix: str) -> str:
+def _required(node: Node, field: str, pattern: re.Pattern[str], *, fix: str) -> str:
     return node.field(field).required(fix).text(pattern, fix)
 
 
@@ -76,7 +76,7 @@ def _vault(node: Node) -> tuple[str, str | None]:
     vault_id = node.field("vault_id")
     if vault_id.value is None:
         fix = "give 3-24 letters, digits and single hyphens, starting with a letter (or vaultId for an existing vault)"
-        return _required(node, "vault_name", VAULT_NAME, fix), None
+        return _required(node, "vault_name", VAULT_NAME, fix=fix), None
     vid = vault_id.text(
         VAULT_ID, "give /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>"
     )
@@ -119,15 +119,15 @@ def parse_azure(node: Node, disposable: bool) -> AzureSettings:
     vault_name, vault_id = _vault(node)
     return AzureSettings(
         resource_group=_required(
-            node, "resource_group", AZ_RESOURCE_GROUP, "give the resource group name (1-90 characters)"
+            node, "resource_group", AZ_RESOURCE_GROUP, fix="give the resource group name (1-90 characters)"
         ),
-        location=_required(node, "location", AZ_LOCATION, "give an Azure region such as westeurope"),
-        tenant_id=_required(node, "tenant_id", GUID, "give the tenant id, a GUID"),
+        location=_required(node, "location", AZ_LOCATION, fix="give an Azure region such as westeurope"),
+        tenant_id=_required(node, "tenant_id", GUID, fix="give the tenant id, a GUID"),
         oidc_issuer_url=_required(
             node,
             "oidc_issuer_url",
             ISSUER_URL,
-            "give the AKS OIDC issuer URL (az aks show --query oidcIssuerProfile.issuerUrl)",
+            fix="give the AKS OIDC issuer URL (az aks show --query oidcIssuerProfile.issuerUrl)",
         ),
         vault_name=vault_name,
         vault_id=vault_id,

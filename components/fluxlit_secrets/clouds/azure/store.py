@@ -74,8 +74,8 @@ class AzureStore(SecretStore):
         if request.source == "config":
             current, previous = configured(request), None
         else:
-            previous = generated(request, n - 1, parent, PREVIOUS) if n > 1 else None
-            current = generated(request, n, parent, CURRENT)
+            previous = generated(request, n - 1, parent, state=PREVIOUS) if n > 1 else None
+            current = generated(request, n, parent, state=CURRENT)
         name = secret_name(request.app, request.environment, request.store_name)
         container = azure.keyvault.Secret(
             base,
@@ -103,4 +103,4 @@ class AzureStore(SecretStore):
     def retire(self, request: StoreRequest, parent: pulumi.Resource, after: Sequence[pulumi.Resource]) -> None:
         """Key Vault keeps every older version itself; only the source is kept until consumers rolled."""
         if request.source == "generated" and request.generation > 2:
-            generated(request, request.generation - 2, parent, RETIRING, after)
+            generated(request, request.generation - 2, parent, state=RETIRING, after=after)

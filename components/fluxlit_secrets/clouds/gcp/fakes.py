@@ -15,7 +15,7 @@ def context(values: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def secret(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def secret(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     project = inputs.get("project") or ctx["gcp_project"]
     sid = inputs.get("secretId")
     return f"projects/{project}/secrets/{sid}", {
@@ -24,19 +24,19 @@ def secret(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> t
     }
 
 
-def secret_version(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def secret_version(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     sid = str(inputs.get("secret", "")).rsplit("/", 1)[-1]
     number = str(1 + int.from_bytes(seed[:4], "big") % 9999)
     name = f"projects/{ctx['gcp_number']}/secrets/{sid}/versions/{number}"
     return name, {"name": name, "version": number}
 
 
-def iam_member(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def iam_member(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     target = inputs.get("secretId") or inputs.get("serviceAccountId")
     return f"{target}/{inputs.get('role')}/{inputs.get('member')}", {"etag": "BwY" + chars(seed, 9)}
 
 
-def service_account(ctx: Context, logical: str, inputs: dict[str, Any], seed: bytes) -> tuple[str, dict[str, Any]]:
+def service_account(ctx: Context, logical: str, inputs: dict[str, Any], *, seed: bytes) -> tuple[str, dict[str, Any]]:
     project = inputs.get("project") or ctx["gcp_project"]
     email = f"{inputs.get('accountId')}@{project}.iam.gserviceaccount.com"
     name = f"projects/{project}/serviceAccounts/{email}"

@@ -8,7 +8,12 @@ from fluxlit_secrets.model.app import AppModel, SecretModel
 from fluxlit_secrets.model.names import env_slug
 from fluxlit_secrets.model.shape import Node
 
-RULE = NameRule("Secret Manager id", 255, re.compile(r"[A-Za-z0-9_-]+", re.ASCII), "letters, digits, '-' and '_'")
+RULE = NameRule(
+    what="Secret Manager id",
+    most=255,
+    pattern=re.compile(r"[A-Za-z0-9_-]+", re.ASCII),
+    allowed="letters, digits, '-' and '_'",
+)
 
 
 def secret_id(app: str, environment: str, secret: str) -> str:
@@ -31,4 +36,4 @@ def _name_of(model: AppModel, s: SecretModel) -> str:
 
 def check_names(model: AppModel, secrets: Node) -> None:
     """Secret Manager's id rules."""
-    check_secret_names(model, secrets, RULE, _name_of)
+    check_secret_names(model, secrets, RULE, name_of=_name_of)

@@ -68,7 +68,7 @@ def reads(resources: list[Res]) -> Iterator[CloudRead]:
                 for member in members_:
                     direct = ksa_of(PRINCIPAL, member)
                     for ksa in {direct} if direct else members.get(member, set()):
-                        yield CloudRead(ksa, secret, member, member)
+                        yield CloudRead(ksa=ksa, secret=secret, identity=member, principal=member)
 
 
 def _members_of(res: Res) -> list[Any]:
@@ -111,7 +111,14 @@ def _objects(provider: str, params: Mapping[str, Any]) -> list[CsiObject] | None
     for o in listed:
         name = str(o.get("resourceName") or "")
         out.append(
-            CsiObject(provider, name, name, "", str(o.get("path") or o.get("fileName") or ""), file_mode(o.get("mode")))
+            CsiObject(
+                provider=provider,
+                name=name,
+                version=name,
+                label="",
+                file=str(o.get("path") or o.get("fileName") or ""),
+                mode=file_mode(o.get("mode")),
+            )
         )
     return out
 

@@ -44,7 +44,7 @@ class GcpStore(VersionedStore):
         )
         return secret.id, secret.id
 
-    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, *, parent: pulumi.Resource) -> Written:
         """A SecretVersion; the retiring one is disabled (after its consumers rolled), none destroyed."""
         version = gcp.secretmanager.SecretVersion(
             slot.logical,

@@ -61,7 +61,7 @@ class KubernetesStore(VersionedStore):
         """The app's namespace."""
         return request.context["namespace"]
 
-    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, parent: pulumi.Resource) -> Written:
+    def version(self, request: StoreRequest, handle: Any, slot: VersionSlot, *, parent: pulumi.Resource) -> Written:
         """An immutable Secret `<app>-<secret>-v<generation>` (or `-<version id>` for config values)."""
         if request.source == "config":
             version = config_version(request, slot.source.value, parent)
