@@ -161,7 +161,9 @@ def _check(args: argparse.Namespace) -> int:
         return USAGE
     recording = run_stack(args.project_dir, args.stack)
     _warn(recording.warnings)
-    lines: list[tuple[str, str]] = [(v.level, _finding(v)) for v in evaluate(resources_of(recording))]
+    resources = resources_of(recording)
+    clusters = len({r.cluster for r in resources if r.cluster}) > 1
+    lines: list[tuple[str, str]] = [(v.level, _finding(v, clusters=clusters)) for v in evaluate(resources)]
     for f in ages(recording, _dt.date.today()):
         level = "mandatory" if f.mandatory else "advisory"
         lines.append((level, f"{level}  secret-age  {f.message}"))
@@ -179,8 +181,10 @@ def _check(args: argparse.Namespace) -> int:
     return _report(lines)
 
 
-def _finding(v: Violation) -> str:
-    return f"{v.level}  {v.rule}  {v.type} {v.resource}: {v.message}"
+def _finding(v: Violation, *, clusters: bool = False) -> str:
+    """`level  rule  type name [app@cluster]: message` (app and cluster where known)."""
+    where = v.app + (f"@{v.cluster}" if clusters and v.cluster else "")
+    return f"{v.level}  {v.rule}  {v.type} {v.resource}{f' [{where}]' if where else ''}: {v.message}"
 
 
 def _report(lines: list[tuple[str, str]]) -> int:

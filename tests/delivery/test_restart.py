@@ -62,8 +62,8 @@ def deployment(workload: str, trigger: str, image: str = "img:1") -> dict:
 )
 def test_only_deployments_whose_template_changed_restart(before, after, restart) -> None:
     result = plan([deployment(w, t) for w, t in before.items()], [deployment(w, t) for w, t in after.items()])
-    assert [w for w, _, _ in result.restart] == restart
-    assert sorted(result.stay) == sorted(set(after) - set(restart))
+    assert [w.role for w, _, _ in result.restart] == restart
+    assert sorted(w.role for w in result.stay) == sorted(set(after) - set(restart))
 
 
 def test_secret_name_follows_versions_and_keys_but_not_values() -> None:

@@ -24,9 +24,15 @@ RESTART = re.compile(r"^    (\S+)/(\S+) \[(\S+)\](?:  (.*))?$")
 class PrintedPlan:
     """What `rotate` printed: the Deployments that restart and stay, and each resource change."""
 
-    restart: dict[str, str] = field(default_factory=dict)  # namespace/name -> why (`new versions: jwt`)
+    #: namespace/name (`@cluster` when the program spans clusters) -> why (`new versions: jwt`).
+    restart: dict[str, str] = field(default_factory=dict)
     stay: list[str] = field(default_factory=list)
     changes: set[tuple[str, str, str]] = field(default_factory=set)  # (action, type, logical name)
+
+
+def _cluster(owner: str) -> str:
+    """`@cluster` of `app/workload@cluster` (a plan names clusters when there are several), else ''."""
+    return "@" + owner.rsplit("@", 1)[1] if "@" in owner else ""
 
 
 def parse_rotate(text: str) -> PrintedPlan:
@@ -34,10 +40,11 @@ def parse_rotate(text: str) -> PrintedPlan:
     action = None
     for line in text.splitlines():
         if m := RESTART.match(line):
-            plan.restart[f"{m[1]}/{m[2]}"] = m[4] or ""
+            plan.restart[f"{m[1]}/{m[2]}{_cluster(m[3])}"] = m[4] or ""
         elif line.startswith("  stay:"):
             rest = line.split(":", 1)[1].strip()
-            plan.stay = [] if rest == "none" else [part.split(" [")[0] for part in rest.split(", ")]
+            parts = [] if rest == "none" else [part.split(" [", 1) for part in rest.split(", ")]
+            plan.stay = [name + _cluster(owner.rstrip("]")) for name, owner in parts]
         elif m := HEADING.match(line):
             action = m[1]
         elif action and (m := CHANGE.match(line)):

@@ -77,7 +77,7 @@ def test_an_app_stack_declared_in_its_stack_file_synths_checks_rotates_and_diffs
     assert "generation: 2" in (project / "Pulumi.dev.yaml").read_text()
     capsys.readouterr()
     assert main(["diff", *argv, "--base", str(tmp_path / "base")]) == 0
-    assert "shop/shop-gateway [gateway]" in capsys.readouterr().out
+    assert "shop/shop-gateway [shop/gateway]" in capsys.readouterr().out
 
 
 def test_the_stack_program_parses_its_config_once(monkeypatch) -> None:
@@ -117,7 +117,7 @@ def test_check_reads_ages_from_component_args(tmp_path: Path, capsys) -> None:
     project = app(tmp_path, code_declared(old, 90))
     assert main(["check", "--stack", "dev", "--project-dir", str(project)]) == 1
     out = capsys.readouterr().out
-    assert "mandatory  secret-age  jwt: last rotated" in out and "695 days ago" in out
+    assert "mandatory  secret-age  shop/jwt: last rotated" in out and "695 days ago" in out
 
 
 def test_check_flags_plaintext_secret_looking_config(tmp_path: Path, capsys) -> None:

@@ -28,8 +28,8 @@ def test_dry_run_names_exactly_the_consumers_and_writes_nothing(project: Path, c
     assert (project / "stacks" / "Pulumi.dev.yaml").read_text() == before
     restart = out.split("restart:")[1].split("stay:")[0]
     # Named as `kubectl rollout status deployment/<name> -n <namespace>` needs them.
-    assert "admin-portal-dev/admin-portal-gateway [gateway]" in restart and "streamlit" not in restart
-    assert "stay:    admin-portal-dev/admin-portal-streamlit [streamlit]" in out
+    assert "admin-portal-dev/admin-portal-gateway [admin-portal/gateway]" in restart and "streamlit" not in restart
+    assert "stay:    admin-portal-dev/admin-portal-streamlit [admin-portal/streamlit]" in out
     assert "dry run: nothing written" in out
 
 
@@ -43,15 +43,15 @@ def test_dry_run_names_exactly_the_consumers_and_writes_nothing(project: Path, c
 )
 def test_the_plan_restarts_exactly_the_consumers(project: Path, secret: str, restarts, stays) -> None:
     result = rotate(project, "dev", [secret], dry_run=True, today=TODAY)
-    assert [w for w, _, _ in result.plan.restart] == restarts
-    assert result.plan.stay == stays
+    assert [w.role for w, _, _ in result.plan.restart] == restarts
+    assert [w.role for w in result.plan.stay] == stays
     for _, was, now in result.plan.restart:
         assert f"{secret}=1" in was and f"{secret}=2" in now
 
 
 def test_several_secrets_give_one_restart_per_consumer(project: Path) -> None:
     result = rotate(project, "dev", ["jwt", "bff", "reports-token"], dry_run=True, today=TODAY)
-    assert [w for w, _, _ in result.plan.restart] == ["gateway", "streamlit"]
+    assert [w.role for w, _, _ in result.plan.restart] == ["gateway", "streamlit"]
     (_, _, gateway_after), _ = result.plan.restart
     assert "bff=2" in gateway_after and "jwt=2" in gateway_after and "reports-token=2" in gateway_after
 
@@ -297,7 +297,7 @@ def test_check_exits_1_on_an_overdue_secret(project: Path, capsys) -> None:
     )
     assert main(["check", "--stack", "dev", "--project-dir", str(project)]) == 1
     out = capsys.readouterr().out
-    assert "mandatory  secret-age  jwt: last rotated 2020-01-01" in out
+    assert "mandatory  secret-age  admin-portal/jwt: last rotated 2020-01-01" in out
 
 
 def test_resources_json_of_a_base_holds_ids(project: Path, tmp_path: Path) -> None:
@@ -322,4 +322,4 @@ def test_a_restart_names_secrets_never_version_ids(project: Path, capsys, stack:
     assert main(["rotate", "--stack", stack, secret, "--dry-run", "--project-dir", str(project)]) == 0
     out = capsys.readouterr().out
     restart = out.split("  restart:\n")[1].split("  stay:")[0].splitlines()
-    assert restart and all(line.endswith(f"[gateway]  new versions: {secret}") for line in restart), restart
+    assert restart and all(line.endswith(f"/gateway]  new versions: {secret}") for line in restart), restart

@@ -189,9 +189,9 @@ def test_report_and_check_come_from_one_graph_a_cronjob_projection_shows_in_both
     (project / "__main__.py").write_text(CRONJOB)
     result = synth(project, "dev", tmp_path / "out")
     report = (tmp_path / "out" / "report.md").read_text()
-    assert "| jwt | kubernetes | admin-portal-gateway-" in report
+    assert "| admin-portal | jwt | kubernetes | admin-portal-gateway-" in report
     row = next(line for line in report.splitlines() if "| streamlit | file | `/p/jwt` |" in line)
-    assert row.startswith("| jwt | kubernetes | admin-portal-gateway-")
-    assert "jwt            -> streamlit  file /p/jwt" in result.summary
+    assert row.startswith("| admin-portal | jwt | kubernetes | admin-portal-gateway-")
+    assert "admin-portal  jwt            -> streamlit  file /p/jwt" in result.summary
     rules = {(v.rule, v.resource) for v in evaluate(resources_of(result.recording)) if v.level == "mandatory"}
     assert ("streamlit-no-gateway-secrets", "nightly") in rules

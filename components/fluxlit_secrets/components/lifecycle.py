@@ -79,7 +79,8 @@ class SecretLifecycle(pulumi.ComponentResource):
     restart_triggers: pulumi.Output[dict[str, str]]
     """Restart trigger per workload; it changes only when that workload's secrets rotate."""
     rotation: pulumi.Output[dict[str, Any]]
-    """Per secret: generation, rotatedAt and maxAgeDays (`fluxlit-secrets check` reads ages from it)."""
+    """Per secret: generation, rotatedAt, maxAgeDays and declaredIn (the stack file, or "code");
+    `fluxlit-secrets check` reads ages from it, `rotate` where to raise a generation."""
     pod_fragments: pulumi.Output[dict[str, Any]]
     """Per workload: namespace, serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels,
     podSecurityContext and containerSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
@@ -331,7 +332,13 @@ class SecretLifecycle(pulumi.ComponentResource):
         self.pod_fragments = pulumi.Output.all(**fragments)
         self.rotation = pulumi.Output.from_input(
             {
-                s.name: {"generation": s.generation, "rotatedAt": s.rotated_at, "maxAgeDays": s.max_age_days}
+                s.name: {
+                    "generation": s.generation,
+                    "rotatedAt": s.rotated_at,
+                    "maxAgeDays": s.max_age_days,
+                    # Where the secret is declared: its stack file, or "code" (`rotate` edits only a file).
+                    "declaredIn": model.declared_in or "code",
+                }
                 for s in model.secrets
             }
         )

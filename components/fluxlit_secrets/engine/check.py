@@ -8,9 +8,10 @@ from fluxlit_secrets.clouds import CLOUD_MODELS
 from fluxlit_secrets.clouds.catalog import containers
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.engine.monitor import Registration
+from fluxlit_secrets.engine.placement import placements
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.engine.stackmodel import model_of
-from fluxlit_secrets.model.age import AgeFinding, Rotation, age_findings, ages_of
+from fluxlit_secrets.model.age import AgeFinding, Rotation, ages_of
 from fluxlit_secrets.model.parse import config_keys_of
 from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.model.secretish import secret_literal
@@ -26,6 +27,9 @@ class Violation:
     resource: str
     type: str
     message: str
+    #: The app (component) and cluster of the resource, '' where not known.
+    app: str = ""
+    cluster: str = ""
 
 
 def policy_props(inputs: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +42,12 @@ def policy_props(inputs: dict[str, Any], outputs: dict[str, Any]) -> dict[str, A
 
 
 def resources_of(rec: Recording) -> list[Res]:
-    """The custom resources of a recording as the rules see them."""
+    """The custom resources of a recording as the rules see them, each placed in its app and cluster."""
+    where = placements(
+        {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "custom": r.custom}
+        | {"inputs": r.inputs, "options": r.options}
+        for r in rec.registrations
+    )
     return [
         Res(
             type=r.type,
@@ -47,10 +56,24 @@ def resources_of(rec: Recording) -> list[Res]:
             props=policy_props(unwrap(r.inputs), unwrap(r.outputs)),
             protect=bool(r.options.get("protect")),
             retain_on_delete=bool(r.options.get("retainOnDelete")),
+            app=where[r.urn].app,
+            cluster=where[r.urn].cluster,
         )
         for r in rec.registrations
         if r.custom
     ]
+
+
+def _violation(rule: Rule, res: Res, message: str) -> Violation:
+    return Violation(
+        rule=rule.name,
+        level=rule.level,
+        resource=res.name,
+        type=res.type,
+        message=message,
+        app=res.app,
+        cluster=res.cluster,
+    )
 
 
 def evaluate(resources: list[Res], rules: list[Rule] = RULES) -> list[Violation]:
@@ -59,15 +82,9 @@ def evaluate(resources: list[Res], rules: list[Rule] = RULES) -> list[Violation]
     for rule in rules:
         if rule.resource_check is not None:
             for res in resources:
-                found += [
-                    Violation(rule=rule.name, level=rule.level, resource=res.name, type=res.type, message=m)
-                    for m in rule.resource_check(res)
-                ]
+                found += [_violation(rule, res, m) for m in rule.resource_check(res)]
         if rule.stack_check is not None:
-            found += [
-                Violation(rule=rule.name, level=rule.level, resource=res.name, type=res.type, message=m)
-                for res, m in rule.stack_check(resources)
-            ]
+            found += [_violation(rule, res, m) for res, m in rule.stack_check(resources)]
     return found
 
 
@@ -94,21 +111,31 @@ def disposable_note(rec: Recording) -> str | None:
     )
 
 
-def ages(rec: Recording, today: _dt.date) -> list[AgeFinding]:
-    """Secret ages: from the stack file's declarations, else from each SecretLifecycle's args in code."""
-    model = model_of(rec.config, rec.stack, str(rec.config.path))
-    if model is not None:
-        return age_findings(model, today)
-    found: list[AgeFinding] = []
-    for r in rec.of_type("fluxlit-secrets:index:SecretLifecycle"):
+#: The component whose `rotation` output gives each secret's age, and where it is declared.
+LIFECYCLE = "fluxlit-secrets:index:SecretLifecycle"
+
+
+def declared_secrets(rec: Recording) -> list[tuple[str, str, dict[str, Any]]]:
+    """(component, secret, rotation entry) of every SecretLifecycle's secrets, in name order; the
+    entry's `declaredIn` is the stack file the secret comes from, or "code"."""
+    found = []
+    for r in sorted(rec.of_type(LIFECYCLE), key=lambda r: r.name):
         rotation = unwrap(rec.component_output(r.urn, "rotation")) or {}
-        rotations = [
-            Rotation(name, entry.get("rotatedAt"), entry.get("maxAgeDays"))
-            for name, entry in sorted(rotation.items())
-            if isinstance(entry, dict)
-        ]
-        fix = f'raise secrets.{{secret}}.generation of SecretLifecycle "{r.name}" in the program and set its rotated_at'
-        found += ages_of(rotations, today, fix)
+        found += [(r.name, name, entry) for name, entry in sorted(rotation.items()) if isinstance(entry, dict)]
+    return found
+
+
+def ages(rec: Recording, today: _dt.date) -> list[AgeFinding]:
+    """Secret ages of every app in the program, each named `app/secret` (the component's name), with
+    the fix where the secret is declared: `rotate` for a stack file's, the component's args for code."""
+    found: list[AgeFinding] = []
+    for app, name, entry in declared_secrets(rec):
+        if (entry.get("declaredIn") or "code") == "code":
+            fix = f'raise secrets.{name}.generation of SecretLifecycle "{app}" in the program and set its rotated_at'
+        else:
+            fix = f"run `fluxlit-secrets rotate --stack {rec.stack} {app}/{name}`"
+        rotation = Rotation(f"{app}/{name}", entry.get("rotatedAt"), entry.get("maxAgeDays"))
+        found += ages_of([rotation], today, fix)
     return found
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fluxlit_secrets.engine.monitor import engine_urn
+from fluxlit_secrets.engine.placement import Placement, placements
 from fluxlit_secrets.engine.render import REDACTED
 from fluxlit_secrets.engine.replaces import replace_paths
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION, WORKLOAD_LABEL
@@ -36,24 +37,41 @@ class Refusal:
     way_out: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True, order=True)
+class Workload:
+    """One Deployment a plan restarts or keeps: where it runs and whose it is."""
+
+    cluster: str
+    namespace: str
+    name: str
+    #: The component that made it (its name), or its pods' `app.kubernetes.io/name`.
+    app: str
+    #: gateway, streamlit or app (the pods' workload label), else the Deployment's name.
+    role: str
+
+    def shown(self, *, clusters: bool) -> str:
+        """`namespace/name [app/role]`, `@cluster` added when the program spans clusters."""
+        owner = f"{self.app}/{self.role}" if self.app else self.role
+        return f"{self.namespace}/{self.name} [{owner}{'@' + self.cluster if clusters else ''}]"
+
+
 @dataclass(kw_only=True)
 class Plan:
     """Which workloads restart and stay, and every resource change."""
 
-    restart: list[tuple[str, str, str]] = field(default_factory=list)  # (workload, trigger before, after)
-    stay: list[str] = field(default_factory=list)
+    restart: list[tuple[Workload, str, str]] = field(default_factory=list)  # (workload, trigger before, after)
+    stay: list[Workload] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     #: Lines a reviewer must read besides the changes (a disposable stack).
     notes: list[str] = field(default_factory=list)
-    #: Kubernetes `namespace/name` of each workload's Deployment (for `kubectl rollout status`).
-    names: dict[str, str] = field(default_factory=dict)
     #: What `pulumi preview` and `pulumi up` refuse, in the engine's words, each with the way out.
     refusals: list["Refusal"] = field(default_factory=list)
+    #: The clusters the program's Deployments run on (more than one: each workload names its own).
+    clusters: list[str] = field(default_factory=list)
 
-    def shown(self, workload: str) -> str:
-        """`namespace/name [workload]`, or the workload when its Deployment has no known name."""
-        name = self.names.get(workload)
-        return f"{name} [{workload}]" if name else workload
+    def shown(self, workload: Workload) -> str:
+        """How the plan names a workload (see `Workload.shown`)."""
+        return workload.shown(clusters=len(self.clusters) > 1)
 
     def of(self, action: str) -> list[Change]:
         """The changes of one action."""
@@ -110,10 +128,18 @@ def _action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
     return "update"
 
 
-def _workload(resource: dict[str, Any]) -> str:
+def _workload(resource: dict[str, Any], where: Placement) -> Workload:
     inputs = resource.get("inputs") or {}
     labels = _get(inputs, "spec.template.metadata.labels") or {}
-    return str(labels.get(WORKLOAD_LABEL) or _get(inputs, "metadata.name") or resource["name"])
+    meta = _get(inputs, "metadata") or {}
+    name = str(meta.get("name") or resource["name"])
+    return Workload(
+        cluster=where.cluster,
+        namespace=str(meta.get("namespace") or "default"),
+        name=name,
+        app=where.app,
+        role=str(labels.get(WORKLOAD_LABEL) or name),
+    )
 
 
 def _trigger(resource: dict[str, Any] | None) -> str:
@@ -264,17 +290,17 @@ def plan(before: list[dict[str, Any]], after: list[dict[str, Any]], *, values_co
             result.changes.append(Change(action="delete", type=r["type"], name=r["name"], urn=urn))
     result.refusals = refusals + protected_refusals(old, new, matched, changes=result.changes)
     result.changes.sort(key=lambda c: (ACTIONS.index(c.action), c.type, c.name))
-    for urn, r in sorted(new.items(), key=lambda i: _workload(i[1])):
-        if r["type"] != "kubernetes:apps/v1:Deployment":
-            continue
-        previous = old.get(urn)
-        meta = _get(r.get("inputs"), "metadata") or {}
-        if meta.get("name"):
-            result.names[_workload(r)] = f"{meta.get('namespace') or 'default'}/{meta['name']}"
+    where = placements(after)
+    deployments = sorted(
+        (_workload(r, where[urn]), urn) for urn, r in new.items() if r["type"] == "kubernetes:apps/v1:Deployment"
+    )
+    result.clusters = sorted({w.cluster for w, _ in deployments})
+    for workload, urn in deployments:
+        r, previous = new[urn], old.get(matched.get(urn, urn))
         if previous is None or _get(previous.get("inputs"), "spec.template") != _get(r.get("inputs"), "spec.template"):
-            result.restart.append((_workload(r), _trigger(previous), _trigger(r)))
+            result.restart.append((workload, _trigger(previous), _trigger(r)))
         else:
-            result.stay.append(_workload(r))
+            result.stay.append(workload)
     return result
 
 

@@ -13,6 +13,7 @@ from fluxlit_secrets.clouds.csi import represent_str
 from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.check import resources_of
 from fluxlit_secrets.engine.mocks import is_secret
+from fluxlit_secrets.engine.placement import provider_of
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.model.labels import KEYS_ANNOTATION, STORE_ANNOTATION, WORKLOAD_LABEL
 from fluxlit_secrets.model.labels import RESTART_ANNOTATION as VERSIONS_ANNOTATION
@@ -66,8 +67,18 @@ def redact(value: Any, *, keep_keys: bool = False) -> Any:
     return value
 
 
+#: What a provider's inputs may show: which cluster and namespace it targets. Anything else (a
+#: kubeconfig, a token, a key) may be a credential, and shows as "[secret]".
+PROVIDER_SETTINGS = ("cluster", "context", "namespace")
+
+
+def provider_settings(inputs: dict[str, Any]) -> dict[str, Any]:
+    """A provider's inputs with every value but its target (`PROVIDER_SETTINGS`) masked."""
+    return {k: redact(v) if k in PROVIDER_SETTINGS else REDACTED for k, v in sorted(inputs.items())}
+
+
 def resources_json(rec: Recording) -> list[dict[str, Any]]:
-    """Every registration: urn, type, name, parent, custom, inputs (redacted), options."""
+    """Every registration: urn, type, name, parent, custom, inputs (redacted), options, provider."""
     return [
         {
             "urn": r.urn,
@@ -75,8 +86,10 @@ def resources_json(rec: Recording) -> list[dict[str, Any]]:
             "name": r.name,
             "parent": r.parent or None,
             "custom": r.custom,
-            "inputs": redact(r.inputs),
+            "inputs": provider_settings(r.inputs) if r.type.startswith("pulumi:providers:") else redact(r.inputs),
             "options": r.options,
+            # The provider a resource is created with (package and name; never its credentials).
+            "provider": provider_of(r.type, r.options.get("provider"), custom=r.custom),
             # The provider's id: a changed id with unchanged visible inputs is a secret-only change.
             "id": r.id,
         }
@@ -132,6 +145,9 @@ def dump_yaml(documents: list[dict[str, Any]]) -> str:
 class Flow:
     """One delivered key: store secret -> Kubernetes Secret or SecretProviderClass -> workload, as file or env."""
 
+    #: The app (component name) and cluster of the reading pod.
+    app: str
+    cluster: str
     secret: str
     store: str
     k8s_secret: str
@@ -185,6 +201,8 @@ def flows(resources: list[Res]) -> list[Flow]:
             shown = f"{CSI_KIND}/{name}" if kind else name
             found.add(
                 Flow(
+                    app=pod.res.app,
+                    cluster=pod.res.cluster,
                     secret=secret,
                     store=store,
                     k8s_secret=shown,
@@ -193,17 +211,34 @@ def flows(resources: list[Res]) -> list[Flow]:
                     name=read.where or read.key,
                 )
             )
-    return sorted(found, key=lambda f: (f.secret, f.workload, f.mode, f.name))
+    return sorted(found, key=lambda f: (f.app, f.cluster, f.secret, f.workload, f.mode, f.name))
 
 
-def triggers(objects: list[dict[str, Any]]) -> dict[str, str]:
-    """Restart trigger (pod-template versions annotation) per workload."""
-    out = {}
-    for o in objects:
-        if o["kind"] == "Deployment":
-            ann = _pod(o)[0].get("annotations")
-            out[_workload_of(o)] = ann if ann == UNKNOWN_SHOWN else str(_map(ann).get(VERSIONS_ANNOTATION, "(none)"))
-    return dict(sorted(out.items()))
+@dataclass(frozen=True, kw_only=True, order=True)
+class Trigger:
+    """One Deployment's restart trigger (its pod template's versions annotation)."""
+
+    app: str
+    cluster: str
+    workload: str
+    deployment: str
+    trigger: str
+
+
+def triggers(resources: list[Res]) -> list[Trigger]:
+    """Restart trigger of every Deployment, by app, cluster and workload."""
+    out = []
+    for r in resources:
+        if r.kind == "Deployment":
+            meta = _pod(dict(r.props))[0]
+            ann = meta.get("annotations")
+            shown = (
+                ann if ann == UNKNOWN_SHOWN or is_unknown(ann) else str(_map(ann).get(VERSIONS_ANNOTATION, "(none)"))
+            )
+            name = f"{r.meta.get('namespace') or 'default'}/{r.meta.get('name') or r.name}"
+            workload = str(_map(meta.get("labels")).get(WORKLOAD_LABEL) or r.meta.get("name") or r.name)
+            out.append(Trigger(app=r.app, cluster=r.cluster, workload=workload, deployment=name, trigger=str(shown)))
+    return sorted(out)
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -217,25 +252,40 @@ def _node(prefix: str, name: str) -> str:
 
 
 def mermaid(fl: list[Flow]) -> str:
-    """A flowchart secret -> Kubernetes Secret -> workload, edges labelled with file/env names."""
+    """A flowchart secret -> Kubernetes Secret -> workload, edges labelled with file/env names (one app's flows)."""
     lines = ["flowchart LR"]
     declared = set()
     for f in fl:
         for node, label in (
             (_node("s", f.secret), f"{f.secret}<br/>({f.store})"),
-            (_node("k", f.k8s_secret), f"Secret {f.k8s_secret}"),
-            (_node("w", f.workload), f"{f.workload} pod"),
+            (_node("k", f.cluster + "/" + f.k8s_secret), f"Secret {f.k8s_secret}"),
+            (
+                _node("w", f.cluster + "/" + f.workload),
+                f"{f.workload} pod" + (f" @{f.cluster}" if _several(fl) else ""),
+            ),
         ):
             if node not in declared:
                 declared.add(node)
                 lines.append(f'  {node}["{label}"]')
     edges = []
     for f in fl:
-        a = f"  {_node('s', f.secret)} --> {_node('k', f.k8s_secret)}"
+        k, w = _node("k", f.cluster + "/" + f.k8s_secret), _node("w", f.cluster + "/" + f.workload)
+        a = f"  {_node('s', f.secret)} --> {k}"
         if a not in edges:
             edges.append(a)
-        edges.append(f'  {_node("k", f.k8s_secret)} -- "{f.mode} {f.name}" --> {_node("w", f.workload)}')
+        edges.append(f'  {k} -- "{f.mode} {f.name}" --> {w}')
     return "\n".join(lines + edges)
+
+
+def _several(fl: list[Flow]) -> bool:
+    return len({f.cluster for f in fl}) > 1
+
+
+def _by_app(fl: list[Flow]) -> dict[str, list[Flow]]:
+    apps: dict[str, list[Flow]] = {}
+    for f in fl:
+        apps.setdefault(f.app or "(no app)", []).append(f)
+    return apps
 
 
 def counts(rec: Recording) -> Counter[str]:
@@ -243,59 +293,95 @@ def counts(rec: Recording) -> Counter[str]:
     return Counter(r.type for r in rec.registrations)
 
 
+def _flow_row(f: Flow) -> list[str]:
+    return [f.secret, f.store, f.k8s_secret, f.workload, f.mode, f"`{f.name}`"]
+
+
+def _receipts(fl: list[Flow], trig: list[Trigger], *, several: bool, preview: bool) -> str:
+    """Who receives what: app (and cluster), secret, store, object, workload, how, where."""
+    rows = [[f.app or "-", *([f.cluster] if several else []), *_flow_row(f)] for f in fl]
+    header = ["app", *(["cluster"] if several else []), "secret", "store", "Kubernetes object", "workload", "as"]
+    return _md_table([*header, "name / path"], rows) if rows else _nothing_received(trig, preview=preview)
+
+
+def _trigger_table(trig: list[Trigger], *, several: bool) -> str:
+    if not trig:
+        return "No Deployment."
+    header = ["app", *(["cluster"] if several else []), "workload", "Deployment", "trigger (secret=version)"]
+    rows = [[t.app or "-", *([t.cluster] if several else []), t.workload, t.deployment, f"`{t.trigger}`"] for t in trig]
+    return _md_table(header, rows)
+
+
 def report_md(rec: Recording, objects: list[dict[str, Any]]) -> str:
-    """The human report: which pod receives which secret and how, and what restarts it."""
-    fl = flows(resources_of(rec))
-    rows = [[f.secret, f.store, f.k8s_secret, f.workload, f.mode, f"`{f.name}`"] for f in fl]
-    trig = triggers(objects)
+    """The human report: which pod of which app receives which secret and how, on which cluster,
+    and what restarts it; a flow diagram per app; the Kubernetes objects by cluster."""
+    resources = resources_of(rec)
+    fl, trig = flows(resources), triggers(resources)
+    clusters = sorted({r.cluster for r in resources if r.cluster})
+    several = len(clusters) > 1
+    preview = " Run as `pulumi preview` of a new stack: values the providers compute show as `[unknown]`."
     parts = [
         f"# Synth report: stack `{rec.stack}` of project `{rec.project.name}`",
         "",
         "Evaluated offline through mocks: no secret value was decrypted, generated or printed."
-        + (
-            " Run as `pulumi preview` of a new stack: values the providers compute show as `[unknown]`."
-            if rec.preview
-            else ""
-        ),
+        + (preview if rec.preview else ""),
         "",
         "## Which pod receives which secret",
         "",
-        _md_table(["secret", "store", "Kubernetes object", "workload", "as", "name / path"], rows)
-        if rows
-        else "No workload receives a secret.",
+        _receipts(fl, trig, several=several, preview=rec.preview),
         "",
         "## Restart triggers",
         "",
         "A workload rolls when, and only when, its trigger changes.",
         "",
-        _md_table(["workload", "trigger (secret=version)"], [[w, f"`{t}`"] for w, t in trig.items()])
-        if trig
-        else "No Deployment.",
+        _trigger_table(trig, several=several),
         "",
         "## Flow",
         "",
-        "```mermaid",
-        mermaid(fl),
-        "```",
-        "",
-        "## Resources",
-        "",
-        _md_table(["type", "count"], [[t, str(n)] for t, n in sorted(counts(rec).items())]),
-        "",
     ]
-    return "\n".join(parts)
+    for app, app_flows in _by_app(fl).items():
+        parts += [f"### {app}", "", "```mermaid", mermaid(app_flows), "```", ""]
+    parts += [] if fl else ["No flow.", ""]
+    if clusters:
+        parts += [
+            "## Objects by cluster",
+            "",
+            _md_table(["cluster", "kind", "count"], _objects_by_cluster(resources)),
+            "",
+        ]
+    counted = [[t, str(n)] for t, n in sorted(counts(rec).items())]
+    return "\n".join([*parts, "## Resources", "", _md_table(["type", "count"], counted), ""])
+
+
+def _nothing_received(trig: list[Trigger], *, preview: bool) -> str:
+    unknown = [t.deployment for t in trig if t.trigger == UNKNOWN_SHOWN]
+    if preview and unknown:
+        return (
+            "Not known in a preview: the pod templates of " + ", ".join(unknown) + " are computed from values the "
+            "providers make (`[unknown]`); run `fluxlit-secrets synth` without `--preview` to see who reads what."
+        )
+    return "No workload receives a secret."
+
+
+def _objects_by_cluster(resources: list[Res]) -> list[list[str]]:
+    found = Counter((r.cluster, r.kind) for r in resources if r.cluster and r.kind)
+    return [[cluster, kind, str(n)] for (cluster, kind), n in sorted(found.items())]
 
 
 def summary(rec: Recording, objects: list[dict[str, Any]]) -> str:
-    """Short stdout summary: counts by type and the secret -> workload table."""
+    """Short stdout summary: counts by type and the app, secret -> workload table."""
     c = counts(rec)
     lines = [f"stack {rec.stack}: {sum(c.values())} resources"]
     lines += [f"  {n:>3}  {t}" for t, n in sorted(c.items())]
     fl = flows(resources_of(rec))
     if fl:
+        several = _several(fl)
+        app_width = max(len(f.app or "-") for f in fl)
         width = max(len(f.secret) for f in fl)
-        lines.append("secrets -> workloads:")
-        lines += [f"  {f.secret:<{width}}  -> {f.workload:<10} {f.mode:<4} {f.name}" for f in fl]
+        lines.append("app, secret -> workload:")
+        for f in fl:
+            workload = f.workload + (f"@{f.cluster}" if several else "")
+            lines.append(f"  {f.app or '-':<{app_width}}  {f.secret:<{width}}  -> {workload:<10} {f.mode:<4} {f.name}")
     return "\n".join(lines)
 
 

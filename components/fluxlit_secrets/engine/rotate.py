@@ -4,10 +4,10 @@ import datetime as _dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from fluxlit_secrets.engine import render
-from fluxlit_secrets.engine.check import disposable_note
+from fluxlit_secrets.engine.check import declared_secrets, disposable_note
 from fluxlit_secrets.engine.files import check_writable, exclusive, replace_atomically
 from fluxlit_secrets.engine.mocks import ProviderMocks
 from fluxlit_secrets.engine.plan import Plan, format_plan, plan
@@ -16,8 +16,7 @@ from fluxlit_secrets.engine.run import run_stack
 from fluxlit_secrets.engine.stackfile import bump_generations
 from fluxlit_secrets.engine.stackmodel import model_of
 from fluxlit_secrets.engine.yamlfile import read_text
-from fluxlit_secrets.errors import ConfigError, did_you_mean
-from fluxlit_secrets.model.shape import NAMESPACE
+from fluxlit_secrets.errors import did_you_mean
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +55,55 @@ def rotate(
         return _rotate(project_dir, project, stack, path=path, secrets=secrets, today=today, write=True)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Declared:
+    """One secret of one app in the program, and where it is declared (a stack file, or code)."""
+
+    app: str
+    secret: str
+    declared_in: str
+
+    @property
+    def in_code(self) -> bool:
+        """Declared in the program's args (else in the stack file, which `rotate` edits)."""
+        return self.declared_in == "code"
+
+    @property
+    def shown(self) -> str:
+        """`app/secret`, as `rotate` takes it and `check` names it."""
+        return f"{self.app}/{self.secret}"
+
+
+def _label(project: Project, path: Path) -> str:
+    """The stack file as the user knows it (`stacks/Pulumi.dev.yaml`)."""
+    return str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
+
+
+def _choose(declared: list[Declared], asked: str, stack_file: str) -> Declared:
+    # A program reads one stack file (the stack's own): any `declaredIn` but "code" is that file.
+    """The secret `asked` names: `APP/SECRET`, or `SECRET` when one app holds it or every app that
+    holds it shares the stack file's one value of record; else a one-line error listing candidates."""
+    app, _, secret = asked.rpartition("/")
+    holders = [d for d in declared if d.secret == secret and (not app or d.app == app)]
+    every = ", ".join(d.shown for d in declared) or "none"
+    if not holders:
+        names = sorted({d.shown for d in declared} | {d.secret for d in declared})
+        raise ProjectError(f"rotate: no secret {asked!r} in the program{did_you_mean(asked, names)}; secrets: {every}")
+    if len(holders) > 1 and any(d.in_code for d in holders):
+        raise ProjectError(
+            f"rotate: {secret!r} is declared by {len(holders)} apps ({', '.join(d.shown for d in holders)}); "
+            f"name one as APP/SECRET, e.g. `rotate {holders[0].shown}`"
+        )
+    chosen = holders[0]
+    if chosen.in_code:
+        raise ProjectError(
+            f'rotate: {chosen.shown} is declared in code (SecretLifecycle "{chosen.app}"), not in {stack_file}: '
+            f"raise its `secrets.{secret}.generation` arg in the program, run `fluxlit-secrets diff` against a "
+            "saved synth to see what restarts, then `pulumi up`"
+        )
+    return chosen
+
+
 def _rotate(
     project_dir: str | Path,
     project: Project,
@@ -69,25 +117,22 @@ def _rotate(
     text = read_text(path)
     config = load_stack_config(project, stack, text)
     spec = model_of(config, stack, str(path))
-    if spec is None:
-        _refuse_code_declared(project_dir, stack, path, secrets=secrets)
-    declared = [s.name for s in spec.secrets]
-    for name in secrets:
-        if name not in declared:
-            raise ConfigError(
-                f"{NAMESPACE}:secrets.{name}",
-                f"is not declared{did_you_mean(name, declared)}",
-                "declared secrets: " + ", ".join(declared),
-            )
-    chosen = [spec.secret(n) for n in dict.fromkeys(secrets)]
+    # One process runs both: the second run's mocks compare each resource's values with the first's
+    # in memory, so a changed secret gives new ids there, as a provider's would, and nothing is saved.
+    earlier = ProviderMocks()
+    first = run_stack(project_dir, stack, mocks=earlier, stack_text=text)
+    declared = [
+        Declared(app=app, secret=name, declared_in=str(entry.get("declaredIn") or "code"))
+        for app, name, entry in declared_secrets(first)
+    ]
+    names = list(dict.fromkeys(_choose(declared, asked, _label(project, path)).secret for asked in secrets))
+    assert spec is not None  # a secret declared in the stack file: the file holds a model
+    chosen = [spec.secret(n) for n in names]
     generated = [s.name for s in chosen if s.source == "generated"]
     configured = [s for s in chosen if s.source == "config"]
     new_text = bump_generations(text, generated, today) if generated else text
     overrides = {s.config_key: f"(a new value for {s.config_key})" for s in configured if s.config_key}
-    # One process runs both: the second run's mocks compare each resource's values with the first's
-    # in memory, so a changed secret gives new ids there, as a provider's would, and nothing is saved.
-    earlier = ProviderMocks()
-    before = _resources(project_dir, stack, earlier, stack_text=text)
+    before = render.resources_json(first)
     after = _resources(project_dir, stack, ProviderMocks(earlier=earlier), stack_text=new_text, overrides=overrides)
     commands = []
     for s in configured:
@@ -99,26 +144,6 @@ def _rotate(
     if written:
         replace_atomically(path, new_text)
     return RotateResult(plan=planned, text=new_text, written=written, commands=commands)
-
-
-def _refuse_code_declared(project_dir: str | Path, stack: str, path: Path, *, secrets: list[str]) -> NoReturn:
-    """The stack file declares no secrets: say where the program declares them, and what to change."""
-    rec = run_stack(project_dir, stack)
-    lifecycles = {r.urn: r.name for r in rec.of_type("fluxlit-secrets:index:SecretLifecycle")}
-    for secret in secrets:
-        for r in rec.of_type("fluxlit-secrets:index:ManagedSecret"):
-            owner = lifecycles.get(r.parent)
-            if owner is not None and r.name == f"{owner}-{secret}":
-                raise ProjectError(
-                    f'secret {secret!r} is declared in code (SecretLifecycle "{owner}"), not in {path.name}: '
-                    f"raise its `generation` arg (secrets.{secret}.generation) in the program, then `pulumi up`"
-                )
-    where = ", ".join(f'SecretLifecycle "{n}"' for n in lifecycles.values()) or "no SecretLifecycle"
-    raise ProjectError(
-        f"{path.name} declares no {NAMESPACE}:secrets, and the program ({where}) declares none of "
-        f"{', '.join(repr(s) for s in secrets)}; declare secrets in the stack file and read them with "
-        "fluxlit_secrets.stack_args() to rotate them with this command"
-    )
 
 
 def diff(project_dir: str | Path, stack: str, base: str | Path) -> Plan:

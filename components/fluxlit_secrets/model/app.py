@@ -96,6 +96,8 @@ class AppModel:
     network_policy: NetworkPolicySettings | None = None
     #: Deprecation notices from parsing (a deprecated spelling was used), one line each.
     notices: tuple[str, ...] = ()
+    #: The stack file the model was read from (`stacks/Pulumi.dev.yaml`); '' for args written in code.
+    declared_in: str = ""
 
     def workloads(self) -> tuple[str, ...]:
         """The pods that exist: gateway and streamlit (split) or one `app` pod (unified)."""

@@ -177,6 +177,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: 
         auth=auth,
         network_policy=parse_network_policy(root.field("network_policy")) if root.has("network_policy") else None,
         notices=tuple(root.shape.notices),
+        declared_in=root.shape.where if root.shape.config else "",
     )
     _check_stack_name(root, environment)
     if delivery == "csi":

@@ -21,6 +21,10 @@ class Res:
     props: Mapping[str, Any] = field(default_factory=dict)
     protect: bool = False
     retain_on_delete: bool | None = None  # None: not known (CrossGuard does not show it)
+    #: The app it belongs to (its fluxlit-secrets component's name) and its cluster (kubernetes
+    #: provider's name); '' where not known (CrossGuard shows neither).
+    app: str = ""
+    cluster: str = ""
 
     @property
     def kind(self) -> str:
