@@ -106,7 +106,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             pulumi.log.warn(notice, resource=self)
         ns = self._namespace()
         #: The namespace's name, known in a preview, depending on the Namespace (one Output, shared).
-        self._ns_name = given_name(ns, model.namespace)
+        self._ns_name = given_name(ns, model.namespace) if ns else pulumi.Output.from_input(model.namespace)
         stored = self._secrets(lifecycle, ns)
         identities = {w: self._identity(w, stored, ns) for w in model.workloads()}
         deliveries = {w: self._delivery(w, stored, identities[w]) for w in model.workloads()}
@@ -116,11 +116,14 @@ class SecretLifecycle(pulumi.ComponentResource):
         self._outputs(ns, stored, identities, deliveries=deliveries)
 
     # -- steps -------------------------------------------------------------------------------
-    def _child(self, *depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
+    def _child(self, *depends_on: Optional[pulumi.Resource]) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=[d for d in depends_on if d is not None])
 
-    def _namespace(self) -> k8s.core.v1.Namespace:
+    def _namespace(self) -> Optional[k8s.core.v1.Namespace]:
+        """The app's Namespace, restricted; None when it exists already (`create_namespace: false`)."""
         model = self.model
+        if not model.create_namespace:
+            return None
         labels = {
             "app.kubernetes.io/name": model.app,
             **MANAGED_BY,
@@ -150,7 +153,7 @@ class SecretLifecycle(pulumi.ComponentResource):
             readers=model.consumers_of(secret),
         )
 
-    def _secrets(self, lifecycle: Lifecycle, ns: k8s.core.v1.Namespace) -> dict[str, ManagedSecret]:
+    def _secrets(self, lifecycle: Lifecycle, ns: Optional[k8s.core.v1.Namespace]) -> dict[str, ManagedSecret]:
         model = self.model
         tags = {
             "app": model.app,
@@ -172,7 +175,9 @@ class SecretLifecycle(pulumi.ComponentResource):
             for s in model.secrets
         }
 
-    def _identity(self, workload: str, stored: dict[str, ManagedSecret], ns: k8s.core.v1.Namespace) -> WorkloadIdentity:
+    def _identity(
+        self, workload: str, stored: dict[str, ManagedSecret], ns: Optional[k8s.core.v1.Namespace]
+    ) -> WorkloadIdentity:
         model = self.model
         consumed = sorted({s.name for s, _ in model.consumed_by(workload)})
         spec = IdentitySpec(
@@ -232,7 +237,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         )
         return WorkloadDelivery(f"{self._name}-{workload}", spec, self._child())
 
-    def _network_policies(self, ns: k8s.core.v1.Namespace) -> None:
+    def _network_policies(self, ns: Optional[k8s.core.v1.Namespace]) -> None:
         model = self.model
         for policy in network_policies(model.app, model.namespace, model.topology, egress=model.network_policy):
             k8s.networking.v1.NetworkPolicy(
@@ -263,7 +268,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         self,
         identities: dict[str, WorkloadIdentity],
         deliveries: dict[str, WorkloadDelivery],
-        ns: k8s.core.v1.Namespace,
+        ns: Optional[k8s.core.v1.Namespace],
     ) -> dict[str, list[pulumi.Resource]]:
         """The Deployments (when declared); what each workload's pods run from, for retirement."""
         model = self.model
@@ -284,7 +289,10 @@ class SecretLifecycle(pulumi.ComponentResource):
         return {w: [dep] for w, dep in workloads.deployments.items()}
 
     def _retire(
-        self, stored: dict[str, ManagedSecret], rolled: dict[str, list[pulumi.Resource]], ns: k8s.core.v1.Namespace
+        self,
+        stored: dict[str, ManagedSecret],
+        rolled: dict[str, list[pulumi.Resource]],
+        ns: Optional[k8s.core.v1.Namespace],
     ) -> None:
         """Per generated secret past generation 2: its retiring version, after its consumers rolled."""
         model = self.model
@@ -301,7 +309,7 @@ class SecretLifecycle(pulumi.ComponentResource):
 
     def _outputs(
         self,
-        ns: k8s.core.v1.Namespace,
+        ns: Optional[k8s.core.v1.Namespace],
         stored: dict[str, ManagedSecret],
         identities: dict[str, WorkloadIdentity],
         *,

@@ -111,6 +111,9 @@ class SecretLifecycleArgs(TypedDict):
     Secrets Store CSI driver with their own identity; files only, values never in etcd)."""
     disposable: NotRequired[bool]
     """True for a throw-away stack: values of record are then not protected."""
+    create_namespace: NotRequired[bool]
+    """False to use a namespace (and records namespace) that exists already: neither is created,
+    nor are their labels managed (default true)."""
     deployments: NotRequired[DeploymentsArgs]
     """Create FluxLit Deployments and Services; without it only pod-spec fragments are exported."""
     aws: NotRequired[AwsArgs]

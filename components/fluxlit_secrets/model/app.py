@@ -88,6 +88,9 @@ class AppModel:
     #: `kubernetes-secret` (a Secret per workload) or `csi` (pods fetch from the cloud store).
     delivery: str = "kubernetes-secret"
     disposable: bool = False
+    #: False: the namespace (and the kubernetes store's records namespace) exist already, owned by
+    #: someone else; the component neither creates them nor manages their labels.
+    create_namespace: bool = True
     secrets: tuple[SecretModel, ...] = ()
     deployments: DeploymentsModel | None = None
     #: The store's cloud settings (None for the kubernetes store).

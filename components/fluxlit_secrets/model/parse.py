@@ -20,7 +20,17 @@ from fluxlit_secrets.model.shape import NAMESPACE, Node, Shape
 
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 #: Top-level fields besides the cloud blocks (which come from the clouds table).
-BASE_FIELDS = ("app", "namespace", "topology", "store", "delivery", "disposable", "secrets", "deployments")
+BASE_FIELDS = (
+    "app",
+    "namespace",
+    "create_namespace",
+    "topology",
+    "store",
+    "delivery",
+    "disposable",
+    "secrets",
+    "deployments",
+)
 EXTRA_FIELDS = ("auth", "network_policy")
 #: Top-level stack-config keys whose Pulumi config string is taken as it is (never JSON-decoded).
 STRING_KEYS = ("app", "namespace", "topology", "store", "delivery")
@@ -140,6 +150,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: 
     store = root.field("store", "kubernetes").one_of(tuple(clouds), "store")
     delivery = root.field("delivery", "kubernetes-secret").one_of(DELIVERIES, "delivery")
     disposable = root.field("disposable", False).boolean()
+    create_namespace = root.field("create_namespace", True).boolean()
     secrets_node = root.field("secrets", {}).mapping("{jwt: {kind: jwt-hs256}}")
     secrets = tuple(parse_secret(n, node, secret_config) for n, node in secrets_node.items())
     check_unique_names(secrets_node, secrets, topology)
@@ -171,6 +182,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: 
         store=store,
         delivery=delivery,
         disposable=disposable,
+        create_namespace=create_namespace,
         secrets=secrets,
         deployments=deployments,
         cloud=cloud,

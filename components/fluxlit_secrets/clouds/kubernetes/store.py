@@ -36,6 +36,8 @@ class KubernetesStore(VersionedStore):
         dropping the app from the program loses a value of record.
         """
         records = records_namespace(model.namespace)
+        if not model.create_namespace:  # it exists already, owned by someone else
+            return {"namespace": pulumi.Output.from_input(records)}
         ns = k8s.core.v1.Namespace(
             f"{name}-records",
             metadata={
