@@ -16,7 +16,7 @@ from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVer
 from fluxlit_secrets.components.workloads import FluxLitWorkloads, WorkloadsSpec
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.model.app import AppModel, CloudSettings, DeploymentsModel, SecretModel
+from fluxlit_secrets.model.app import AppModel, CloudBlock, CloudSettings, DeploymentsModel, SecretModel
 from fluxlit_secrets.model.labels import MANAGED_BY, MANAGED_BY_TAG, WORKLOAD_LABEL, workload_labels
 from fluxlit_secrets.model.parse import parse_args
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX
@@ -40,6 +40,12 @@ class Lifecycle:
     def app(self) -> str:
         """The app's name (the usual name of its SecretLifecycle)."""
         return self.model.app
+
+    @property
+    def cloud(self) -> Optional[CloudBlock]:
+        """The stack file's cloud settings block, for apps declared in code to share as their own:
+        `{"store": "aws", "aws": stack_args().cloud}` (None with the kubernetes store)."""
+        return self.model.cloud_block
 
     def __getitem__(self, key: object) -> Any:
         raise TypeError(_NOT_A_DICT.format(key=key))

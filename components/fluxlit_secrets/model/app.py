@@ -13,6 +13,18 @@ class CloudSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CloudBlock:
+    """A stack file's cloud settings block as written, for apps declared in code to share
+    (`stack_args().cloud`); each app validates it again under its own settings (`disposable`)."""
+
+    cloud: str
+    #: The block's JSON, as the stack file holds it (camelCase keys).
+    written: str
+    #: The stack file (errors name its key, where the block was written).
+    where: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Consumer:
     """One workload that reads a secret, as a file or an env var (`as_`; `as` in stack config and
     other languages), under one name."""
@@ -99,6 +111,8 @@ class AppModel:
     network_policy: NetworkPolicySettings | None = None
     #: Deprecation notices from parsing (a deprecated spelling was used), one line each.
     notices: tuple[str, ...] = ()
+    #: The cloud settings block as the stack file wrote it (None for args in code, or no cloud store).
+    cloud_block: CloudBlock | None = None
     #: The stack file the model was read from (`stacks/Pulumi.dev.yaml`); '' for args written in code.
     declared_in: str = ""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean
 from fluxlit_secrets.model import names
-from fluxlit_secrets.model.app import AppModel, DeploymentsModel, SecretConfigLookup
+from fluxlit_secrets.model.app import AppModel, CloudBlock, CloudSettings, DeploymentsModel, SecretConfigLookup
 from fluxlit_secrets.model.auth import parse_auth, parse_network_policy
 from fluxlit_secrets.model.cloud import CloudModels
 from fluxlit_secrets.model.csi import check_csi
@@ -155,17 +155,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: 
     secrets = tuple(parse_secret(n, node, secret_config) for n, node in secrets_node.items())
     check_unique_names(secrets_node, secrets, topology)
     check_sources(secrets_node, secrets)
-    for other in clouds:
-        if other not in ("kubernetes", store) and root.has(other):
-            clouds[other].parse(root.field(other), disposable)  # validated even when unused
-    cloud = None
-    if store != "kubernetes":
-        block = root.field(store)
-        if block.value is None:
-            block.fail(
-                f"is missing for store: {store}", f"add the {store} settings block (README: the {store} section)"
-            )
-        cloud = clouds[store].parse(block, disposable)
+    cloud = _cloud_settings(root, store, clouds, disposable=disposable)
     auth = parse_auth(root.field("auth")) if root.has("auth") else None
     hs256 = [s.name for s in secrets if s.kind == "jwt-hs256"]
     if auth is not None and hs256:
@@ -189,6 +179,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: 
         auth=auth,
         network_policy=parse_network_policy(root.field("network_policy")) if root.has("network_policy") else None,
         notices=tuple(root.shape.notices),
+        cloud_block=_written(root, store),
         declared_in=root.shape.where if root.shape.config else "",
     )
     _check_stack_name(root, environment)
@@ -196,6 +187,42 @@ def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: 
         check_csi(root, secrets_node, model)
     clouds[store].check_names(model, secrets_node)
     return model
+
+
+def _cloud_settings(root: Node, store: str, clouds: CloudModels, *, disposable: bool) -> CloudSettings | None:
+    """The store's settings (None for the kubernetes store); every other cloud's block is validated
+    too, even when unused."""
+    for other in clouds:
+        if other not in ("kubernetes", store) and root.has(other):
+            clouds[other].parse(_cloud_block(root, other), disposable)
+    if store == "kubernetes":
+        return None
+    block = _cloud_block(root, store)
+    if block.value is None:
+        block.fail(f"is missing for store: {store}", f"add the {store} settings block (README: the {store} section)")
+    return clouds[store].parse(block, disposable)
+
+
+def _cloud_block(root: Node, cloud: str) -> Node:
+    """The `cloud` settings block: as written here, or a stack file's block shared with this app
+    (`stack_args().cloud`), read again where it was written, so its errors name the stack file."""
+    node = root.field(cloud)
+    shared = node.value
+    if not isinstance(shared, CloudBlock):
+        return node
+    if shared.cloud != cloud:
+        node.fail(
+            f"is the {shared.cloud} block of {shared.where}", f"pass it as `{shared.cloud}` with store {shared.cloud}"
+        )
+    return Shape.stack_file(shared.where).root({cloud: json.loads(shared.written)}, "{}").field(cloud)
+
+
+def _written(root: Node, store: str) -> CloudBlock | None:
+    """A stack file's settings block of its store, kept as written for code apps to share."""
+    block = root.field(store)
+    if not root.shape.config or store == "kubernetes" or not isinstance(block.value, Mapping):
+        return None
+    return CloudBlock(cloud=store, written=json.dumps(block.value, sort_keys=True), where=root.shape.where)
 
 
 def _deployments(root: Node, disposable: bool) -> DeploymentsModel | None:
