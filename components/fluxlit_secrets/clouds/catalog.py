@@ -23,6 +23,11 @@ def policies() -> list[CloudPolicy]:
     return [c.policy for c in CLOUDS.values()]
 
 
+def physical_names() -> dict[str, tuple[str, ...]]:
+    """Per type token, the inputs that name a cloud object (each cloud's `CloudPolicy.names`)."""
+    return {t: inputs for p in policies() for t, inputs in p.names.items()}
+
+
 def containers() -> frozenset[str]:
     """Types that hold values of record, in every cloud."""
     return frozenset(t for p in policies() for t in p.containers)

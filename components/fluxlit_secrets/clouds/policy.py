@@ -5,7 +5,7 @@ names, pins and reads objects. Each cloud folder's `policy.py` answers in its ow
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -149,3 +149,6 @@ class CloudPolicy:
     federations: Callable[[list[Res]], Iterator[Federation]] = _no_federation
     #: Its CSI provider (None: no CSI delivery from this cloud).
     csi: CsiPolicy | None = None
+    #: Per type token, the inputs that together name a resource in the cloud: two resources of one
+    #: program with one such name (through one provider) are one cloud object, created twice.
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

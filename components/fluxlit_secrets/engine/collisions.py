@@ -1,9 +1,12 @@
-"""Kubernetes objects two resources of one program would both create: `pulumi preview` passes
-(neither exists yet), `pulumi up` fails on the second with AlreadyExists."""
+"""Objects two resources of one program would both create, on one cluster or in one cloud account:
+`pulumi preview` passes (neither exists yet), `pulumi up` fails on the second (AlreadyExists,
+EntityAlreadyExists, ResourceExistsException, 409), or, where a cloud takes a second write of one
+name as an update, two resources silently fight over one object."""
 
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from fluxlit_secrets.clouds.catalog import physical_names
 from fluxlit_secrets.engine.monitor import Registration
 from fluxlit_secrets.engine.sdk import UNKNOWN
 
@@ -35,18 +38,36 @@ def _identity(r: Registration) -> ObjectKey | None:
     return ObjectKey(r.options.get("provider"), group, kind, namespace if isinstance(namespace, str) else "", name)
 
 
+def _cloud_identity(r: Registration, names: dict[str, tuple[str, ...]]) -> tuple[object, ...] | None:
+    """(provider, type, name parts) of a cloud object, None when its name is not known yet."""
+    inputs = names.get(r.type)
+    if not (r.custom and inputs):
+        return None
+    parts = tuple(r.inputs.get(i) for i in inputs)
+    if any(p == UNKNOWN or isinstance(p, (dict, list)) for p in parts) or all(p is None for p in parts):
+        return None
+    return (r.options.get("provider"), r.type, *parts)
+
+
 def colliding_objects(registrations: Iterable[Registration]) -> list[tuple[str, str, str]]:
-    """(object, first URN, second URN) for every object two resources create on one cluster."""
-    owner: dict[ObjectKey, str] = {}
+    """(object, first URN, second URN) for every object two resources create on one cluster or,
+    through one provider, in one cloud (the names each cloud's policy declares)."""
+    names = physical_names()
+    owner: dict[object, str] = {}
     found = []
     for r in registrations:
-        key = _identity(r)
-        if key is None:
+        obj, cloud = _identity(r), _cloud_identity(r, names)
+        key: object = obj or cloud
+        if obj is not None:
+            where = f"{obj.namespace}/" if obj.namespace else ""
+            shown = f"the Kubernetes object {obj.kind} {where}{obj.name} on one cluster"
+        elif cloud is not None:
+            shown = f"the cloud object {r.type} named {'/'.join(str(p) for p in cloud[2:])}"
+        else:
             continue
         if key in owner:
-            where = f"{key.namespace}/" if key.namespace else ""
             first, second = sorted((owner[key], r.urn))
-            found.append((f"{key.kind} {where}{key.name}", first, second))
+            found.append((shown, first, second))
         else:
             owner[key] = r.urn
     return sorted(found)  # one order, whatever order the program registered in

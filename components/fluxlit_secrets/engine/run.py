@@ -152,10 +152,16 @@ def _refuse_what_up_refuses(monitor: RecordingMonitor) -> None:
             "which `pulumi up` refuses; give each a unique name (components name their children from their own name)"
         )
     for obj, first, second in colliding_objects(monitor.registrations)[:1]:
+        fix = (
+            "give one another name (or namespace), or create the object once"
+            if obj.startswith("the Kubernetes")
+            else "cloud names are made of the app, its environment and its cluster's settings: give a component "
+            "on another cluster its own `environment` and that cluster's settings (EKS clusterName, OIDC "
+            "issuer), or declare the app once"
+        )
         raise ProgramError(
-            f"two resources create the Kubernetes object {obj} on one cluster ({first} and {second}): "
-            "`pulumi preview` passes, `pulumi up` fails on the second with AlreadyExists; give one another "
-            "name (or namespace), or create the object once"
+            f"two resources create {obj} ({first} and {second}): `pulumi preview` passes, `pulumi up` "
+            f"fails on the second (AlreadyExists) or both write one object; {fix}"
         )
 
 

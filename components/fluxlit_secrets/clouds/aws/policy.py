@@ -168,6 +168,12 @@ def _reader(annotations: Mapping[str, Any], params: Mapping[str, Any], resources
 
 
 POLICY = CloudPolicy(
+    names={
+        SECRET: ("name",),
+        "aws:iam/role:Role": ("name",),
+        # EKS takes one association per cluster, namespace and ServiceAccount.
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation": ("clusterName", "namespace", "serviceAccount"),
+    },
     containers=(SECRET,),
     reads=reads,
     trust=trust,

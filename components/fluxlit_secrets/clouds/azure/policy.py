@@ -137,6 +137,16 @@ def _reader(annotations: Mapping[str, Any], params: Mapping[str, Any], resources
 
 
 POLICY = CloudPolicy(
+    names={
+        VAULT: ("vaultName",),  # vault names are global (their DNS name)
+        SECRET: ("vaultName", "secretName"),
+        "azure-native:managedidentity:UserAssignedIdentity": ("resourceGroupName", "resourceName"),
+        "azure-native:managedidentity:FederatedIdentityCredential": (
+            "resourceGroupName",
+            "resourceName",
+            "federatedIdentityCredentialResourceName",
+        ),
+    },
     containers=(VAULT, SECRET),
     reads=reads,
     trust=trust,
