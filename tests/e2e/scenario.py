@@ -175,10 +175,12 @@ def check_report_rows(run: Run, api: client.ApiClient, out: Path, table: dict[st
     """Every row of report.md ("which pod receives which secret") holds on the cluster."""
     core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
     rows = re.findall(
-        r"^\| (\S+) \| (\S+) \| (\S+) \| (\S+) \| (file|env) \| `([^`]+)` \|$", (out / "report.md").read_text(), re.M
+        r"^\| (\S+) \| (\S+) \| (\S+) \| (\S+) \| (\S+) \| (file|env) \| `([^`]+)` \|$",
+        (out / "report.md").read_text(),
+        re.M,
     )
     assert rows, "report.md lists no delivery"
-    for secret, _store, obj, workload, mode, where in rows:
+    for _app, secret, _store, obj, workload, mode, where in rows:
         name = table.get(obj, obj)
         delivered = core.read_namespaced_secret(name, run.namespace)
         assert delivered.immutable is True

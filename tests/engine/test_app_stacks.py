@@ -86,7 +86,7 @@ def test_the_stack_program_parses_its_config_once(monkeypatch) -> None:
     from tests.conftest import ROOT
 
     stack_args = importlib.import_module("fluxlit_secrets.components.stack_args")
-    lifecycle = importlib.import_module("fluxlit_secrets.components.lifecycle")
+    lifecycle = importlib.import_module("fluxlit_secrets.components.lifecycle_value")
 
     calls = {"config": 0, "args": 0}
     config, args = stack_args.stack_model, lifecycle.parse_args

@@ -1,74 +1,27 @@
 """SecretLifecycle: the whole of one FluxLit app's secrets on one stack, from store to pod."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Optional, cast, overload
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from fluxlit_secrets.clouds import CLOUD_MODELS, CLOUDS, StoreRequest, store_of
+from fluxlit_secrets.clouds import CLOUDS, StoreRequest, store_of
 from fluxlit_secrets.components.base import given_name, token
 from fluxlit_secrets.components.delivery import DeliverySpec, WorkloadDelivery
 from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
 from fluxlit_secrets.components.lifecycle_args import SecretLifecycleArgs
+from fluxlit_secrets.components.lifecycle_value import Lifecycle, lifecycle_from_args, replica_of
 from fluxlit_secrets.components.managed_secret import ManagedSecret, RetiringVersion, SecretSpec, former_names
 from fluxlit_secrets.components.workloads import FluxLitWorkloads, WorkloadsSpec
 from fluxlit_secrets.delivery import DeliveredSecret
 from fluxlit_secrets.errors import ConfigError
-from fluxlit_secrets.model.app import AppModel, CloudBlock, CloudSettings, DeploymentsModel, SecretModel
+from fluxlit_secrets.model.app import AppModel, CloudSettings, DeploymentsModel, SecretModel
 from fluxlit_secrets.model.labels import MANAGED_BY, MANAGED_BY_TAG, WORKLOAD_LABEL, workload_labels
-from fluxlit_secrets.model.parse import parse_args
 from fluxlit_secrets.model.secrets import PREVIOUS_SUFFIX
 from fluxlit_secrets.workloads import PodInputs
 from fluxlit_secrets.workloads.netpol import network_policies
 from fluxlit_secrets.workloads.podspec import container_security_context, pod_security_context
-
-
-@dataclass(frozen=True, kw_only=True)
-class Lifecycle:
-    """A validated SecretLifecycle: the model, and the values of its config-sourced secrets.
-
-    `stack_args()` returns one; `SecretLifecycle(lifecycle.app, lifecycle)` builds from it as it is.
-    It is immutable: what it holds changes in the stack file (or write the args in code).
-    """
-
-    model: AppModel
-    values: Mapping[str, pulumi.Input[str]]
-
-    @property
-    def app(self) -> str:
-        """The app's name (the usual name of its SecretLifecycle)."""
-        return self.model.app
-
-    @property
-    def cloud(self) -> Optional[CloudBlock]:
-        """The stack file's cloud settings block, for apps declared in code to share as their own:
-        `{"store": "aws", "aws": stack_args().cloud}` (None with the kubernetes store)."""
-        return self.model.cloud_block
-
-    def __getitem__(self, key: object) -> Any:
-        raise TypeError(_NOT_A_DICT.format(key=key))
-
-    def __setitem__(self, key: object, value: object) -> None:
-        raise TypeError(_NOT_A_DICT.format(key=key))
-
-
-_NOT_A_DICT = (
-    "stack_args() returns the stack file's validated config, not a dict (asked for {key!r}): "
-    "read `.app` or `.model`; to change it, edit the stack file or pass args written in code"
-)
-
-
-def lifecycle_from_args(args: object, name: str) -> Lifecycle:
-    """Parse SecretLifecycle args once (errors name `SecretLifecycle "<name>"` and the arg path)."""
-    model = parse_args(
-        args, component="SecretLifecycle", name=name, clouds=CLOUD_MODELS, default_environment=pulumi.get_stack()
-    )
-    given = dict(args) if isinstance(args, Mapping) else {}
-    secrets = given.get("secrets") or {}
-    values = {s.name: secrets[s.name]["value"] for s in model.secrets if s.source == "config"}
-    return Lifecycle(model=model, values=values)
 
 
 class SecretLifecycle(pulumi.ComponentResource):
@@ -92,33 +45,63 @@ class SecretLifecycle(pulumi.ComponentResource):
     podSecurityContext and containerSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
 
     @overload
-    def __init__(self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+    def __init__(
+        self,
+        name: str,
+        args: SecretLifecycleArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        values_from: Optional["SecretLifecycle"] = None,
+    ) -> None: ...
 
     @overload
-    def __init__(self, name: str, args: Lifecycle, opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+    def __init__(
+        self,
+        name: str,
+        args: Lifecycle,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        values_from: Optional["SecretLifecycle"] = None,
+    ) -> None: ...
 
     # The implementation is annotated with the args alone: the component host's schema is read from
     # this annotation (the SDK's analyzer takes no Union). A Lifecycle (stack_args()) is taken as it
     # is: it was parsed once and cannot have changed since.
+    # `values_from` (Python): another SecretLifecycle of this program, on another cluster, whose
+    # values of record this one delivers: one store entry, one value, one version history.
     def __init__(  # type: ignore[misc]  # SDK gap: its analyzer reads this annotation, takes no Union
-        self, name: str, args: SecretLifecycleArgs, opts: Optional[pulumi.ResourceOptions] = None
+        self,
+        name: str,
+        args: SecretLifecycleArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        values_from: Optional["SecretLifecycle"] = None,
     ) -> None:
         given: object = args
         lifecycle = given if isinstance(given, Lifecycle) else lifecycle_from_args(args, name)
+        if values_from is not None:
+            lifecycle = replica_of(values_from.model, lifecycle, source_name=values_from._name, name=name)
         super().__init__(token("SecretLifecycle"), name, {}, opts)
-        model = self.model = lifecycle.model
+        self.model: AppModel = lifecycle.model
+        model = self.model
         self._name = name
+        self._values_from = values_from._name if values_from is not None else None
         for notice in model.notices:
             pulumi.log.warn(notice, resource=self)
         ns = self._namespace()
         #: The namespace's name, known in a preview, depending on the Namespace (one Output, shared).
         self._ns_name = given_name(ns, model.namespace) if ns else pulumi.Output.from_input(model.namespace)
-        stored = self._secrets(lifecycle, ns)
+        # A replica delivers its source's values of record; the source alone keeps and retires them.
+        self._stored: dict[str, ManagedSecret] = (
+            values_from._stored if values_from is not None else self._secrets(lifecycle, ns)
+        )
+        stored = self._stored
         identities = {w: self._identity(w, stored, ns) for w in model.workloads()}
         deliveries = {w: self._delivery(w, stored, identities[w]) for w in model.workloads()}
         self._network_policies(ns)
         rolled = self._workloads(identities, deliveries, ns)
-        self._retire(stored, rolled, ns)
+        if values_from is None:
+            self._retire(stored, rolled, ns)
         self._outputs(ns, stored, identities, deliveries=deliveries)
 
     # -- steps -------------------------------------------------------------------------------
@@ -352,6 +335,8 @@ class SecretLifecycle(pulumi.ComponentResource):
                     "maxAgeDays": s.max_age_days,
                     # Where the secret is declared: its stack file, or "code" (`rotate` edits only a file).
                     "declaredIn": model.declared_in or "code",
+                    # A replica on another cluster: the component that holds the values of record.
+                    **({"valuesFrom": self._values_from} if self._values_from else {}),
                 }
                 for s in model.secrets
             }

@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from fluxlit_secrets.clouds import CLOUD_MODELS
-from fluxlit_secrets.components.lifecycle import Lifecycle
+from fluxlit_secrets.components.lifecycle_value import Lifecycle
 from fluxlit_secrets.model.parse import stack_model
 
 

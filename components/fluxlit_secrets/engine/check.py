@@ -130,6 +130,8 @@ def ages(rec: Recording, today: _dt.date) -> list[AgeFinding]:
     the fix where the secret is declared: `rotate` for a stack file's, the component's args for code."""
     found: list[AgeFinding] = []
     for app, name, entry in declared_secrets(rec):
+        if entry.get("valuesFrom"):
+            continue  # its source's age is the age of the value it delivers
         if (entry.get("declaredIn") or "code") == "code":
             fix = f'raise secrets.{name}.generation of SecretLifecycle "{app}" in the program and set its rotated_at'
         else:

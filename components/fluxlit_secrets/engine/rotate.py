@@ -121,10 +121,14 @@ def _rotate(
     # in memory, so a changed secret gives new ids there, as a provider's would, and nothing is saved.
     earlier = ProviderMocks()
     first = run_stack(project_dir, stack, mocks=earlier, stack_text=text)
+    # A replica (`valuesFrom`) delivers its source's values: rotating its secret rotates the source's.
     declared = [
-        Declared(app=app, secret=name, declared_in=str(entry.get("declaredIn") or "code"))
+        Declared(
+            app=str(entry.get("valuesFrom") or app), secret=name, declared_in=str(entry.get("declaredIn") or "code")
+        )
         for app, name, entry in declared_secrets(first)
     ]
+    declared = list(dict.fromkeys(declared))
     names = list(dict.fromkeys(_choose(declared, asked, _label(project, path)).secret for asked in secrets))
     assert spec is not None  # a secret declared in the stack file: the file holds a model
     chosen = [spec.secret(n) for n in names]
