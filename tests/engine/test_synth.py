@@ -195,3 +195,14 @@ def test_report_and_check_come_from_one_graph_a_cronjob_projection_shows_in_both
     assert "admin-portal  jwt            -> streamlit  file /p/jwt" in result.summary
     rules = {(v.rule, v.resource) for v in evaluate(resources_of(result.recording)) if v.level == "mandatory"}
     assert ("streamlit-no-gateway-secrets", "nightly") in rules
+
+
+def test_a_preview_of_an_app_stack_says_what_it_cannot_know(tmp_path: Path) -> None:
+    """The team's Deployment merges pod fragments that hold provider-made values: in a preview its
+    whole template is unknown; the report says so (and how to see it), and prints no object repr."""
+    result = synth(ROOT / "examples" / "app-stack", "dev", tmp_path, preview=True)
+    report = (tmp_path / "report.md").read_text()
+    assert "Not known in a preview: the pod templates of [unknown]/shop-gateway" in report
+    assert "| - | shop-gateway | [unknown]/shop-gateway | `[unknown]` |" in report
+    everything = report + result.summary + "".join(p.read_text() for p in tmp_path.iterdir() if p.is_file())
+    assert "pulumi.output" not in everything and "object at 0x" not in everything

@@ -225,6 +225,11 @@ class Trigger:
     trigger: str
 
 
+def _known(value: Any) -> str:
+    """A value as the report shows it: `[unknown]` where a preview does not know it yet."""
+    return UNKNOWN_SHOWN if is_unknown(value) else str(value or "")
+
+
 def triggers(resources: list[Res]) -> list[Trigger]:
     """Restart trigger of every Deployment, by app, cluster and workload."""
     out = []
@@ -232,10 +237,12 @@ def triggers(resources: list[Res]) -> list[Trigger]:
         if r.kind == "Deployment":
             meta = _pod(dict(r.props))[0]
             ann = meta.get("annotations")
-            shown = (
-                ann if ann == UNKNOWN_SHOWN or is_unknown(ann) else str(_map(ann).get(VERSIONS_ANNOTATION, "(none)"))
-            )
-            name = f"{r.meta.get('namespace') or 'default'}/{r.meta.get('name') or r.name}"
+            template = _map(r.props.get("spec")).get("template")
+            if any(v == UNKNOWN_SHOWN or is_unknown(v) for v in (template, ann)):
+                shown = UNKNOWN_SHOWN  # a preview: computed from values the providers make
+            else:
+                shown = str(_map(ann).get(VERSIONS_ANNOTATION, "(none)"))
+            name = f"{_known(r.meta.get('namespace')) or 'default'}/{_known(r.meta.get('name')) or r.name}"
             workload = str(_map(meta.get("labels")).get(WORKLOAD_LABEL) or r.meta.get("name") or r.name)
             out.append(Trigger(app=r.app, cluster=r.cluster, workload=workload, deployment=name, trigger=str(shown)))
     return sorted(out)

@@ -46,23 +46,30 @@ def dig(obj: Any, *path: str) -> Any:
     return obj
 
 
+def items(value: Any) -> list[Any]:
+    """`value` when it is a list, else [] (absent, or not known yet in a preview)."""
+    return value if isinstance(value, list) else []
+
+
 def pod_template(res: Res) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
-    """(pod metadata, pod spec) of a Pod or of a workload's template, else None."""
+    """(pod metadata, pod spec) of a Pod or of a workload's template, else None; a part a preview
+    does not know yet is empty."""
     if res.kind == "Pod":
-        return res.meta, res.props.get("spec") or {}
+        return mapping(res.meta), mapping(res.props.get("spec"))
     if res.kind in WORKLOAD_KINDS:
-        tpl = dig(res.props, "spec", "template") or {}
-        return tpl.get("metadata") or {}, tpl.get("spec") or {}
+        tpl = mapping(dig(res.props, "spec", "template"))
+        return mapping(tpl.get("metadata")), mapping(tpl.get("spec"))
     if res.kind == "CronJob":
-        tpl = dig(res.props, "spec", "jobTemplate", "spec", "template") or {}
-        return tpl.get("metadata") or {}, tpl.get("spec") or {}
+        tpl = mapping(dig(res.props, "spec", "jobTemplate", "spec", "template"))
+        return mapping(tpl.get("metadata")), mapping(tpl.get("spec"))
     return None
 
 
 def containers(pod_spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Containers and init containers."""
-    yield from pod_spec.get("initContainers") or []
-    yield from pod_spec.get("containers") or []
+    """Containers and init containers (the ones a preview knows)."""
+    for c in (*items(pod_spec.get("initContainers")), *items(pod_spec.get("containers"))):
+        if isinstance(c, Mapping):
+            yield c
 
 
 def mounts_read_only(spec: Mapping[str, Any], volumes: set[Any], what: str) -> Iterator[str]:
