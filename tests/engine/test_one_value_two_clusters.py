@@ -145,3 +145,37 @@ def test_on_a_cloud_store_each_cluster_has_its_identity_and_one_store_entry(
     assert clusters == ["ledger-east", "ledger-west"]
     capsys.readouterr()
     assert main(["check", "--stack", "dev", "--project-dir", str(tmp_path)]) == 0, capsys.readouterr().out
+
+
+REPLICA_ON_EACH_CLOUD = """\
+import pulumi
+import pulumi_kubernetes as k8s
+from fluxlit_secrets import SecretLifecycle, stack_args
+
+shared = stack_args()
+east, west = k8s.Provider("east", context="e"), k8s.Provider("west", context="w")
+home = SecretLifecycle("ledger-east", shared, pulumi.ResourceOptions(provider=east))
+SecretLifecycle("ledger-west", {"app": "ledger", "environment": "dev-west", "store": shared.model.store,
+    shared.model.store: shared.cloud, "deployments": {"image": "ghcr.io/acme/ledger:1"}},
+    pulumi.ResourceOptions(provider=west), values_from=home)
+"""
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_every_cloud_store_serves_a_second_cluster_from_one_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cloud: str
+) -> None:
+    from tests.engine.test_cloud_collisions import block
+
+    root = app_project(tmp_path, REPLICA_ON_EACH_CLOUD)
+    deployments = "  fluxlit-secrets:deployments:\n    image: ghcr.io/acme/ledger:1\n"
+    (root / "Pulumi.dev.yaml").write_text(
+        block(cloud).replace("  fluxlit-secrets:secrets:", deployments + "  fluxlit-secrets:secrets:")
+    )
+    capsys.readouterr()
+    assert main(["check", "--stack", "dev", "--project-dir", str(root)]) == 0, capsys.readouterr()
+    assert main(["rotate", "--stack", "dev", "--project-dir", str(root), "--dry-run", "jwt"]) == 0
+    printed = parse_rotate(capsys.readouterr().out)
+    assert set(printed.restart) == {"ledger/ledger-gateway@east", "ledger/ledger-gateway@west"}
+    created = [name for action, _, name in printed.changes if action == "create"]
+    assert created and all(name.startswith("ledger-east-") for name in created), created
