@@ -68,7 +68,7 @@ def test_a_component_per_cluster_with_its_own_environment_passes(
     assert code == 0, err
 
 
-def test_a_key_vault_name_is_global_so_two_components_cannot_each_create_it(
+def test_an_azure_key_vault_name_is_global_so_two_components_cannot_each_create_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = app_project(tmp_path, SAME.format(args=OWN_ENVIRONMENT))

@@ -134,7 +134,7 @@ def test_a_replica_that_cannot_share_the_values_is_refused_in_one_line(
     assert err.startswith('error: SecretLifecycle "ledger-west": ') and said in err and err.count("\n") == 1, err
 
 
-def test_on_a_cloud_store_each_cluster_has_its_identity_and_one_store_entry(
+def test_on_aws_each_cluster_has_its_identity_and_one_store_entry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rec = run_stack(app_project(tmp_path, AWS), "dev")

@@ -31,7 +31,7 @@ def synth(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def test_a_code_app_takes_the_stack_files_cloud_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_code_app_takes_the_stack_files_aws_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = app_project(tmp_path, PROGRAM.format(store="aws", extra='"disposable": True,'), STACK % 30)
     code, err = synth(root, capsys)
     assert code == 0, err
@@ -46,7 +46,7 @@ def test_a_code_app_takes_the_stack_files_cloud_block(tmp_path: Path, capsys: py
     assert len(names) == 2 and names[0] != names[1] and all(n.startswith("fluxlit/") for n in names), names
 
 
-def test_the_shared_block_is_checked_again_for_the_app_that_takes_it(
+def test_the_shared_aws_block_is_checked_again_for_the_app_that_takes_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Recovery window 0 is for disposable stacks: the shop app is, billing is not."""
@@ -56,7 +56,7 @@ def test_the_shared_block_is_checked_again_for_the_app_that_takes_it(
     assert err.startswith("error: Pulumi.dev.yaml: fluxlit-secrets:aws.recoveryWindowInDays: 0 deletes a secret"), err
 
 
-def test_a_block_of_another_cloud_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_aws_block_given_as_gcp_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = app_project(tmp_path, PROGRAM.format(store="gcp", extra='"disposable": True,'), STACK % 30)
     code, err = synth(root, capsys)
     assert code == 2 and err.count("\n") == 1
