@@ -46,30 +46,37 @@ def dig(obj: Any, *path: str) -> Any:
     return obj
 
 
-def items(value: Any) -> list[Any]:
-    """`value` when it is a list, else [] (absent, or not known yet in a preview)."""
-    return value if isinstance(value, list) else []
+def _mapping_like(value: Any) -> Any:
+    """`value` when it reads like a mapping (a dict, or pulumi-policy's proxy of one), else {}:
+    absent, or not known yet in a preview."""
+    return value if hasattr(value, "get") else {}
+
+
+def items(value: Any) -> Any:
+    """`value` when it iterates like a list (a list, or pulumi-policy's proxy of one), else []:
+    absent, or not known yet in a preview."""
+    listed = hasattr(value, "__iter__") and not hasattr(value, "get") and not isinstance(value, str | bytes)
+    return value if listed else []
 
 
 def pod_template(res: Res) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
     """(pod metadata, pod spec) of a Pod or of a workload's template, else None; a part a preview
     does not know yet is empty."""
     if res.kind == "Pod":
-        return mapping(res.meta), mapping(res.props.get("spec"))
+        return _mapping_like(res.meta), _mapping_like(res.props.get("spec"))
     if res.kind in WORKLOAD_KINDS:
-        tpl = mapping(dig(res.props, "spec", "template"))
-        return mapping(tpl.get("metadata")), mapping(tpl.get("spec"))
+        tpl = _mapping_like(dig(res.props, "spec", "template"))
+        return _mapping_like(tpl.get("metadata")), _mapping_like(tpl.get("spec"))
     if res.kind == "CronJob":
-        tpl = mapping(dig(res.props, "spec", "jobTemplate", "spec", "template"))
-        return mapping(tpl.get("metadata")), mapping(tpl.get("spec"))
+        tpl = _mapping_like(dig(res.props, "spec", "jobTemplate", "spec", "template"))
+        return _mapping_like(tpl.get("metadata")), _mapping_like(tpl.get("spec"))
     return None
 
 
 def containers(pod_spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """Containers and init containers (the ones a preview knows)."""
-    for c in (*items(pod_spec.get("initContainers")), *items(pod_spec.get("containers"))):
-        if isinstance(c, Mapping):
-            yield c
+    yield from items(pod_spec.get("initContainers"))
+    yield from items(pod_spec.get("containers"))
 
 
 def mounts_read_only(spec: Mapping[str, Any], volumes: set[Any], what: str) -> Iterator[str]:
