@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fluxlit_secrets.model.labels import PACKAGE
+from fluxlit_secrets.model.resources import dig, mapping
 
 #: The cluster of a Kubernetes resource created with the default provider (the ambient kubeconfig).
 DEFAULT_CLUSTER = "default"
@@ -36,13 +37,9 @@ def provider_of(type_: str, provider_urn: str | None, *, custom: bool) -> dict[s
 
 
 def _labels(entry: Mapping[str, Any]) -> Mapping[str, Any]:
-    inputs = entry.get("inputs")
     for path in (("spec", "template", "metadata", "labels"), ("metadata", "labels")):
-        node: Any = inputs
-        for part in path:
-            node = node.get(part) if isinstance(node, Mapping) else None
-        if isinstance(node, Mapping):
-            return node
+        if isinstance(labels := dig(entry.get("inputs"), *path), Mapping):
+            return labels
     return {}
 
 
@@ -81,9 +78,7 @@ def placements(entries: Iterable[Mapping[str, Any]]) -> dict[str, Placement]:
 
 
 def _metadata(entry: Mapping[str, Any]) -> Mapping[str, Any]:
-    inputs = entry.get("inputs")
-    meta = inputs.get("metadata") if isinstance(inputs, Mapping) else None
-    return meta if isinstance(meta, Mapping) else {}
+    return mapping(dig(entry.get("inputs"), "metadata"))
 
 
 def _name(entry: Mapping[str, Any]) -> str:
