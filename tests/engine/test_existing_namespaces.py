@@ -39,7 +39,17 @@ def test_two_apps_share_a_namespace_the_team_owns(tmp_path: Path, capsys: pytest
         if r["type"].startswith("kubernetes:") and isinstance(r["inputs"].get("metadata"), dict)
     ]
     assert len(objects) == len(set(objects))  # every object its own name
-    assert {ns for _, ns, _ in objects} == {"team-apps", "team-apps-records"}
+    cluster_scoped = {(t, name) for t, ns, name in objects if ns is None}
+    # Cluster-wide, one admission policy and binding per app, each bound to the team's namespaces.
+    assert {name for _, name in cluster_scoped} == {
+        "fluxlit-secrets.team-apps.billing",
+        "fluxlit-secrets.team-apps.ledger",
+    }
+    assert {t.rsplit(":", 1)[-1] for t, _ in cluster_scoped} == {
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+    }
+    assert {ns for _, ns, _ in objects if ns is not None} == {"team-apps", "team-apps-records"}
     records = {name for t, ns, name in objects if ns == "team-apps-records"}
     assert records == {f"{app}-{s}-v1" for app in ("billing", "ledger") for s in ("jwt", "token")}
 

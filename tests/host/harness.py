@@ -30,6 +30,7 @@ from pulumi.runtime.proto import (
     resource_pb2_grpc,
 )
 
+from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.mocks import ProviderMocks
 from fluxlit_secrets.engine.monitor import RecordingMonitor, Registration
 
@@ -124,6 +125,8 @@ class Constructed:
     error: grpc.RpcError | None = None
     registrations: list[Registration] = field(default_factory=list)
     logs: list[tuple[int, str]] = field(default_factory=list)
+    #: Each component's registered outputs by URN (what `pulumi stack export` holds as its outputs).
+    component_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -201,6 +204,10 @@ class Harness:
         finally:
             server.stop(0)
         out.registrations = list(monitor.recorder.registrations)
+        sdk.ensure_event_loop()
+        out.component_outputs = {
+            urn: sdk.deserialize(raw, keep_unknowns=True) for urn, raw in monitor.recorder.component_outputs.items()
+        }
         out.logs = list(self.engine.logs)
         return out
 

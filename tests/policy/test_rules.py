@@ -35,8 +35,8 @@ def opts(protect: bool = False) -> PolicyResourceOptions:
     )
 
 
-def run(rule: str, *resources: tuple[str, dict[str, Any]], protect: bool = False) -> list[str]:
-    """Violations `rule` reports for these (type, props) resources."""
+def run(rule: str, *resources: tuple[Any, ...], protect: bool = False) -> list[str]:
+    """Violations `rule` reports for these (type, props) or (type, props, urn) resources."""
     policy = POLICIES[rule]
     found: list[str] = []
 
@@ -44,13 +44,14 @@ def run(rule: str, *resources: tuple[str, dict[str, Any]], protect: bool = False
         found.append(message)
 
     if isinstance(policy, ResourceValidationPolicy):
-        for i, (type_, props) in enumerate(resources):
+        for i, (type_, props, *_) in enumerate(resources):
             args = ResourceValidationArgs(type_, props, f"urn:pulumi:s::p::{type_}::r{i}", f"r{i}", opts(protect), None)
             policy.validate(args, report)
     else:
+        urns = [r[2] if len(r) > 2 else f"urn:pulumi:s::p::{r[0]}::r{i}" for i, r in enumerate(resources)]
         stack = [
-            PolicyResource(t, p, f"urn:pulumi:s::p::{t}::r{i}", f"r{i}", opts(protect), None, None, [], {})
-            for i, (t, p) in enumerate(resources)
+            PolicyResource(r[0], r[1], urn, urn.rsplit("::", 1)[-1], opts(protect), None, None, [], {})
+            for r, urn in zip(resources, urns, strict=True)
         ]
         policy.validate(StackValidationArgs(stack), report)
     return found
@@ -91,14 +92,23 @@ def deployment(
     }
 
 
-def service_account(workload: str) -> tuple[str, dict[str, Any]]:
-    """The ServiceAccount fluxlit-secrets creates for a workload (what its pods run as)."""
+IDENTITY = "fluxlit-secrets:index:WorkloadIdentity"
+
+
+def identity(workload: str) -> tuple[tuple[str, dict[str, Any], str], ...]:
+    """The WorkloadIdentity fluxlit-secrets creates for a workload (its record) and its ServiceAccount
+    (what the workload's pods run as), at the URNs the engine gives them."""
     labels = {"fluxlit-secrets/workload": workload, "app.kubernetes.io/managed-by": "fluxlit-secrets"}
     name = "shop" if workload == "app" else f"shop-{workload}"
-    return SA, {
-        "metadata": {"name": name, "namespace": "shop", "labels": labels},
-        "automountServiceAccountToken": False,
-    }
+    record = {"app": "shop", "workload": workload, "namespace": "shop", "serviceAccountName": name}
+    return (
+        (IDENTITY, {"identity": record}, f"urn:pulumi:s::p::{IDENTITY}::shop-{workload}"),
+        (
+            SA,
+            {"metadata": {"name": name, "namespace": "shop", "labels": labels}, "automountServiceAccountToken": False},
+            f"urn:pulumi:s::p::{IDENTITY}${SA}::shop-{workload}-sa",
+        ),
+    )
 
 
 def secret(name: str, keys: dict[str, str], workload: str | None = None) -> tuple[str, dict[str, Any]]:
@@ -132,6 +142,42 @@ def web_trust(condition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def job_as(service_account: str) -> tuple[str, dict[str, Any]]:
+    """A Job whose pods run as `service_account`."""
+    spec = {"serviceAccountName": service_account, "containers": [{"name": "c", "image": "i:1"}]}
+    return "kubernetes:batch/v1:Job", {
+        "metadata": {"name": "j", "namespace": "shop"},
+        "spec": {"template": {"spec": spec}},
+    }
+
+
+def rollout_as(service_account: str) -> tuple[str, dict[str, Any]]:
+    """An Argo Rollout (a custom resource with a pod template) whose pods run as `service_account`."""
+    spec = {"serviceAccountName": service_account, "containers": [{"name": "c", "image": "i:1"}]}
+    return "kubernetes:argoproj.io/v1alpha1:Rollout", {
+        "metadata": {"name": "r", "namespace": "shop"},
+        "spec": {"template": {"spec": spec}},
+    }
+
+
+def lifecycle(admission: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A SecretLifecycle as the stack holds it: its outputs."""
+    return "fluxlit-secrets:index:SecretLifecycle", {"namespace": "shop", "admission": admission}
+
+
+def admission_objects(actions: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The app's ValidatingAdmissionPolicy and a binding with these validationActions."""
+    name = "fluxlit-secrets.shop.shop"
+    group = "kubernetes:admissionregistration.k8s.io/v1"
+    return [
+        (f"{group}:ValidatingAdmissionPolicy", {"metadata": {"name": name}, "spec": {"failurePolicy": "Fail"}}),
+        (
+            f"{group}:ValidatingAdmissionPolicyBinding",
+            {"metadata": {"name": name}, "spec": {"policyName": name, "validationActions": actions}},
+        ),
+    ]
+
+
 FLUXLIT_MOUNT = {"name": "sv", "mountPath": "/var/run/secrets/fluxlit", "readOnly": True}
 
 
@@ -156,7 +202,7 @@ def federation(issuer: str, subject: str) -> tuple[str, dict[str, Any]]:
     return "azure-native:managedidentity:FederatedIdentityCredential", fed
 
 
-def streamlit_reads(readers: str) -> list[tuple[str, dict[str, Any]]]:
+def streamlit_reads(readers: str) -> list[tuple[Any, ...]]:
     """The Streamlit ServiceAccount's IRSA role reading one AWS secret tagged for `readers`."""
     arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:fluxlit/shop/prod/jwt-AbCdEf"
     sub = {
@@ -164,7 +210,7 @@ def streamlit_reads(readers: str) -> list[tuple[str, dict[str, Any]]]:
     }
     policy = {"Statement": [{"Effect": "Allow", "Action": "secretsmanager:Get*", "Resource": arn}]}
     return [
-        service_account("streamlit"),
+        *identity("streamlit"),
         ("aws:iam/role:Role", {"name": "shop_prod_streamlit", "assumeRolePolicy": json.dumps(web_trust(sub))}),
         ("aws:iam/rolePolicy:RolePolicy", {"role": "shop_prod_streamlit", "policy": json.dumps(policy)}),
         (
@@ -195,10 +241,10 @@ def provider_class(version: dict[str, str], **spec: Any) -> tuple[str, dict[str,
 PINNED = {"objectVersion": "9823d109-ce58-4056-a587-b302def84f39"}
 
 
-def streamlit_mounts(readers: str, annotation_role: str) -> list[tuple[str, dict[str, Any]]]:
+def streamlit_mounts(readers: str, annotation_role: str) -> list[tuple[Any, ...]]:
     """The Streamlit pod mounting `p` as its ServiceAccount, annotated with an IRSA role."""
     resources = streamlit_reads(readers)
-    resources[0][1]["metadata"]["annotations"] = {
+    resources[1][1]["metadata"]["annotations"] = {
         "eks.amazonaws.com/role-arn": f"arn:aws:iam::111122223333:role/{annotation_role}"
     }
     return [
@@ -301,12 +347,38 @@ CASES = [
         [
             deployment(workload="gateway", env_from=[{"secretRef": {"name": "g"}}]),
             secret("g", {"OIDC_CLIENT_SECRET": "x"}),
-            service_account("gateway"),
+            *identity("gateway"),
         ],
         [
             deployment(workload="streamlit", env_from=[{"secretRef": {"name": "g"}}]),
             secret("g", {"OIDC_CLIENT_SECRET": "x"}),
         ],
+    ),
+    (
+        # An app-made ServiceAccount labelled like ours is no identity: its pod is not the gateway.
+        "streamlit-no-gateway-secrets",
+        [deployment(workload="gateway", volumes=[fluxlit_files()]), *identity("gateway")],
+        [deployment(workload="gateway", volumes=[fluxlit_files()]), identity("gateway")[1][:2]],
+    ),
+    (
+        "identity-only-its-deployment",
+        [deployment(workload="gateway"), *identity("gateway")],
+        [deployment(workload="gateway"), *identity("gateway"), job_as("shop-gateway")],
+    ),
+    (
+        "identity-only-its-deployment",
+        [deployment(workload="streamlit"), *identity("streamlit"), job_as("shop-reports")],
+        [deployment(workload="streamlit"), *identity("streamlit"), rollout_as("shop-streamlit")],
+    ),
+    (
+        "admission-policy-present",
+        [lifecycle({"enabled": True, "policy": "fluxlit-secrets.shop.shop"}), *admission_objects(["Deny"])],
+        [lifecycle({"enabled": True, "policy": "fluxlit-secrets.shop.shop"}), *admission_objects(["Audit"])],
+    ),
+    (
+        "admission-policy-on",
+        [lifecycle({"enabled": True, "policy": "fluxlit-secrets.shop.shop"}), *admission_objects(["Deny"])],
+        [lifecycle({"enabled": False, "reason": "the cluster runs Kubernetes 1.29"})],
     ),
     (
         "no-pod-reads-a-record",
@@ -327,7 +399,7 @@ CASES = [
             deployment(
                 workload="app", volumes=[file_volume(0o400, [{"key": "FLUXLIT_JWT_HS256_SECRET", "path": "f"}])]
             ),
-            service_account("app"),
+            *identity("app"),
         ],
     ),
     (

@@ -86,6 +86,9 @@ class WorkloadIdentity(pulumi.ComponentResource):
     """Labels the workload's pods need for the binding (Azure workload identity)."""
     cloud_identity: pulumi.Output[Optional[str]]
     """The role ARN, Google principal or service account, or managed identity client id."""
+    identity: pulumi.Output[dict[str, str]]
+    """{app, workload, namespace, serviceAccountName}: the record by which `check`, the pack and the
+    admission policy know the workload (never by labels or commands)."""
 
     @overload
     def __init__(
@@ -125,8 +128,12 @@ class WorkloadIdentity(pulumi.ComponentResource):
         self.service_account_name = given_name(sa, sa_name)
         self.pod_labels = pulumi.Output.from_input(dict(binding.pod_labels) if binding else {})
         self.cloud_identity = binding.identity if binding else pulumi.Output.from_input(None)
+        self.identity = pulumi.Output.from_input(
+            {"app": spec.app, "workload": spec.workload, "namespace": spec.namespace, "serviceAccountName": sa_name}
+        )
         self.register_outputs(
             {
+                "identity": self.identity,
                 "serviceAccountName": self.service_account_name,
                 "podLabels": self.pod_labels,
                 "cloudIdentity": self.cloud_identity,

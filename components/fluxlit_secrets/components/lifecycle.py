@@ -7,6 +7,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from fluxlit_secrets.clouds import CLOUDS, StoreRequest, store_of
+from fluxlit_secrets.components.admission import admission_record, create_admission, identities_record
 from fluxlit_secrets.components.base import given_name, token
 from fluxlit_secrets.components.delivery import DeliverySpec, WorkloadDelivery
 from fluxlit_secrets.components.identity import IdentitySpec, WorkloadIdentity
@@ -43,6 +44,11 @@ class SecretLifecycle(pulumi.ComponentResource):
     pod_fragments: pulumi.Output[dict[str, Any]]
     """Per workload: namespace, serviceAccountName, volumes, volumeMounts, env, podAnnotations, podLabels,
     podSecurityContext and containerSecurityContext (merge them with `fluxlit_secrets.merge_pod_template`)."""
+    identities: pulumi.Output[dict[str, Any]]
+    """Per workload, the ServiceAccount created for it ({namespace, serviceAccountName}): the rules and
+    the admission policy know each workload by it, never by a label or a command."""
+    admission: pulumi.Output[dict[str, Any]]
+    """The admission policy: {enabled: true, policy: <name>} or {enabled: false, reason: <why>}."""
 
     @overload
     def __init__(
@@ -99,6 +105,7 @@ class SecretLifecycle(pulumi.ComponentResource):
         identities = {w: self._identity(w, stored, ns) for w in model.workloads()}
         deliveries = {w: self._delivery(w, stored, identities[w]) for w in model.workloads()}
         self._network_policies(ns)
+        create_admission(self._name, model, parent=self)
         rolled = self._workloads(identities, deliveries, ns)
         if values_from is None:
             self._retire(stored, rolled, ns)
@@ -341,9 +348,13 @@ class SecretLifecycle(pulumi.ComponentResource):
                 for s in model.secrets
             }
         )
+        self.identities = pulumi.Output.from_input(identities_record(model))
+        self.admission = pulumi.Output.from_input(admission_record(model))
         self.register_outputs(
             {
                 "namespace": self.namespace,
+                "identities": self.identities,
+                "admission": self.admission,
                 "versions": self.versions,
                 "secretNames": self.secret_names,
                 "providerClassNames": self.provider_class_names,

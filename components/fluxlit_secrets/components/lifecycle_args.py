@@ -91,6 +91,15 @@ class NetworkPolicyArgs(TypedDict):
     """Networks of the IdP the gateway may reach on 443 (absent or empty: any address)."""
 
 
+class AdmissionArgs(TypedDict):
+    """The app's ValidatingAdmissionPolicy (stack config `fluxlit-secrets:admission`)."""
+
+    enabled: NotRequired[bool]
+    """False to create none (the cluster is older than 1.30, or another admission controller does it)."""
+    reason: NotRequired[str]
+    """Why it is off (required with enabled: false); `check` and the pack report it."""
+
+
 class SecretLifecycleArgs(TypedDict):
     """Inputs of SecretLifecycle: the stack-config model of DESIGN.md in snake_case."""
 
@@ -126,3 +135,5 @@ class SecretLifecycleArgs(TypedDict):
     """JWKS validation: the gateway gets FLUXLIT_JWT_JWKS_URL and friends (no HS256 secret allowed)."""
     network_policy: NotRequired[NetworkPolicyArgs]
     """Create NetworkPolicies: gateway egress to the IdP on 443 and DNS; Streamlit reaches only the gateway."""
+    admission: NotRequired[AdmissionArgs]
+    """The admission policy that refuses, in the cluster, any way around the scoping (default on)."""

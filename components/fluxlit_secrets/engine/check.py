@@ -6,6 +6,7 @@ from typing import Any
 
 from fluxlit_secrets.clouds import CLOUD_MODELS
 from fluxlit_secrets.clouds.catalog import containers
+from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.engine.monitor import Registration
 from fluxlit_secrets.engine.placement import placements
@@ -13,7 +14,7 @@ from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.engine.stackmodel import model_of
 from fluxlit_secrets.model.age import AgeFinding, Rotation, ages_of
 from fluxlit_secrets.model.parse import config_keys_of
-from fluxlit_secrets.model.resources import Res
+from fluxlit_secrets.model.resources import CONFIG_GROUPS, RECORDING_COMPONENTS, Res, config_group_objects
 from fluxlit_secrets.model.secretish import secret_literal
 from fluxlit_secrets.policy.rules import RULES, Rule
 
@@ -48,20 +49,36 @@ def resources_of(rec: Recording) -> list[Res]:
         | {"inputs": r.inputs, "options": r.options}
         for r in rec.registrations
     )
-    return [
+    listed = [
         Res(
             type=r.type,
             name=r.name,
             urn=r.urn,
-            props=policy_props(unwrap(r.inputs), unwrap(r.outputs)),
+            props=(
+                policy_props(unwrap(r.inputs), unwrap(r.outputs))
+                if r.custom or r.type in CONFIG_GROUPS
+                else unwrap(_component_outputs(rec, r.urn))
+            ),
             protect=bool(r.options.get("protect")),
             retain_on_delete=bool(r.options.get("retainOnDelete")),
             app=where[r.urn].app,
             cluster=where[r.urn].cluster,
         )
         for r in rec.registrations
-        if r.custom
+        if r.custom or r.type in RECORDING_COMPONENTS or r.type in CONFIG_GROUPS
     ]
+    # A ConfigGroup is a component whose objects the provider registers at `up`; offline, read them
+    # from its inputs.
+    return [x for r in listed for x in (config_group_objects(r) if r.type in CONFIG_GROUPS else [r])]
+
+
+def _component_outputs(rec: Recording, urn: str) -> dict[str, Any]:
+    raw = rec.component_outputs.get(urn)
+    if raw is None:
+        return {}
+    sdk.ensure_event_loop()
+    outputs = sdk.deserialize(raw, keep_unknowns=True)
+    return outputs if isinstance(outputs, dict) else {}
 
 
 def _violation(rule: Rule, res: Res, message: str) -> Violation:

@@ -8,7 +8,7 @@ from typing import Any
 from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.check import policy_props
 from fluxlit_secrets.engine.yamlfile import FileError, read_text
-from fluxlit_secrets.model.resources import Res
+from fluxlit_secrets.model.resources import RECORDING_COMPONENTS, Res
 
 #: `pulumi stack export` of a large stack is a few MiB.
 MAX_STATE_BYTES = 64 * 1024 * 1024
@@ -66,7 +66,9 @@ def resources_of_state(path: Path) -> list[Res]:
         raise FileError(f"{path}: has no deployment.resources; give the output of `pulumi stack export`")
     out = []
     for r in listed:
-        if not isinstance(r, dict) or not r.get("custom") or str(r.get("type", "")).startswith("pulumi:providers:"):
+        if not isinstance(r, dict) or str(r.get("type", "")).startswith("pulumi:providers:"):
+            continue
+        if not r.get("custom") and r.get("type") not in RECORDING_COMPONENTS:
             continue
         props = policy_props(_unwrap(r.get("inputs") or {}), _unwrap(r.get("outputs") or {}))
         out.append(

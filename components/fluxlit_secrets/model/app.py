@@ -1,8 +1,9 @@
 """The validated model of one app's secrets: frozen dataclasses, built only by `model.parse`."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from fluxlit_secrets.model.admission import AdmissionSettings
 from fluxlit_secrets.model.auth import AuthSettings, NetworkPolicySettings
 from fluxlit_secrets.model.kinds import KINDS, WORKLOADS, pods_of
 
@@ -109,6 +110,8 @@ class AppModel:
     cloud: CloudSettings | None = None
     auth: AuthSettings | None = None
     network_policy: NetworkPolicySettings | None = None
+    #: The app's ValidatingAdmissionPolicy (on unless switched off with a reason).
+    admission: AdmissionSettings = field(default_factory=AdmissionSettings)
     #: Deprecation notices from parsing (a deprecated spelling was used), one line each.
     notices: tuple[str, ...] = ()
     #: The cloud settings block as the stack file wrote it (None for args in code, or no cloud store).

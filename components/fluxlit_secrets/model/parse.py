@@ -8,6 +8,7 @@ from typing import Any
 
 from fluxlit_secrets.errors import ConfigError, did_you_mean
 from fluxlit_secrets.model import names
+from fluxlit_secrets.model.admission import parse_admission
 from fluxlit_secrets.model.app import AppModel, CloudBlock, CloudSettings, DeploymentsModel, SecretConfigLookup
 from fluxlit_secrets.model.auth import parse_auth, parse_network_policy
 from fluxlit_secrets.model.cloud import CloudModels
@@ -31,7 +32,7 @@ BASE_FIELDS = (
     "secrets",
     "deployments",
 )
-EXTRA_FIELDS = ("auth", "network_policy")
+EXTRA_FIELDS = ("auth", "network_policy", "admission")
 #: Top-level stack-config keys whose Pulumi config string is taken as it is (never JSON-decoded).
 STRING_KEYS = ("app", "namespace", "topology", "store", "delivery")
 
@@ -178,6 +179,7 @@ def _parse(root: Node, environment: str, clouds: CloudModels, *, secret_config: 
         cloud=cloud,
         auth=auth,
         network_policy=parse_network_policy(root.field("network_policy")) if root.has("network_policy") else None,
+        admission=parse_admission(root.field("admission")),
         notices=tuple(root.shape.notices),
         cloud_block=_written(root, store),
         declared_in=root.shape.where if root.shape.config else "",

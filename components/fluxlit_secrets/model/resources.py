@@ -8,6 +8,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+#: Components whose registered outputs the rules read (a workload's identity, an app's admission
+#: policy); `check`, `check --state` and the pack see them as resources with their outputs as props.
+RECORDING_COMPONENTS = ("fluxlit-secrets:index:WorkloadIdentity", "fluxlit-secrets:index:SecretLifecycle")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController")
 
 
@@ -39,6 +44,44 @@ class Res:
         return self.props.get("metadata") or {}
 
 
+#: Components of the kubernetes provider that apply objects given inline (`objs`, `yaml`).
+CONFIG_GROUPS = ("kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml:ConfigGroup")
+
+
+def _documents(props: Mapping[str, Any]) -> Iterator[Any]:
+    for obj in as_list(props.get("objs")):
+        yield from as_list(obj) if isinstance(obj, list) else [obj]
+    for text in as_list(props.get("yaml")):
+        if isinstance(text, str):
+            try:
+                yield from yaml.safe_load_all(text)
+            except yaml.YAMLError:
+                continue
+
+
+def config_group_objects(group: Res) -> list[Res]:
+    """The objects a ConfigGroup applies (its inline `objs` and `yaml`), each as the resource the
+    provider registers for it, so the rules read them as they read any other."""
+    found = []
+    for obj in _documents(group.props):
+        if not isinstance(obj, Mapping) or not obj.get("kind") or not obj.get("apiVersion"):
+            continue
+        version = str(obj["apiVersion"])
+        meta = mapping(obj.get("metadata"))
+        name = f"{meta.get('namespace') or ''}/{meta.get('name') or ''}".lstrip("/")
+        found.append(
+            Res(
+                type=f"kubernetes:{version if '/' in version else 'core/' + version}:{obj['kind']}",
+                name=f"{group.name}:{name}",
+                urn=f"{group.urn}${obj['kind']}::{name}",
+                props={k: v for k, v in obj.items() if k not in ("apiVersion", "kind")},
+                app=group.app,
+                cluster=group.cluster,
+            )
+        )
+    return found
+
+
 def dig(obj: Any, *path: str) -> Any:
     """`obj[path[0]][path[1]]...`, or None."""
     for part in path:
@@ -60,17 +103,21 @@ def items(value: Any) -> Any:
 
 
 def pod_template(res: Res) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
-    """(pod metadata, pod spec) of a Pod or of a workload's template, else None; a part a preview
-    does not know yet is empty."""
-    if res.kind == "Pod":
+    """(pod metadata, pod spec) of a Pod or of the pod template of any Kubernetes object that has
+    one (a workload kind, its `...Patch` resource, a CronJob, a custom resource such as an Argo
+    Rollout), else None; a part a preview does not know yet is empty."""
+    kind = res.kind.removesuffix("Patch")
+    if not res.type.startswith("kubernetes:"):
+        return None
+    if kind == "Pod":
         return _mapping_like(res.meta), _mapping_like(res.props.get("spec"))
-    if res.kind in WORKLOAD_KINDS:
-        tpl = _mapping_like(dig(res.props, "spec", "template"))
-        return _mapping_like(tpl.get("metadata")), _mapping_like(tpl.get("spec"))
-    if res.kind == "CronJob":
-        tpl = _mapping_like(dig(res.props, "spec", "jobTemplate", "spec", "template"))
-        return _mapping_like(tpl.get("metadata")), _mapping_like(tpl.get("spec"))
-    return None
+    spec = _mapping_like(res.props.get("spec"))
+    job = _mapping_like(dig(spec, "jobTemplate", "spec"))
+    tpl = spec.get("template") if kind in WORKLOAD_KINDS or "template" in spec else job.get("template")
+    if tpl is None and kind not in (*WORKLOAD_KINDS, "CronJob"):
+        return None
+    tpl = _mapping_like(tpl)
+    return _mapping_like(tpl.get("metadata")), _mapping_like(tpl.get("spec"))
 
 
 def containers(pod_spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

@@ -5,8 +5,9 @@ from collections.abc import Iterator, Mapping
 
 from fluxlit_secrets.clouds.catalog import policies
 from fluxlit_secrets.clouds.policy import CloudRead, Ksa
-from fluxlit_secrets.model.labels import MANAGED_BY, READERS_TAG, WORKLOAD_LABEL
+from fluxlit_secrets.model.labels import READERS_TAG
 from fluxlit_secrets.model.resources import Res
+from fluxlit_secrets.policy.identities import Identity, identity_of
 
 
 def cloud_reads(resources: list[Res]) -> Iterator[CloudRead]:
@@ -15,14 +16,11 @@ def cloud_reads(resources: list[Res]) -> Iterator[CloudRead]:
         yield from policy.reads(resources)
 
 
-def workload_of(resources: list[Res], ksa: Ksa) -> str:
-    """The fluxlit-secrets workload a ServiceAccount belongs to ("" for any other)."""
-    for r in resources:
-        if r.kind == "ServiceAccount" and (str(r.meta.get("namespace")), str(r.meta.get("name"))) == ksa:
-            labels = r.meta.get("labels") or {}
-            if all(labels.get(k) == v for k, v in MANAGED_BY.items()):
-                return str(labels.get(WORKLOAD_LABEL) or "")
-    return ""
+def workload_of(found: dict[tuple[str, str], list[Identity]], ksa: Ksa) -> str:
+    """The fluxlit-secrets workload a ServiceAccount is the identity of ("" for any other), by what
+    the components created (policy/identities.py), never by its labels."""
+    identity = identity_of(found, ksa, "")
+    return identity.workload if identity else ""
 
 
 def readers_of(secret: Res) -> set[str] | None:

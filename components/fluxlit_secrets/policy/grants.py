@@ -7,6 +7,7 @@ from fluxlit_secrets.clouds.catalog import containers, policies
 from fluxlit_secrets.model.resources import Res, dig
 from fluxlit_secrets.model.secretish import SECRET_NAME, secret_literal
 from fluxlit_secrets.policy.cloud_reads import cloud_reads, readers_of, workload_of
+from fluxlit_secrets.policy.identities import identities
 
 
 def identity_trust_one_subject(res: Res) -> Iterator[str]:
@@ -56,11 +57,12 @@ def cloud_secrets_read_by_their_workloads(resources: list[Res]) -> Iterator[tupl
     """A cloud secret is readable only by the identities of the workloads it is for (its `readers`
     tag): every grant is followed to the ServiceAccounts that can use it."""
     seen: set[tuple[str, str, str]] = set()
+    found = identities(resources)
     for read in cloud_reads(resources):
         readers = readers_of(read.secret)
         if readers is None:
             continue
-        workload = workload_of(resources, read.ksa)
+        workload = workload_of(found, read.ksa)
         allowed = workload in readers or (workload == "app" and readers <= {"gateway", "streamlit", "app"})
         key = (read.secret.urn, *read.ksa)
         if allowed or key in seen:

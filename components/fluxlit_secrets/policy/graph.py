@@ -3,6 +3,7 @@
 its ServiceAccount's token), and what the pod runs as. Pods are found by what they mount and run
 as, never by their labels."""
 
+import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
 from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL
 from fluxlit_secrets.model.resources import Res, containers, dig, mapping, pod_template
+from fluxlit_secrets.policy.identities import Identity, identities, identity_of
 from fluxlit_secrets.policy.provider_class import provider_objects
 
 EVERY_KEY = "*"
@@ -40,11 +42,13 @@ class Graph:
     secrets: dict[tuple[str, str], Res] = field(default_factory=dict)
     service_accounts: dict[tuple[str, str], Res] = field(default_factory=dict)
     provider_classes: dict[tuple[str, str], Res] = field(default_factory=dict)
+    #: The workload identities the components created, by (namespace, ServiceAccount).
+    identities: dict[tuple[str, str], list[Identity]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, resources: list[Res]) -> "Graph":
         """Index Secrets, ServiceAccounts and SecretProviderClasses by (namespace, name)."""
-        graph = cls(resources=resources)
+        graph = cls(resources=resources, identities=identities(resources))
         for r in resources:
             key = (str(r.meta.get("namespace") or ""), str(r.meta.get("name") or ""))
             if r.kind == "Secret":
@@ -93,26 +97,29 @@ class Pod:
         return str(self.spec.get("serviceAccountName") or self.spec.get("serviceAccount") or "default")
 
     def runs_streamlit(self) -> bool:
-        """True when any container runs Streamlit (command, args or image say so)."""
+        """True when a container visibly starts Streamlit (`streamlit`, or `fluxlit run`/`dev`, which
+        start a Streamlit child). An image's entrypoint is not visible: the identity decides."""
         for c in containers(self.spec):
-            text = " ".join(str(x) for x in [*(c.get("command") or []), *(c.get("args") or []), c.get("image", "")])
-            if "streamlit" in text.lower():
+            words = [str(x).lower() for x in [*(c.get("command") or []), *(c.get("args") or []), c.get("image", "")]]
+            text = " ".join(words)
+            if "streamlit" in text or any(
+                w.rsplit("/", 1)[-1] == "fluxlit" and n in ("run", "dev") for w, n in itertools.pairwise(words)
+            ):
                 return True
         return False
 
+    def identity(self) -> Identity | None:
+        """The workload identity the pod runs as: a ServiceAccount a WorkloadIdentity created (by its
+        record and its child's URN), or None. Labels and commands play no part."""
+        return identity_of(self.graph.identities, (self.namespace, self.service_account), self.res.cluster)
+
     def workload(self) -> str:
-        """What the pod runs as: the fluxlit-secrets workload of its ServiceAccount (gateway,
-        streamlit, app), or "" for any other ServiceAccount. Labels on the pod play no part."""
-        sa = self.graph.service_accounts.get((self.namespace, self.service_account))
-        if sa is None:
-            return ""
-        labels = sa.meta.get("labels") or {}
-        if any(labels.get(k) != v for k, v in MANAGED_BY.items()):
-            return ""
-        return str(labels.get(WORKLOAD_LABEL) or "")
+        """The workload (gateway, streamlit, app) of the identity the pod runs as, or ""."""
+        found = self.identity()
+        return found.workload if found else ""
 
     def is_gateway(self) -> bool:
-        """Runs as the gateway's ServiceAccount and runs no Streamlit."""
+        """Runs as the gateway's ServiceAccount and visibly starts no Streamlit."""
         return self.workload() == "gateway" and not self.runs_streamlit()
 
     def has_token(self) -> bool:

@@ -23,6 +23,11 @@ CLUSTER_SCOPED = {
     "IngressClass",
     "ValidatingWebhookConfiguration",
     "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "ClusterTrustBundle",
 }
 
 

@@ -8,6 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fluxlit_secrets.model.resources import Res
+from fluxlit_secrets.policy.admission import (
+    admission_policy_on,
+    admission_policy_present,
+    identity_only_its_deployment,
+)
 from fluxlit_secrets.policy.csi import (
     csi_volumes_read_only,
     provider_classes_pinned,
@@ -127,10 +132,29 @@ RULES: list[Rule] = [
     ),
     Rule(
         name="streamlit-no-gateway-secrets",
-        description="Only the gateway's pods (by ServiceAccount and command, not label) can read gateway-only material "
-        "(JWT, BFF, OIDC client), through any volume, env, CSI or RBAC path.",
+        description="Only the gateway's pods (by the identity its component created, never a label) can read "
+        "gateway-only material (JWT, BFF, OIDC client), through any volume, env, CSI or RBAC path.",
         level=MANDATORY,
         stack_check=streamlit_no_gateway_secrets,
+    ),
+    Rule(
+        name="identity-only-its-deployment",
+        description="A workload identity (the ServiceAccount a fluxlit-secrets component created) is run by its "
+        "own Deployment alone: no other Deployment, bare Pod, Job, StatefulSet or custom resource runs as it.",
+        level=MANDATORY,
+        stack_check=identity_only_its_deployment,
+    ),
+    Rule(
+        name="admission-policy-present",
+        description="Each app's ValidatingAdmissionPolicy is in the stack, fails closed, and is bound to deny.",
+        level=MANDATORY,
+        stack_check=admission_policy_present,
+    ),
+    Rule(
+        name="admission-policy-on",
+        description="Each app's admission policy is on; a stack that switches it off is reported with its reason.",
+        level=ADVISORY,
+        stack_check=admission_policy_on,
     ),
     Rule(
         name="unified-streamlit-sees-gateway-secrets",

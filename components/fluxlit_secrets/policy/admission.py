@@ -1,0 +1,99 @@
+"""Rules on enforcement (pure): each app's admission policy is on and in place, and each workload
+identity is run by its own Deployment alone, as the admission policy refuses in the cluster."""
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from fluxlit_secrets.model.resources import Res, as_list, dig
+from fluxlit_secrets.policy.graph import Graph, Pod
+from fluxlit_secrets.policy.identities import Identity
+
+LIFECYCLE = "fluxlit-secrets:index:SecretLifecycle"
+POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
+BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
+#: Marks the Deployments a SecretLifecycle creates (FluxLitWorkloads' children).
+WORKLOADS_COMPONENT = "fluxlit-secrets:index:FluxLitWorkloads"
+
+
+def _admission(res: Res) -> Mapping[str, Any] | None:
+    """A SecretLifecycle's `admission` output (None when it records none)."""
+    record = res.props.get("admission")
+    return record if isinstance(record, Mapping) else None
+
+
+def admission_policy_on(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """Advisory: an app whose stack switched its admission policy off, with the reason it gave."""
+    for res in resources:
+        record = _admission(res) if res.type == LIFECYCLE else None
+        if record is not None and record.get("enabled") is False:
+            yield (
+                res,
+                f"the admission policy is switched off ({record.get('reason')}): nothing in the cluster "
+                "refuses a pod or a token that reaches this app's secrets around `check`; remove admission.enabled: "
+                "false when the cluster runs Kubernetes 1.30 or later",
+            )
+
+
+def _bindings_of(resources: list[Res], policy: str) -> list[Res]:
+    return [r for r in resources if r.type == BINDING and dig(r.props, "spec", "policyName") == policy]
+
+
+def admission_policy_present(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """Every app with its admission policy on has it in the stack: the policy (failing closed) and a
+    binding that denies."""
+    policies = {str(r.meta.get("name") or ""): r for r in resources if r.type == POLICY}
+    for res in resources:
+        if res.type != LIFECYCLE:
+            continue
+        record = _admission(res)
+        if record is None:
+            yield res, "records no admission policy (a component older than 0.2?); upgrade fluxlit-secrets"
+            continue
+        if record.get("enabled") is False:
+            continue
+        name = str(record.get("policy") or "")
+        policy = policies.get(name)
+        if policy is None:
+            yield res, f"ValidatingAdmissionPolicy {name!r} is not in the stack; do not remove or transform it away"
+            continue
+        if dig(policy.props, "spec", "failurePolicy") not in (None, "Fail"):
+            yield policy, "failurePolicy is not Fail: a request the policy cannot evaluate would be admitted"
+        denying = [
+            b for b in _bindings_of(resources, name) if "Deny" in as_list(dig(b.props, "spec", "validationActions"))
+        ]
+        if not denying:
+            yield res, f"no ValidatingAdmissionPolicyBinding with validationActions [Deny] binds {name!r}"
+
+
+def _managed(pod: Pod) -> bool:
+    """A Deployment a SecretLifecycle created for a workload (FluxLitWorkloads' child)."""
+    return pod.res.kind == "Deployment" and f"{WORKLOADS_COMPONENT}$" in pod.res.urn
+
+
+def _runners(graph: Graph) -> dict[Identity, list[Pod]]:
+    runners: dict[Identity, list[Pod]] = {}
+    for pod in graph.pods():
+        identity = pod.identity()
+        if identity is not None:
+            runners.setdefault(identity, []).append(pod)
+    return runners
+
+
+def identity_only_its_deployment(resources: list[Res]) -> Iterator[tuple[Res, str]]:
+    """A workload identity runs in one Deployment: the one its SecretLifecycle created, or (pod
+    fragments) one Deployment of the program. No bare Pod, Job, StatefulSet or custom resource
+    runs as it: each would hold that workload's token and secrets."""
+    for identity, pods in _runners(Graph.of(resources)).items():
+        managed = [p for p in pods if _managed(p)]
+        deployments = managed or [p for p in pods if p.res.kind == "Deployment"][:1]
+        own = {(p.namespace, str(p.res.meta.get("name") or "")) for p in deployments}
+        for pod in pods:
+            name = (pod.namespace, str(pod.res.meta.get("name") or ""))
+            if any(p is pod for p in deployments) or (pod.res.kind == "DeploymentPatch" and name in own):
+                continue
+            yield (
+                pod.res,
+                f"a {pod.res.kind or pod.res.type} runs as ServiceAccount {identity.service_account}, the identity of "
+                f"{identity.app}'s {identity.workload}; only its Deployment may (the admission policy refuses it); "
+                "give this workload a ServiceAccount of its own",
+            )
