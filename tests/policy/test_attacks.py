@@ -94,6 +94,55 @@ ATTACKS: dict[str, tuple[str, str, str]] = {
         '"projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}}]})',
         "streamlit-no-gateway-secrets",
     ),
+    # Identities are what the component created, never labels or commands.
+    "app-made-service-account-labelled-like-ours": (
+        "kubernetes",
+        'k8s.core.v1.ServiceAccount("fake", metadata={"name": "fake-gateway", "namespace": NS, "labels": '
+        '{"fluxlit-secrets/workload": "gateway", "app.kubernetes.io/managed-by": "fluxlit-secrets"}})\n'
+        'pod("fake", {"serviceAccountName": "fake-gateway", "containers": [container(command=["python", "-m", "gw"], '
+        'envFrom=[{"secretRef": {"name": gateway_secret}}])]})',
+        "streamlit-no-gateway-secrets",
+    ),
+    "fluxlit-run-as-the-gateway": (
+        "kubernetes",
+        'pod("second", {"serviceAccountName": "admin-portal-gateway", "containers": [container(command=["fluxlit", '
+        '"run"])]})',
+        "identity-only-its-deployment",
+    ),
+    "job-as-the-gateway": (
+        "kubernetes",
+        'k8s.batch.v1.Job("mint", metadata={"namespace": NS}, spec={"template": {"spec": {"restartPolicy": "Never", '
+        '"serviceAccountName": "admin-portal-gateway", "containers": [container(command=["sh"])]}}})',
+        "identity-only-its-deployment",
+    ),
+    "legacy-token-secret-of-the-gateway": (
+        "kubernetes",
+        'k8s.core.v1.Secret("tok", metadata={"name": "gw-token", "namespace": NS, "annotations": '
+        '{"kubernetes.io/service-account.name": "admin-portal-gateway"}}, type="kubernetes.io/service-account-token")',
+        "identity-only-its-deployment",
+    ),
+    # Objects that carry a pod template without being a Deployment.
+    "deployment-patch-mounts-gateway-secret": (
+        "kubernetes",
+        'k8s.apps.v1.DeploymentPatch("patch", metadata={"name": "admin-portal-streamlit", "namespace": NS}, '
+        'spec={"template": {"spec": {"containers": [container(envFrom=[{"secretRef": {"name": gateway_secret}}])]}}})',
+        "streamlit-no-gateway-secrets",
+    ),
+    "argo-rollout-mounts-gateway-secret": (
+        "kubernetes",
+        'k8s.apiextensions.CustomResource("rollout", api_version="argoproj.io/v1alpha1", kind="Rollout", '
+        'metadata={"namespace": NS}, spec={"template": {"spec": {"serviceAccountName": "admin-portal-streamlit", '
+        '"containers": [container(envFrom=[{"secretRef": {"name": gateway_secret}}])]}}})',
+        "streamlit-no-gateway-secrets",
+    ),
+    "config-group-mounts-gateway-secret": (
+        "kubernetes",
+        'k8s.yaml.v2.ConfigGroup("cg", objs=[{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": '
+        '{"name": "cg", "namespace": NS}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": '
+        '{"labels": {"a": "b"}}, "spec": {"automountServiceAccountToken": False, "containers": [container('
+        'envFrom=[{"secretRef": {"name": gateway_secret}}])]}}}}])',
+        "streamlit-no-gateway-secrets",
+    ),
     "literal-password-in-env": (
         "kubernetes",
         'pod("ui", {"containers": [container(env=[{"name": "DB_PASSWORD", "value": "hunter2-is-my-password"}])]})',

@@ -45,10 +45,13 @@ def create_admission(name: str, model: AppModel, *, parent: pulumi.Resource) -> 
 
 
 def admission_record(model: AppModel) -> dict[str, Any]:
-    """The `admission` output: on, with the policy's name, or off with the stack's reason."""
+    """The `admission` output: on, with the policy's name, or off with the stack's reason; the app
+    and the namespaces it guards either way."""
+    spec = admission_spec(model)
+    where = {"app": model.app, "namespace": model.namespace, "recordsNamespace": spec.records_namespace}
     if model.admission.enabled:
-        return {"enabled": True, "policy": admission_policy(admission_spec(model))[0]["metadata"]["name"]}
-    return {"enabled": False, "reason": model.admission.reason}
+        return {"enabled": True, "policy": admission_policy(spec)[0]["metadata"]["name"], **where}
+    return {"enabled": False, "reason": model.admission.reason, **where}
 
 
 def identities_record(model: AppModel) -> dict[str, dict[str, str]]:

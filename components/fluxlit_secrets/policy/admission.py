@@ -13,6 +13,7 @@ POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
 BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
 #: Marks the Deployments a SecretLifecycle creates (FluxLitWorkloads' children).
 WORKLOADS_COMPONENT = "fluxlit-secrets:index:FluxLitWorkloads"
+SA_ANNOTATION = "kubernetes.io/service-account.name"
 
 
 def _admission(res: Res) -> Mapping[str, Any] | None:
@@ -82,8 +83,18 @@ def _runners(graph: Graph) -> dict[Identity, list[Pod]]:
 def identity_only_its_deployment(resources: list[Res]) -> Iterator[tuple[Res, str]]:
     """A workload identity runs in one Deployment: the one its SecretLifecycle created, or (pod
     fragments) one Deployment of the program. No bare Pod, Job, StatefulSet or custom resource
-    runs as it: each would hold that workload's token and secrets."""
-    for identity, pods in _runners(Graph.of(resources)).items():
+    runs as it, and no long-lived token Secret names it: each would hold that workload's power."""
+    graph = Graph.of(resources)
+    for res in resources:
+        if res.kind == "Secret" and res.props.get("type") == "kubernetes.io/service-account-token":
+            named = (str(res.meta.get("namespace") or ""), str(dig(res.meta, "annotations", SA_ANNOTATION) or ""))
+            if graph.identities.get(named):
+                yield (
+                    res,
+                    f"a long-lived token Secret names ServiceAccount {named[1]}, a workload identity: whoever reads it "
+                    "acts as that workload (the admission policy refuses it); pods get short-lived projected tokens",
+                )
+    for identity, pods in _runners(graph).items():
         managed = [p for p in pods if _managed(p)]
         deployments = managed or [p for p in pods if p.res.kind == "Deployment"][:1]
         own = {(p.namespace, str(p.res.meta.get("name") or "")) for p in deployments}

@@ -4,6 +4,7 @@ its ServiceAccount's token), and what the pod runs as. Pods are found by what th
 as, never by their labels."""
 
 import itertools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,10 +14,22 @@ from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL
 from fluxlit_secrets.model.resources import Res, containers, dig, mapping, pod_template
 from fluxlit_secrets.policy.identities import Identity, identities, identity_of
 from fluxlit_secrets.policy.provider_class import provider_objects
+from fluxlit_secrets.policy.rbac import grants, secret_paths
 
 EVERY_KEY = "*"
-READ_VERBS = {"get", "list", "watch", "*"}
 _GATEWAY = {n.casefold() for n in GATEWAY_ONLY_NAMES}
+LIFECYCLE = "fluxlit-secrets:index:SecretLifecycle"
+
+
+def admission_on(resources: list[Res]) -> dict[str, tuple[str, str]]:
+    """Apps (by name) whose SecretLifecycle records its admission policy on: (namespace, records
+    namespace or '')."""
+    found = {}
+    for r in resources:
+        record = mapping(r.props.get("admission")) if r.type == LIFECYCLE else {}
+        if record.get("enabled") is True and record.get("app"):
+            found[str(record["app"])] = (str(record.get("namespace") or ""), str(record.get("recordsNamespace") or ""))
+    return found
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,11 +57,13 @@ class Graph:
     provider_classes: dict[tuple[str, str], Res] = field(default_factory=dict)
     #: The workload identities the components created, by (namespace, ServiceAccount).
     identities: dict[tuple[str, str], list[Identity]] = field(default_factory=dict)
+    #: Apps whose admission policy is on: (namespace, records namespace or '').
+    admission_on: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, resources: list[Res]) -> "Graph":
         """Index Secrets, ServiceAccounts and SecretProviderClasses by (namespace, name)."""
-        graph = cls(resources=resources, identities=identities(resources))
+        graph = cls(resources=resources, identities=identities(resources), admission_on=admission_on(resources))
         for r in resources:
             key = (str(r.meta.get("namespace") or ""), str(r.meta.get("name") or ""))
             if r.kind == "Secret":
@@ -60,6 +75,20 @@ class Graph:
             ):
                 graph.provider_classes[key] = r
         return graph
+
+    def admitted_only(self, namespace: str, secret: str) -> bool:
+        """True when an app's admission policy (on) refuses every pod but its workload's own that
+        references this Secret: a workload's delivery Secret in its namespace, or any Secret of its
+        records namespace (where no pod runs)."""
+        for identity in (i for found in self.identities.values() for i in found):
+            home, records = self.admission_on.get(identity.app, ("", ""))
+            if namespace == home == identity.namespace and re.fullmatch(
+                rf"{re.escape(identity.app)}-{re.escape(identity.workload)}-[0-9a-f]{{10}}", secret
+            ):
+                return True
+            if records and namespace == records:
+                return True
+        return False
 
     def keys_of(self, namespace: str, secret: str) -> list[str]:
         """The data keys of a Secret in the stack (none known: the whole Secret)."""
@@ -136,10 +165,13 @@ class Pod:
                     return True
         return False
 
-    def reads(self) -> Iterator[Read]:
-        """Every Secret key the pod can read, and how."""
+    def _volumes_and_env(self) -> Iterator[Read]:
         yield from self._volumes()
         yield from self._env()
+
+    def reads(self) -> Iterator[Read]:
+        """Every Secret key the pod can read, and how."""
+        yield from self._volumes_and_env()
         if self.has_token():
             yield from rbac_reads(self.graph, self.namespace, self.service_account)
 
@@ -214,55 +246,22 @@ class Pod:
                         )
 
 
-def _subjects_bind(binding: Res, namespace: str, service_account: str) -> bool:
-    for s in binding.props.get("subjects") or []:
-        if not isinstance(s, Mapping):
-            continue
-        kind, name = s.get("kind"), s.get("name")
-        if (
-            kind == "ServiceAccount"
-            and name == service_account
-            and (s.get("namespace") or binding.meta.get("namespace")) == namespace
-        ):
-            return True
-        if kind == "Group" and name in (
-            "system:serviceaccounts",
-            f"system:serviceaccounts:{namespace}",
-            "system:authenticated",
-        ):
-            return True
-    return False
-
-
-def _secret_rules(role: Res) -> Iterator[Mapping[str, Any]]:
-    for rule in role.props.get("rules") or []:
-        if not isinstance(rule, Mapping):
-            continue
-        resources = {str(x) for x in rule.get("resources") or []}
-        groups = {str(x) for x in rule.get("apiGroups") or [""]}
-        verbs = {str(x) for x in rule.get("verbs") or []}
-        if (resources & {"secrets", "*"}) and (groups & {"", "*"}) and (verbs & READ_VERBS):
-            yield rule
-
-
 def rbac_reads(graph: Graph, namespace: str, service_account: str) -> Iterator[Read]:
-    """Secrets a ServiceAccount may read through Roles and ClusterRoles bound to it."""
-    roles = {(r.kind, str(r.meta.get("namespace") or ""), str(r.meta.get("name"))): r for r in graph.resources}
-    for binding in graph.resources:
-        if binding.kind not in ("RoleBinding", "ClusterRoleBinding") or not _subjects_bind(
-            binding, namespace, service_account
-        ):
-            continue
-        ref = binding.props.get("roleRef") or {}
-        kind = str(ref.get("kind"))
-        scope = str(binding.meta.get("namespace") or "") if binding.kind == "RoleBinding" else ""
-        role = roles.get((kind, scope if kind == "Role" else "", str(ref.get("name"))))
-        for rule in _secret_rules(role) if role is not None else ():
-            names = rule.get("resourceNames") or []
-            for (ns, secret), _ in graph.secrets.items():
-                if (scope in ("", ns)) and (not names or secret in names):
-                    for key in graph.keys_of(ns, secret):
-                        yield Read(namespace=ns, secret=secret, key=key, how="rbac")
+    """Secrets a ServiceAccount may read, or get the power to read, through its RBAC (policy/rbac.py):
+    `how` is `rbac` or the power (`rbac:workload`, ...). A path the app's admission policy refuses
+    (a pod mounting another workload's delivery Secret, exec into it, a records pod) is none."""
+    held = grants(graph.resources, namespace, service_account)
+    if not held:
+        return
+    mounted = {(p.namespace, r.secret) for p in graph.pods() for r in p._volumes_and_env()}
+    for ns, secret in graph.secrets:
+        for how in sorted(set(secret_paths(held, ns, secret))):
+            if how in ("rbac:workload", "rbac:token", "rbac:exec") and graph.admitted_only(ns, secret):
+                continue
+            if how == "rbac:exec" and (ns, secret) not in mounted:
+                continue
+            for key in graph.keys_of(ns, secret):
+                yield Read(namespace=ns, secret=secret, key=key, how=how)
 
 
 def is_gateway_material(graph: Graph, read: Read) -> bool:
