@@ -66,6 +66,9 @@ def app_stack(plane: ControlPlane, tmp_path_factory: pytest.TempPathFactory) -> 
     project.mkdir()
     (project / "Pulumi.yaml").write_text(f"name: shop\nruntime:\n  name: python\n  options:\n    virtualenv: {VENV}\n")
     config = {f"fluxlit-secrets:{key}": value for key, value in base_config().items()}
+    # The pack on its own: with the app's admission policy on, the API server refuses most of these
+    # additions in the preview's dry run, before the stack policies run (tests/e2e/test_admission.py).
+    config["fluxlit-secrets:admission"] = {"enabled": False, "reason": "the pack's own test"}
     (project / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": config}))
     (project / "__main__.py").write_text(PROGRAM)
     (work / "state").mkdir()
@@ -80,8 +83,12 @@ def test_a_clean_app_stack_passes_the_pack(app_stack: Pulumi, pack: Path) -> Non
     (app_stack.cwd / "__main__.py").write_text(PROGRAM)
     code, said, violations = preview(app_stack, pack)
     assert code == 0, said
-    # Its values known, every policy ran: nothing mandatory, and only the FluxLit reminder.
-    assert {(level, rule) for level, rule, *_ in violations} == {("advisory", "fluxlit-reads-its-secret-files")}
+    # Its values known, every policy ran: nothing mandatory, the FluxLit reminder, and the report that
+    # this stack switched its admission policy off.
+    assert {(level, rule) for level, rule, *_ in violations} == {
+        ("advisory", "fluxlit-reads-its-secret-files"),
+        ("advisory", "admission-policy-on"),
+    }
 
 
 def test_the_attacks_through_the_cli_are_at_least_ten() -> None:
@@ -96,7 +103,9 @@ def test_each_malicious_addition_fails_the_preview_naming_policy_and_resource(
     (app_stack.cwd / "__main__.py").write_text(PROGRAM + addition + "\n")
     code, said, violations = preview(app_stack, pack)
     assert code != 0, f"{name}: the preview passed:\n{said[-3000:]}"
-    added = set(re.findall(r'(?:pod|k8s\.\w+\.\w+\.\w+)\("([^"]+)"', addition))
+    added = set(re.findall(r'(?:pod|k8s(?:\.\w+)+)\("([^"]+)"', addition))
     hits = [v for v in violations if v[0] == "mandatory" and v[1] == rule]
     assert hits, f"{name}: no mandatory {rule} in:\n{said[-3000:]}"
-    assert any(resource in added for *_, resource in hits), f"{name}: {rule} names {hits}, not one of {added}"
+    # A ConfigGroup's objects are its children, named `<namespace>/<name>` after the object.
+    named = {resource.rsplit("/", 1)[-1] for *_, resource in hits} | {resource for *_, resource in hits}
+    assert named & added, f"{name}: {rule} names {hits}, not one of {added}"

@@ -129,6 +129,12 @@ def _selects(selector: Any, labels: Mapping[str, Any]) -> bool:
 def grants(resources: list[Res], namespace: str, service_account: str) -> list[Grant]:
     """Every rule a ServiceAccount holds, with the namespace it holds it in ('' for cluster-wide)."""
     user, groups = subject_names(namespace, service_account)
+    return grants_of(resources, user, groups)
+
+
+def grants_of(resources: list[Res], user: str, groups: set[str]) -> list[Grant]:
+    """Every rule a user with these groups holds (`system:anonymous` with `system:unauthenticated`
+    for a request without credentials)."""
     roles = {
         (str(r.meta.get("namespace") or ""), str(r.meta.get("name") or "")): r for r in resources if r.kind == "Role"
     }

@@ -138,7 +138,7 @@ def _per_workload(spec: AdmissionSpec, workload: str) -> list[dict[str, Any]]:
         _validation(
             "no-token-for-an-identity",
             f"!(request.subResource == 'token' && request.name == {_q(sa)}) || "
-            "'system:nodes' in request.userInfo.groups",
+            "(has(request.userInfo.groups) && 'system:nodes' in request.userInfo.groups)",
             f"only a node's kubelet may request a token for ServiceAccount {sa}; give the caller an identity "
             "of its own",
         ),
