@@ -33,7 +33,7 @@ SecretLifecycle("vault", {"app": "vault", "disposable": True,
     "secrets": {"jwt": {"kind": "jwt-hs256", "generation": generation},
                 "reports": {"kind": "opaque", "consumers": {"gateway": {"as": "file", "name": "REPORTS"},
                                                            "streamlit": {"as": "file", "name": "REPORTS"}}}},
-    "deployments": {"image": "ghcr.io/acme/vault:1.0.0", "gatewayReplicas": 1}})
+    "deployments": {"image": "ghcr.io/acme/vault:1.0.0", "gateway_replicas": 1}})
 """
 #: What restricted Pod Security asks of a pod, so that the admission policy is what refuses it.
 RESTRICTED_POD = {"runAsNonRoot": True, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}}
@@ -104,6 +104,19 @@ def refused(call: Callable[[], Any], rule: str) -> None:
     body = caught.value.body or ""
     assert caught.value.status in (403, 422), body
     assert f"fluxlit-secrets {rule}:" in body, body
+
+
+def exec_into(api: client.ApiClient, pod: str) -> Any:
+    """POST pods/exec (the connect request `kubectl exec` starts with), raising the API's refusal."""
+    method, url, headers, body, post = api.param_serialize(
+        "POST",
+        f"/api/v1/namespaces/{NS}/pods/{pod}/exec",
+        query_params=[("command", "cat"), ("stdout", "true")],
+        auth_settings=["BearerToken"],
+    )
+    response = api.call_api(method, url, header_params=headers, body=body, post_params=post)
+    response.read()
+    return api.response_deserialize(response, {"200": "object"})
 
 
 def attacks(api: client.ApiClient) -> dict[str, tuple[Callable[[], Any], str]]:
@@ -207,16 +220,7 @@ def attacks(api: client.ApiClient) -> dict[str, tuple[Callable[[], Any], str]]:
             lambda: core.create_namespaced_secret(NS, token_secret),
             "no-token-for-an-identity",
         ),
-        "exec-into-the-gateway": (
-            lambda: api.call_api(
-                f"/api/v1/namespaces/{NS}/pods/{gateway_pod}/exec",
-                "POST",
-                query_params=[("command", "cat"), ("stdout", "true")],
-                auth_settings=["BearerToken"],
-                _preload_content=False,
-            ),
-            "no-exec-into-gateway-material",
-        ),
+        "exec-into-the-gateway": (lambda: exec_into(api, gateway_pod), "no-exec-into-gateway-material"),
         "patch-streamlit-to-read-the-gateway-secret": (
             lambda: apps.patch_namespaced_deployment(STREAMLIT_SA, NS, patch),
             "delivered-only-to-its-workload",

@@ -40,12 +40,18 @@ REPLICASET_CONTROLLERS = (
 DIGEST = "[0-9a-f]{10}"
 
 # What every expression reads: the pod spec of a Pod, or the pod template of any workload kind.
+# An AdmissionRequest leaves empty fields out (a core group, no subresource, a generated name): read
+# each through has(), as a missing key is an evaluation error and the policy fails closed.
 VARIABLES = [
-    ("isPod", "request.resource.group == '' && request.resource.resource == 'pods'"),
+    ("sub", "has(request.subResource) ? request.subResource : ''"),
+    ("group", "has(request.resource.group) ? request.resource.group : ''"),
+    ("kindGroup", "has(request.kind.group) ? request.kind.group : ''"),
+    ("name", "has(request.name) ? request.name : ''"),
+    ("isPod", "variables.group == '' && request.resource.resource == 'pods'"),
     (
         "ps",
         "object == null ? {} : "
-        "(variables.isPod && request.subResource in ['', 'ephemeralcontainers']) ? object.spec : "
+        "(variables.isPod && variables.sub in ['', 'ephemeralcontainers']) ? object.spec : "
         "object.?spec.?template.?spec.orValue(object.?spec.?jobTemplate.?spec.?template.?spec.orValue({}))",
     ),
     ("hasPod", "size(variables.ps) > 0"),
@@ -102,11 +108,11 @@ def _its_deployment(sa: str, deployment: str) -> str:
     owner_rs = f" && o.name.startsWith({_q(deployment + '-')})" if deployment else ""
     owner_dep = f" && o.name == {_q(deployment)}" if deployment else ""
     return (
-        f"(request.kind.group == 'apps' && request.kind.kind == 'Deployment'{named}) || "
-        f"(request.kind.group == 'apps' && request.kind.kind == 'ReplicaSet' && "
+        f"(variables.kindGroup == 'apps' && request.kind.kind == 'Deployment'{named}) || "
+        f"(variables.kindGroup == 'apps' && request.kind.kind == 'ReplicaSet' && "
         f"(!variables.specChanged || request.userInfo.username in {json.dumps(list(DEPLOYMENT_CONTROLLERS))}) && "
         f"variables.owners.exists(o, o.kind == 'Deployment'{owner_dep})) || "
-        f"(variables.isPod && request.subResource == '' && "
+        f"(variables.isPod && variables.sub == '' && "
         f"(!variables.specChanged || request.userInfo.username in {json.dumps(list(REPLICASET_CONTROLLERS))}) && "
         f"variables.owners.exists(o, o.kind == 'ReplicaSet'{owner_rs}))"
     )
@@ -137,14 +143,14 @@ def _per_workload(spec: AdmissionSpec, workload: str) -> list[dict[str, Any]]:
         ),
         _validation(
             "no-token-for-an-identity",
-            f"!(request.subResource == 'token' && request.name == {_q(sa)}) || "
+            f"!(variables.sub == 'token' && variables.name == {_q(sa)}) || "
             "(has(request.userInfo.groups) && 'system:nodes' in request.userInfo.groups)",
             f"only a node's kubelet may request a token for ServiceAccount {sa}; give the caller an identity "
             "of its own",
         ),
         _validation(
             "no-token-for-an-identity",
-            "!(request.kind.group == '' && request.kind.kind == 'Secret') || object == null || "
+            "!(variables.kindGroup == '' && request.kind.kind == 'Secret') || object == null || "
             "object.?type.orValue('') != 'kubernetes.io/service-account-token' || "
             f"object.?metadata.?annotations[?'kubernetes.io/service-account.name'].orValue('') != {_q(sa)}",
             f"no long-lived token Secret may name ServiceAccount {sa}; pods get short-lived projected tokens",
@@ -155,8 +161,8 @@ def _per_workload(spec: AdmissionSpec, workload: str) -> list[dict[str, Any]]:
         rules.append(
             _validation(
                 "no-exec-into-gateway-material",
-                f"!(variables.isPod && request.subResource in ['exec', 'attach'] && "
-                f"request.name.matches({_q(pod_names)}))",
+                f"!(variables.isPod && variables.sub in ['exec', 'attach'] && "
+                f"variables.name.matches({_q(pod_names)}))",
                 f"no exec or attach into the pods of Deployment {deployment}: their files hold gateway "
                 "material; debug with logs, metrics, or a copy of the image without the secrets",
             )
@@ -181,7 +187,7 @@ def admission_policy(spec: AdmissionSpec) -> tuple[dict[str, Any], dict[str, Any
         validations.append(
             _validation(
                 "records-run-nothing",
-                f"!variables.hasPod || request.namespace != {_q(spec.records_namespace)}",
+                f"!variables.hasPod || !has(request.namespace) || request.namespace != {_q(spec.records_namespace)}",
                 f"namespace {spec.records_namespace} holds the Secrets of record and runs no pod; run "
                 f"workloads in {spec.namespace}",
             )
