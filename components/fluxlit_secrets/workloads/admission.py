@@ -161,8 +161,7 @@ def _per_workload(spec: AdmissionSpec, workload: str) -> list[dict[str, Any]]:
         rules.append(
             _validation(
                 "no-exec-into-gateway-material",
-                f"!(variables.isPod && variables.sub in ['exec', 'attach'] && "
-                f"variables.name.matches({_q(pod_names)}))",
+                f"!(variables.isPod && variables.sub in ['exec', 'attach'] && variables.name.matches({_q(pod_names)}))",
                 f"no exec or attach into the pods of Deployment {deployment}: their files hold gateway "
                 "material; debug with logs, metrics, or a copy of the image without the secrets",
             )
