@@ -15,6 +15,7 @@ from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from e2e.plane import ControlPlane
+from fluxlit_secrets import merge_pod_template
 from fluxlit_secrets.engine.state import resources_of_state
 from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy import rbac
@@ -34,6 +35,9 @@ SecretLifecycle("vault", {"app": "vault", "disposable": True,
                 "reports": {"kind": "opaque", "consumers": {"gateway": {"as": "file", "name": "REPORTS"},
                                                            "streamlit": {"as": "file", "name": "REPORTS"}}}},
     "deployments": {"image": "ghcr.io/acme/vault:1.0.0", "gateway_replicas": 1}})
+# An app whose team writes its own Deployments from the pod fragments (merge_pod_template).
+frag = SecretLifecycle("frag", {"app": "frag", "disposable": True, "secrets": {"jwt": {"kind": "jwt-hs256"}}})
+pulumi.export("fragments", frag.pod_fragments)
 """
 #: What restricted Pod Security asks of a pod, so that the admission policy is what refuses it.
 RESTRICTED_POD = {"runAsNonRoot": True, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}}
@@ -619,3 +623,27 @@ def test_the_bootstrap_roles_kept_as_data_are_the_api_servers(api_client: client
             assert real["aggregationRule"] == ours["aggregationRule"], name
         else:
             assert relevant(real.get("rules") or []) == relevant(ours["rules"]), name
+
+
+def test_a_deployment_merged_with_merge_pod_template_is_admitted(app: Pulumi, api_client: client.ApiClient) -> None:
+    """The team's own Deployment, its pod template merged from the fragment, runs under restricted
+    Pod Security and the app's admission policy: its ReplicaSet and pods are admitted."""
+    fragment = json.loads(app.run("stack", "output", "fragments", "--show-secrets", "--json"))["gateway"]
+    own = {
+        "metadata": {"labels": {"team": "frag"}},
+        "spec": {"containers": [{"name": "app", "image": "ghcr.io/acme/frag:1.0.0"}]},
+    }
+    merged = merge_pod_template(fragment, own)
+    selector = {"matchLabels": merged["metadata"]["labels"]}
+    body = {"metadata": {"name": "frag-gateway"}, "spec": {"replicas": 1, "selector": selector, "template": merged}}
+    client.AppsV1Api(api_client).create_namespaced_deployment("frag", body)
+    core = client.CoreV1Api(api_client)
+    deadline = time.monotonic() + 60
+    while not [p for p in core.list_namespaced_pod("frag").items if p.metadata.name.startswith("frag-gateway-")]:
+        # Sync point: the controllers' requests for the ReplicaSet and pod were admitted.
+        events = [e.message for e in core.list_namespaced_event("frag").items if e.type == "Warning"]
+        assert time.monotonic() < deadline, f"no pod of the merged Deployment was admitted: {events}"
+        time.sleep(0.2)
+    (pod,) = [p for p in core.list_namespaced_pod("frag").items if p.metadata.name.startswith("frag-gateway-")]
+    assert pod.spec.service_account_name == "frag-gateway"
+    assert pod.spec.containers[0].security_context.allow_privilege_escalation is False

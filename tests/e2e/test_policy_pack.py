@@ -17,8 +17,9 @@ from tests.policy.test_attacks import ATTACKS, PROGRAM
 
 pytestmark = pytest.mark.e2e
 
-#: One violation line of the CLI's "Policies:" section: level, policy, (type: resource name).
-VIOLATION = re.compile(r"^\s+- \[(mandatory|advisory)\]\s+(\S+)\s+\((.+): ([^):]+)\)$", re.M)
+#: One violation line of the CLI's "Policies:" section: level, policy, (type: resource name); a
+#: ConfigGroup's objects are named `<group>:<namespace>/<name>`.
+VIOLATION = re.compile(r"^\s+- \[(mandatory|advisory)\]\s+(\S+)\s+\((\S+): (.+)\)$", re.M)
 KUBERNETES_ATTACKS = {name: attack for name, attack in ATTACKS.items() if attack[0] == "kubernetes"}
 
 
