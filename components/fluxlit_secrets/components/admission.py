@@ -9,7 +9,7 @@ import pulumi_kubernetes as k8s
 from fluxlit_secrets.clouds.kubernetes.store import records_namespace
 from fluxlit_secrets.model.app import AppModel
 from fluxlit_secrets.model.labels import workload_name
-from fluxlit_secrets.workloads.admission import AdmissionSpec, admission_policy
+from fluxlit_secrets.workloads.admission import AdmissionSpec, admission_policy, policy_name
 
 
 def admission_spec(model: AppModel) -> AdmissionSpec:
@@ -50,7 +50,7 @@ def admission_record(model: AppModel) -> dict[str, Any]:
     spec = admission_spec(model)
     where = {"app": model.app, "namespace": model.namespace, "recordsNamespace": spec.records_namespace}
     if model.admission.enabled:
-        return {"enabled": True, "policy": admission_policy(spec)[0]["metadata"]["name"], **where}
+        return {"enabled": True, "policy": policy_name(model.app, model.namespace), **where}
     return {"enabled": False, "reason": model.admission.reason, **where}
 
 

@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from fluxlit_secrets.model.labels import DELIVERY_DIGEST_LENGTH
+
 
 def restart_trigger(versions: Mapping[str, str]) -> str:
     """`a=1,b=7f3c9e21`: the consumed secrets and their versions, in name order."""
@@ -27,12 +29,12 @@ def delivery_secret_name(app: str, workload: str, trigger: str, *, layout: Itera
     names only, so it reveals nothing about any secret value.
     """
     material = trigger + "|" + ",".join(sorted(layout))
-    digest = hashlib.sha256(material.encode()).hexdigest()[:10]
+    digest = hashlib.sha256(material.encode()).hexdigest()[:DELIVERY_DIGEST_LENGTH]
     return f"{app}-{workload}-{digest}"
 
 
 def provider_class_name(app: str, workload: str, spec: Mapping[str, Any]) -> str:
     """Name of a workload's SecretProviderClass: a new name whenever anything the driver reads
     changes (a pinned version, a file name, the identity). The spec holds ids and names, no value."""
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:DELIVERY_DIGEST_LENGTH]
     return f"{app}-{workload}-{digest}"

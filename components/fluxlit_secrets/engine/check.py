@@ -6,7 +6,6 @@ from typing import Any
 
 from fluxlit_secrets.clouds import CLOUD_MODELS
 from fluxlit_secrets.clouds.catalog import containers
-from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.engine.monitor import Registration
 from fluxlit_secrets.engine.placement import placements
@@ -14,7 +13,13 @@ from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.engine.stackmodel import model_of
 from fluxlit_secrets.model.age import AgeFinding, Rotation, ages_of
 from fluxlit_secrets.model.parse import config_keys_of
-from fluxlit_secrets.model.resources import CONFIG_GROUPS, RECORDING_COMPONENTS, Res, config_group_objects
+from fluxlit_secrets.model.resources import (
+    CONFIG_GROUPS,
+    LIFECYCLE_TYPE,
+    RECORDING_COMPONENTS,
+    Res,
+    config_group_objects,
+)
 from fluxlit_secrets.model.secretish import secret_literal
 from fluxlit_secrets.policy.rules import RULES, Rule
 
@@ -57,7 +62,7 @@ def resources_of(rec: Recording) -> list[Res]:
             props=(
                 policy_props(unwrap(r.inputs), unwrap(r.outputs))
                 if r.custom or r.type in CONFIG_GROUPS
-                else unwrap(_component_outputs(rec, r.urn))
+                else unwrap(rec.outputs_of(r.urn))
             ),
             protect=bool(r.options.get("protect")),
             retain_on_delete=bool(r.options.get("retainOnDelete")),
@@ -70,15 +75,6 @@ def resources_of(rec: Recording) -> list[Res]:
     # A ConfigGroup is a component whose objects the provider registers at `up`; offline, read them
     # from its inputs.
     return [x for r in listed for x in (config_group_objects(r) if r.type in CONFIG_GROUPS else [r])]
-
-
-def _component_outputs(rec: Recording, urn: str) -> dict[str, Any]:
-    raw = rec.component_outputs.get(urn)
-    if raw is None:
-        return {}
-    sdk.ensure_event_loop()
-    outputs = sdk.deserialize(raw, keep_unknowns=True)
-    return outputs if isinstance(outputs, dict) else {}
 
 
 def _violation(rule: Rule, res: Res, message: str) -> Violation:
@@ -128,15 +124,11 @@ def disposable_note(rec: Recording) -> str | None:
     )
 
 
-#: The component whose `rotation` output gives each secret's age, and where it is declared.
-LIFECYCLE = "fluxlit-secrets:index:SecretLifecycle"
-
-
 def declared_secrets(rec: Recording) -> list[tuple[str, str, dict[str, Any]]]:
     """(component, secret, rotation entry) of every SecretLifecycle's secrets, in name order; the
     entry's `declaredIn` is the stack file the secret comes from, or "code"."""
     found = []
-    for r in sorted(rec.of_type(LIFECYCLE), key=lambda r: r.name):
+    for r in sorted(rec.of_type(LIFECYCLE_TYPE), key=lambda r: r.name):
         rotation = unwrap(rec.component_output(r.urn, "rotation")) or {}
         found += [(r.name, name, entry) for name, entry in sorted(rotation.items()) if isinstance(entry, dict)]
     return found

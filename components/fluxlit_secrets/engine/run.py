@@ -49,13 +49,18 @@ class Recording:
     #: Warnings the program logged (`pulumi.log.warn`: deprecations, notices), in order.
     warnings: list[str] = field(default_factory=list)
 
-    def component_output(self, urn: str, name: str) -> Any:
-        """One registered output of a component (secrets keep their signature wrapper)."""
+    def outputs_of(self, urn: str) -> dict[str, Any]:
+        """A component's registered outputs (secrets keep their signature wrapper); {} when none."""
         raw = self.component_outputs.get(urn)
         if raw is None:
-            return None
+            return {}
         sdk.ensure_event_loop()
-        return sdk.deserialize(raw, keep_unknowns=True).get(name)
+        outputs = sdk.deserialize(raw, keep_unknowns=True)
+        return outputs if isinstance(outputs, dict) else {}
+
+    def component_output(self, urn: str, name: str) -> Any:
+        """One registered output of a component (secrets keep their signature wrapper)."""
+        return self.outputs_of(urn).get(name)
 
     def of_type(self, type_: str) -> list[Registration]:
         """Registrations of one type token."""

@@ -20,6 +20,8 @@ RESTART_ANNOTATION = "fluxlit-secrets/versions"
 KEYS_ANNOTATION = "fluxlit-secrets/keys"
 #: Secret annotation: the store of record of the values.
 STORE_ANNOTATION = "fluxlit-secrets/store"
+#: Hex digits of the digest that ends a delivery object's name, `<app>-<workload>-<digest>`.
+DELIVERY_DIGEST_LENGTH = 10
 #: Where file-delivered secrets appear in every pod (FluxlitSettings(_secrets_dir=...) reads it).
 SECRETS_DIR = "/var/run/secrets/fluxlit"
 #: Mode of files a CSI mount writes: the driver ignores fsGroup and files are root's, so "other" reads.
@@ -38,3 +40,9 @@ def workload_labels(app: str, workload: str) -> dict[str, str]:
 def workload_name(app: str, workload: str) -> str:
     """`<app>-gateway`, `<app>-streamlit`, or `<app>` for the unified pod."""
     return app if workload == "app" else f"{app}-{workload}"
+
+
+def delivery_name_pattern(app: str, workload: str) -> str:
+    """The regular expression (Python's and CEL's RE2 alike) of a workload's delivery Secret and
+    SecretProviderClass names; app and workload are DNS-1123 labels, so nothing needs escaping."""
+    return f"^{app}-{workload}-[0-9a-f]{{{DELIVERY_DIGEST_LENGTH}}}$"

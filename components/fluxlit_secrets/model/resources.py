@@ -12,7 +12,11 @@ import yaml
 
 #: Components whose registered outputs the rules read (a workload's identity, an app's admission
 #: policy); `check`, `check --state` and the pack see them as resources with their outputs as props.
-RECORDING_COMPONENTS = ("fluxlit-secrets:index:WorkloadIdentity", "fluxlit-secrets:index:SecretLifecycle")
+LIFECYCLE_TYPE = "fluxlit-secrets:index:SecretLifecycle"
+IDENTITY_TYPE = "fluxlit-secrets:index:WorkloadIdentity"
+#: The component whose children are the Deployments a SecretLifecycle creates.
+WORKLOADS_TYPE = "fluxlit-secrets:index:FluxLitWorkloads"
+RECORDING_COMPONENTS = (IDENTITY_TYPE, LIFECYCLE_TYPE)
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController")
 
 

@@ -4,15 +4,12 @@ identity is run by its own Deployment alone, as the admission policy refuses in 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from fluxlit_secrets.model.resources import Res, as_list, dig
+from fluxlit_secrets.model.resources import LIFECYCLE_TYPE, WORKLOADS_TYPE, Res, as_list, dig
 from fluxlit_secrets.policy.graph import Graph, Pod
 from fluxlit_secrets.policy.identities import Identity
 
-LIFECYCLE = "fluxlit-secrets:index:SecretLifecycle"
 POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
 BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
-#: Marks the Deployments a SecretLifecycle creates (FluxLitWorkloads' children).
-WORKLOADS_COMPONENT = "fluxlit-secrets:index:FluxLitWorkloads"
 SA_ANNOTATION = "kubernetes.io/service-account.name"
 
 
@@ -25,7 +22,7 @@ def _admission(res: Res) -> Mapping[str, Any] | None:
 def admission_policy_on(resources: list[Res]) -> Iterator[tuple[Res, str]]:
     """Advisory: an app whose stack switched its admission policy off, with the reason it gave."""
     for res in resources:
-        record = _admission(res) if res.type == LIFECYCLE else None
+        record = _admission(res) if res.type == LIFECYCLE_TYPE else None
         if record is not None and record.get("enabled") is False:
             yield (
                 res,
@@ -44,7 +41,7 @@ def admission_policy_present(resources: list[Res]) -> Iterator[tuple[Res, str]]:
     binding that denies."""
     policies = {str(r.meta.get("name") or ""): r for r in resources if r.type == POLICY}
     for res in resources:
-        if res.type != LIFECYCLE:
+        if res.type != LIFECYCLE_TYPE:
             continue
         record = _admission(res)
         if record is None:
@@ -68,7 +65,7 @@ def admission_policy_present(resources: list[Res]) -> Iterator[tuple[Res, str]]:
 
 def _managed(pod: Pod) -> bool:
     """A Deployment a SecretLifecycle created for a workload (FluxLitWorkloads' child)."""
-    return pod.res.kind == "Deployment" and f"{WORKLOADS_COMPONENT}$" in pod.res.urn
+    return pod.res.kind == "Deployment" and f"{WORKLOADS_TYPE}$" in pod.res.urn
 
 
 def _runners(graph: Graph) -> dict[Identity, list[Pod]]:

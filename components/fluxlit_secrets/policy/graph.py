@@ -3,6 +3,7 @@
 its ServiceAccount's token), and what the pod runs as. Pods are found by what they mount and run
 as, never by their labels."""
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -10,15 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fluxlit_secrets.model.kinds import GATEWAY_ONLY_NAMES
-from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL
-from fluxlit_secrets.model.resources import Res, containers, dig, mapping, pod_template
+from fluxlit_secrets.model.labels import MANAGED_BY, STORE_LABEL, WORKLOAD_LABEL, delivery_name_pattern
+from fluxlit_secrets.model.resources import LIFECYCLE_TYPE, Res, containers, dig, mapping, pod_template
 from fluxlit_secrets.policy.identities import Identity, identities, identity_of
 from fluxlit_secrets.policy.provider_class import provider_objects
 from fluxlit_secrets.policy.rbac import grants, secret_paths
 
 EVERY_KEY = "*"
 _GATEWAY = {n.casefold() for n in GATEWAY_ONLY_NAMES}
-LIFECYCLE = "fluxlit-secrets:index:SecretLifecycle"
 
 
 def admission_on(resources: list[Res]) -> dict[str, tuple[str, str]]:
@@ -26,7 +26,7 @@ def admission_on(resources: list[Res]) -> dict[str, tuple[str, str]]:
     namespace or '')."""
     found = {}
     for r in resources:
-        record = mapping(r.props.get("admission")) if r.type == LIFECYCLE else {}
+        record = mapping(r.props.get("admission")) if r.type == LIFECYCLE_TYPE else {}
         if record.get("enabled") is True and record.get("app"):
             found[str(record["app"])] = (str(record.get("namespace") or ""), str(record.get("recordsNamespace") or ""))
     return found
@@ -76,6 +76,12 @@ class Graph:
                 graph.provider_classes[key] = r
         return graph
 
+    @functools.cached_property
+    def mounted(self) -> frozenset[tuple[str, str]]:
+        """(namespace, Secret) of every Secret a pod of the stack mounts or reads into its env (built
+        once: every pod's RBAC reads ask it)."""
+        return frozenset((p.namespace, r.secret) for p in self.pods() for r in p._volumes_and_env())
+
     def admitted_only(self, namespace: str, secret: str) -> bool:
         """True when an app's admission policy (on) refuses every pod but its workload's own that
         references this Secret: a workload's delivery Secret in its namespace, or any Secret of its
@@ -83,7 +89,7 @@ class Graph:
         for identity in (i for found in self.identities.values() for i in found):
             home, records = self.admission_on.get(identity.app, ("", ""))
             if namespace == home == identity.namespace and re.fullmatch(
-                rf"{re.escape(identity.app)}-{re.escape(identity.workload)}-[0-9a-f]{{10}}", secret
+                delivery_name_pattern(identity.app, identity.workload), secret
             ):
                 return True
             if records and namespace == records:
@@ -253,12 +259,11 @@ def rbac_reads(graph: Graph, namespace: str, service_account: str) -> Iterator[R
     held = grants(graph.resources, namespace, service_account)
     if not held:
         return
-    mounted = {(p.namespace, r.secret) for p in graph.pods() for r in p._volumes_and_env()}
     for ns, secret in graph.secrets:
         for how in sorted(set(secret_paths(held, ns, secret))):
             if how in ("rbac:workload", "rbac:token", "rbac:exec") and graph.admitted_only(ns, secret):
                 continue
-            if how == "rbac:exec" and (ns, secret) not in mounted:
+            if how == "rbac:exec" and (ns, secret) not in graph.mounted:
                 continue
             for key in graph.keys_of(ns, secret):
                 yield Read(namespace=ns, secret=secret, key=key, how=how)

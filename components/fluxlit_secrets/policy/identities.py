@@ -10,9 +10,8 @@ ours, or a component's record naming a ServiceAccount it did not create, is no i
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fluxlit_secrets.model.resources import Res, mapping
+from fluxlit_secrets.model.resources import IDENTITY_TYPE, Res, mapping
 
-IDENTITY_COMPONENT = "fluxlit-secrets:index:WorkloadIdentity"
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 
 
@@ -50,7 +49,7 @@ def identities(resources: Iterable[Res]) -> dict[tuple[str, str], list[Identity]
     }
     found: dict[tuple[str, str], list[Identity]] = {}
     for component in listed:
-        if component.type != IDENTITY_COMPONENT:
+        if component.type != IDENTITY_TYPE:
             continue
         record = mapping(component.props.get("identity"))
         sa = accounts.get(_child_urn(component))

@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fluxlit_secrets.model.labels import MANAGED_BY, PACKAGE, workload_name
+from fluxlit_secrets.model.labels import MANAGED_BY, PACKAGE, delivery_name_pattern, workload_name
 
 #: Who makes a Deployment's ReplicaSets and their Pods (per-controller credentials, or the
 #: controller manager's own when it runs without them).
@@ -36,8 +36,6 @@ REPLICASET_CONTROLLERS = (
     "system:serviceaccount:kube-system:replicaset-controller",
     "system:kube-controller-manager",
 )
-#: The object names a delivery makes: `<app>-<workload>-<10 hex>` (delivery/restart.py).
-DIGEST = "[0-9a-f]{10}"
 
 # What every expression reads: the pod spec of a Pod, or the pod template of any workload kind.
 # An AdmissionRequest leaves empty fields out (a core group, no subresource, a generated name): read
@@ -125,7 +123,7 @@ def _validation(rule: str, expression: str, message: str) -> dict[str, Any]:
 def _per_workload(spec: AdmissionSpec, workload: str) -> list[dict[str, Any]]:
     sa = workload_name(spec.app, workload)
     deployment = sa if spec.managed_deployments else ""
-    delivered = f"^{spec.app}-{workload}-{DIGEST}$"
+    delivered = delivery_name_pattern(spec.app, workload)
     rules = [
         _validation(
             "delivered-only-to-its-workload",
@@ -169,9 +167,14 @@ def _per_workload(spec: AdmissionSpec, workload: str) -> list[dict[str, Any]]:
     return rules
 
 
+def policy_name(app: str, namespace: str) -> str:
+    """The policy's and its binding's name (cluster-scoped: one per app and namespace)."""
+    return f"{PACKAGE}.{namespace}.{app}"
+
+
 def admission_policy(spec: AdmissionSpec) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the ValidatingAdmissionPolicy's metadata and spec, the binding's metadata and spec)."""
-    name = f"{PACKAGE}.{spec.namespace}.{spec.app}"
+    name = policy_name(spec.app, spec.namespace)
     namespaces = [spec.namespace, *([spec.records_namespace] if spec.records_namespace else [])]
     validations = [v for w in spec.workloads for v in _per_workload(spec, w)]
     validations.append(
