@@ -126,3 +126,17 @@ class Pulumi:
         if done.returncode != expect:
             pytest.fail(f"`{' '.join(args)}` exited {done.returncode}:\n{done.stdout}\n{done.stderr}", pytrace=False)
         return done.stdout
+
+
+def python_program(work: Path, plane: ControlPlane, *, name: str, program: str) -> Pulumi:
+    """A Python project `name` under `work`, running `program` in this checkout's virtualenv, with
+    its stack `dev` initialised on a backend of its own."""
+    (work / "project").mkdir()
+    (work / "state").mkdir()
+    head = f"name: {name}\nruntime:\n  name: python\n  options:\n    virtualenv: {VENV}\n"
+    (work / "project" / "Pulumi.yaml").write_text(head)
+    (work / "project" / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (work / "project" / "__main__.py").write_text(program)
+    cli = Pulumi(cwd=work / "project", plane=plane, stack="dev", backend=work / "state")
+    cli.run("stack", "init", "dev", stack=False)
+    return cli

@@ -20,7 +20,7 @@ from fluxlit_secrets.engine.state import resources_of_state
 from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy import rbac
 from fluxlit_secrets.policy.bootstrap_roles import AGGREGATE, BOOTSTRAP_CLUSTER_ROLES, RELEVANT
-from tests.e2e.harness import VENV, Pulumi
+from tests.e2e.harness import Pulumi, python_program
 
 pytestmark = pytest.mark.e2e
 
@@ -61,16 +61,8 @@ def template(spec: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def app(plane: ControlPlane, tmp_path_factory: pytest.TempPathFactory) -> Pulumi:
-    """The app deployed by `pulumi up`; returns once its admission policy refuses a probe."""
-    work = tmp_path_factory.mktemp("admission")
-    (work / "project").mkdir()
-    (work / "state").mkdir()
-    head = f"name: vault\nruntime:\n  name: python\n  options:\n    virtualenv: {VENV}\n"
-    (work / "project" / "Pulumi.yaml").write_text(head)
-    (work / "project" / "Pulumi.dev.yaml").write_text("config: {}\n")
-    (work / "project" / "__main__.py").write_text(PROGRAM)
-    cli = Pulumi(cwd=work / "project", plane=plane, stack="dev", backend=work / "state")
-    cli.run("stack", "init", "dev", stack=False)
+    """The app deployed by `pulumi up` (the `api_client` fixture waits for its policy to act)."""
+    cli = python_program(tmp_path_factory.mktemp("admission"), plane, name="vault", program=PROGRAM)
     cli.up()
     return cli
 
@@ -333,16 +325,8 @@ def test_pulumi_up_of_an_attacker_program_is_refused_by_the_api_server(
     ):
         assert time.monotonic() < deadline, "the Rollout CRD was not established"
         time.sleep(0.2)
-    (tmp_path / "attacker").mkdir()
-    (tmp_path / "state").mkdir()
-    (tmp_path / "attacker" / "Pulumi.yaml").write_text(
-        f"name: attacker\nruntime:\n  name: python\n  options:\n    virtualenv: {VENV}\n"
-    )
-    (tmp_path / "attacker" / "__main__.py").write_text(
-        ATTACKER.format(restricted_pod=RESTRICTED_POD, restricted_container=RESTRICTED_CONTAINER)
-    )
-    cli = Pulumi(cwd=tmp_path / "attacker", plane=plane, stack="dev", backend=tmp_path / "state")
-    cli.run("stack", "init", "dev", stack=False)
+    program = ATTACKER.format(restricted_pod=RESTRICTED_POD, restricted_container=RESTRICTED_CONTAINER)
+    cli = python_program(tmp_path, plane, name="attacker", program=program)
     cli.run("config", "set", "gatewaySecret", delivery_secret(api_client, "gateway"))
     code, said = cli.attempt("up", "--yes", "--skip-preview", "--continue-on-error")
     assert code != 0, said

@@ -9,7 +9,7 @@ import pytest
 from kubernetes import client
 
 from e2e.plane import ControlPlane
-from tests.e2e.harness import VENV, Pulumi
+from tests.e2e.harness import python_program
 
 pytestmark = pytest.mark.e2e
 
@@ -39,14 +39,7 @@ def owned(api: client.ApiClient) -> Iterator[client.CoreV1Api]:
 def test_two_apps_deploy_into_namespaces_the_platform_owns(
     plane: ControlPlane, owned: client.CoreV1Api, tmp_path: Path
 ) -> None:
-    (tmp_path / "project").mkdir()
-    (tmp_path / "state").mkdir()
-    head = f"name: platform\nruntime:\n  name: python\n  options:\n    virtualenv: {VENV}\n"
-    (tmp_path / "project" / "Pulumi.yaml").write_text(head)
-    (tmp_path / "project" / "Pulumi.dev.yaml").write_text("config: {}\n")
-    (tmp_path / "project" / "__main__.py").write_text(PROGRAM)
-    cli = Pulumi(cwd=tmp_path / "project", plane=plane, stack="dev", backend=tmp_path / "state")
-    cli.run("stack", "init", "dev", stack=False)
+    cli = python_program(tmp_path, plane, name="platform", program=PROGRAM)
     cli.up()
     secrets = {s.metadata.name for s in owned.list_namespaced_secret("team-apps").items}
     assert {"billing-gateway", "ledger-gateway"} <= {name.rsplit("-", 1)[0] for name in secrets}, secrets

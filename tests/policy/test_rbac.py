@@ -9,6 +9,7 @@ from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy.rbac import grants, secret_paths
 
 NS, SA, SECRET = "shop", "shop-streamlit", "shop-gateway-0123456789"
+VIEW = "rbac.authorization.k8s.io/aggregate-to-view"
 
 
 def res(kind: str, name: str, namespace: str | None = None, **props: Any) -> Res:
@@ -35,6 +36,27 @@ def binding(subject: dict[str, Any], ref: tuple[str, str] = ("Role", "r"), *, cl
 SA_SUBJECT = {"kind": "ServiceAccount", "name": SA, "namespace": NS}
 
 
+def granted(verbs: list[str], resources: list[str], group: str = "", names: list[str] | None = None) -> list[Res]:
+    """A Role with one rule, bound to the ServiceAccount."""
+    return [role(verbs, resources, group, names), binding(SA_SUBJECT)]
+
+
+def cluster_role(name: str, labels: dict[str, str], verbs: list[str], group: str = "") -> Res:
+    """A ClusterRole with these labels and one rule over every resource of `group` ('*' too)."""
+    resources = ["secrets"] if group == "" else ["*"]
+    return res(
+        "ClusterRole",
+        name,
+        meta={"labels": labels},
+        rules=[{"apiGroups": [group], "resources": resources, "verbs": verbs}],
+    )
+
+
+def aggregating(select: str) -> Res:
+    """A ClusterRole aggregating the ClusterRoles labelled x=<select>."""
+    return res("ClusterRole", "agg", aggregationRule={"clusterRoleSelectors": [{"matchLabels": {"x": select}}]})
+
+
 def paths(*resources: Res) -> set[str]:
     return set(secret_paths(grants(list(resources), NS, SA), NS, SECRET))
 
@@ -43,26 +65,26 @@ def paths(*resources: Res) -> set[str]:
 CASES = [
     (
         "get",
-        [role(["get"], ["secrets"]), binding(SA_SUBJECT)],
-        [role(["create"], ["secrets"]), binding(SA_SUBJECT)],
+        granted(["get"], ["secrets"]),
+        granted(["create"], ["secrets"]),
         "rbac",
     ),
     (
         "patch",
-        [role(["patch"], ["secrets"]), binding(SA_SUBJECT)],
-        [role(["update"], ["configmaps"]), binding(SA_SUBJECT)],
+        granted(["patch"], ["secrets"]),
+        granted(["update"], ["configmaps"]),
         "rbac",
     ),
     (
         "delete",
-        [role(["delete"], ["secrets"]), binding(SA_SUBJECT)],
-        [role(["delete"], ["pods"]), binding(SA_SUBJECT)],
+        granted(["delete"], ["secrets"]),
+        granted(["delete"], ["pods"]),
         "rbac",
     ),
     (
         "resource-names",
-        [role(["get"], ["secrets"], names=[SECRET]), binding(SA_SUBJECT)],
-        [role(["get"], ["secrets"], names=["other"]), binding(SA_SUBJECT)],
+        granted(["get"], ["secrets"], names=[SECRET]),
+        granted(["get"], ["secrets"], names=["other"]),
         "rbac",
     ),
     (
@@ -103,90 +125,64 @@ CASES = [
     ),
     (
         "aggregated-into-view",
-        [
-            res(
-                "ClusterRole",
-                "extra",
-                meta={"labels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"}},
-                rules=[{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}],
-            ),
-            binding(SA_SUBJECT, ("ClusterRole", "view")),
-        ],
-        [
-            res(
-                "ClusterRole",
-                "extra",
-                meta={"labels": {"team": "view"}},
-                rules=[{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}],
-            ),
-            binding(SA_SUBJECT, ("ClusterRole", "view")),
-        ],
+        [cluster_role("extra", {VIEW: "true"}, ["get"]), binding(SA_SUBJECT, ("ClusterRole", "view"))],
+        [cluster_role("extra", {"team": "view"}, ["get"]), binding(SA_SUBJECT, ("ClusterRole", "view"))],
         "rbac",
     ),
     (
         "aggregated-cluster-role",
         [
-            res("ClusterRole", "agg", aggregationRule={"clusterRoleSelectors": [{"matchLabels": {"x": "y"}}]}),
-            res(
-                "ClusterRole",
-                "part",
-                meta={"labels": {"x": "y"}},
-                rules=[{"apiGroups": ["*"], "resources": ["*"], "verbs": ["watch"]}],
-            ),
+            aggregating("y"),
+            cluster_role("part", {"x": "y"}, ["watch"], "*"),
             binding(SA_SUBJECT, ("ClusterRole", "agg")),
         ],
         [
-            res("ClusterRole", "agg", aggregationRule={"clusterRoleSelectors": [{"matchLabels": {"x": "z"}}]}),
-            res(
-                "ClusterRole",
-                "part",
-                meta={"labels": {"x": "y"}},
-                rules=[{"apiGroups": ["*"], "resources": ["*"], "verbs": ["watch"]}],
-            ),
+            aggregating("z"),
+            cluster_role("part", {"x": "y"}, ["watch"], "*"),
             binding(SA_SUBJECT, ("ClusterRole", "agg")),
         ],
         "rbac",
     ),
     (
         "impersonate",
-        [role(["impersonate"], ["serviceaccounts"]), binding(SA_SUBJECT)],
-        [role(["get"], ["serviceaccounts"]), binding(SA_SUBJECT)],
+        granted(["impersonate"], ["serviceaccounts"]),
+        granted(["get"], ["serviceaccounts"]),
         "rbac:impersonate",
     ),
     (
         "bind",
-        [role(["bind"], ["clusterroles"], "rbac.authorization.k8s.io"), binding(SA_SUBJECT)],
-        [role(["get"], ["clusterroles"], "rbac.authorization.k8s.io"), binding(SA_SUBJECT)],
+        granted(["bind"], ["clusterroles"], "rbac.authorization.k8s.io"),
+        granted(["get"], ["clusterroles"], "rbac.authorization.k8s.io"),
         "rbac:escalate",
     ),
     (
         "escalate",
-        [role(["escalate"], ["roles"], "rbac.authorization.k8s.io"), binding(SA_SUBJECT)],
-        [role(["list"], ["roles"], "rbac.authorization.k8s.io"), binding(SA_SUBJECT)],
+        granted(["escalate"], ["roles"], "rbac.authorization.k8s.io"),
+        granted(["list"], ["roles"], "rbac.authorization.k8s.io"),
         "rbac:escalate",
     ),
     (
         "token",
-        [role(["create"], ["serviceaccounts/token"]), binding(SA_SUBJECT)],
-        [role(["create"], ["serviceaccounts"]), binding(SA_SUBJECT)],
+        granted(["create"], ["serviceaccounts/token"]),
+        granted(["create"], ["serviceaccounts"]),
         "rbac:token",
     ),
     (
         "exec",
-        [role(["create"], ["pods/exec"]), binding(SA_SUBJECT)],
-        [role(["create"], ["pods/log"]), binding(SA_SUBJECT)],
+        granted(["create"], ["pods/exec"]),
+        granted(["create"], ["pods/log"]),
         "rbac:exec",
     ),
     (
         "subresource-wildcard",
-        [role(["create"], ["*/exec"]), binding(SA_SUBJECT)],
-        [role(["create"], ["*/log"]), binding(SA_SUBJECT)],
+        granted(["create"], ["*/exec"]),
+        granted(["create"], ["*/log"]),
         "rbac:exec",
     ),
     (
         "workload-creation",
-        [role(["create"], ["jobs"], "batch"), binding(SA_SUBJECT)],
-        [role(["create"], ["jobs"], "apps"), binding(SA_SUBJECT)],
+        granted(["create"], ["jobs"], "batch"),
+        granted(["create"], ["jobs"], "apps"),
         "rbac:workload",
     ),
 ]
