@@ -150,10 +150,10 @@ def _diff(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from fluxlit_secrets.engine.check import ages, disposable_note, evaluate, plaintext_config, resources_of
     from fluxlit_secrets.engine.run import run_stack
-    from fluxlit_secrets.engine.state import resources_of_state
+    from fluxlit_secrets.engine.state import evaluate_state
 
     if args.state is not None:
-        return _report([(v.level, _finding(v)) for v in evaluate(resources_of_state(args.state))])
+        return _report([(v.level, _finding(v)) for v in evaluate_state(args.state)])
     if args.stack is None:
         print(
             "error: check: give --stack NAME (a Python project) or --state FILE (pulumi stack export)", file=sys.stderr

@@ -10,8 +10,9 @@ annotations, with closed sets (topology, store, kind, source, delivery, ...) mad
 """
 
 import asyncio
+import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Optional
 
 import pulumi
@@ -93,6 +94,13 @@ class FluxlitProvider(ComponentProvider):
 
     def construct(self, name: str, resource_type: str, inputs: Any, options: Optional[Any] = None) -> Any:
         """Construct one component; a config mistake is one property error (no traceback)."""
+        for path, value in _numbers(inputs, ""):
+            if not math.isfinite(value):
+                reason = f"{value} is not a finite number; send a whole or decimal number"
+                raise InputPropertiesError(
+                    f'{resource_type.rsplit(":", 1)[-1]} "{name}": {path}: {reason}',
+                    [{"property_path": path, "reason": reason}],
+                )
         try:
             return super().construct(name, resource_type, inputs, options)
         except Exception as exc:
@@ -107,6 +115,18 @@ class FluxlitProvider(ComponentProvider):
             if isinstance(inner, FluxlitSecretsError):
                 raise InputPropertiesError(one_line(str(inner))) from None
             raise
+
+
+def _numbers(value: Any, path: str) -> Iterator[tuple[str, float]]:
+    """(arg path, number) of every plain float sent, however deep (secret leaves are Outputs)."""
+    if isinstance(value, float):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield from _numbers(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            yield from _numbers(inner, f"{path}[{n}]")
 
 
 def main(args: Optional[list[str]] = None) -> None:

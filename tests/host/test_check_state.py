@@ -105,6 +105,36 @@ def test_a_pod_of_its_own_that_mounts_the_gateway_secret_is_found(deployed, tmp_
     ],
 )
 def test_a_file_that_is_not_an_export_is_one_line(tmp_path: Path, capsys, text: str, words: str) -> None:
+    _refused_in_one_line(tmp_path, capsys, text, words)
+
+
+def _resource(type_: str, inputs: Any, urn: Any = None) -> str:
+    urn = f"urn:pulumi:dev::p::{type_}::r" if urn is None else urn
+    return json.dumps({"deployment": {"resources": [{"urn": urn, "type": type_, "custom": True, "inputs": inputs}]}})
+
+
+DEPLOYMENT, ROLE = "kubernetes:apps/v1:Deployment", "aws:iam/role:Role"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (_resource(DEPLOYMENT, [1]), "inputs and outputs objects"),
+        (_resource(DEPLOYMENT, {}, urn=5), "urn and type must be text"),
+        ('{"deployment": {"resources": [[1], "x"]}}', "resources[0] is not an object"),
+        (_resource(ROLE, {"x": float("nan")}).replace("NaN", "NaN"), "NaN or Infinity"),
+        (_resource(ROLE, {"x": 1}).replace('"x": 1', '"x": -Infinity'), "NaN or Infinity"),
+        (_resource(DEPLOYMENT, {"metadata": "x", "spec": {"template": {"spec": {"containers": "y"}}}}), "shaped"),
+        (_resource(DEPLOYMENT, {"metadata": {}, "spec": {"template": {"spec": {"containers": ["x"]}}}}), "shaped"),
+        (_resource(ROLE, {"assumeRolePolicy": {"Statement": [{"Effect": "Allow", "Condition": [1]}]}}), "shaped"),
+        (_resource("aws:secretsmanager/secret:Secret", {"tags": [1]}), "shaped"),
+    ],
+)
+def test_a_crafted_export_is_refused_in_one_line(tmp_path: Path, capsys, text: str, words: str) -> None:
+    _refused_in_one_line(tmp_path, capsys, text, words)
+
+
+def _refused_in_one_line(tmp_path: Path, capsys, text: str, words: str) -> None:
     path = tmp_path / "state.json"
     path.write_text(text)
     assert main(["check", "--state", str(path)]) == 2

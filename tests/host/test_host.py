@@ -4,6 +4,7 @@ back as one property error, never a traceback."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,6 +213,10 @@ def test_an_unknown_value_in_a_preview_is_carried_not_refused(host: Harness) -> 
         ({"secrets": {"jwt": {"kind": "jwt-hs256", "generation": UNKNOWN}}}, "secrets.jwt.generation", "unknown"),
         ({"deployments": {"image": "x y"}}, "deployments.image", "image"),
         ({"deployments": {"image": "ghcr.io/a/b:1", "gatewayReplicas": -1}}, "deployments.gatewayReplicas", ""),
+        # Non-finite numbers (a protobuf number can be any double): one property error, never a traceback.
+        ({"secrets": {"jwt": {"kind": "jwt-hs256", "generation": math.nan}}}, "secrets.jwt.generation", "finite"),
+        ({"deployments": {"image": "a/b:1", "gatewayReplicas": math.inf}}, "deployments.gatewayReplicas", "finite"),
+        ({"secrets": {"jwt": {"kind": "jwt-hs256", "maxAgeDays": -math.inf}}}, "secrets.jwt.maxAgeDays", "finite"),
     ],
 )
 def test_a_mistake_is_one_property_error_without_traceback(host: Harness, change: dict, path: str, words: str) -> None:

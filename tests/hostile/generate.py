@@ -482,6 +482,17 @@ CASES = {
     "yaml-duplicate-key": (SALT + "\nconfig:\n  fluxlit-secrets:app: a\n  fluxlit-secrets:app: b\n", "line"),
     "config-not-mapping": (SALT + "\nconfig: [1, 2]\n", "config"),
     "tab-indented": ("config:\n\tfluxlit-secrets:app: a\n", "line"),
+    # read otherwise by go-yaml v3 (the Pulumi CLI) than by YAML 1.2: refused, never read differently
+    "yaml-octal-generation": (
+        stack(secrets=sec(jwt={"kind": "jwt-hs256", "generation": 15})).replace(
+            '"generation": 15', '"generation": 017'
+        ),
+        "line",
+    ),
+    "yaml-omap": (stack() + "  fluxlit-secrets:deployments: !!omap [{gatewayReplicas: 2}]\n", "line"),
+    "yaml-binary-tag": (stack() + "  fluxlit-secrets:image: !!binary aGk=\n", "line"),
+    "yaml-non-specific-tag": (stack() + "  fluxlit-secrets:image: ! 12\n", "line"),
+    "yaml-complex-key": (stack() + "  ? [fluxlit-secrets:app]\n  : x\n", "line"),
     # CSI delivery
     "csi-kubernetes-store": (stack({"delivery": "csi"}), "fluxlit-secrets:delivery"),
     "csi-unknown": (stack({"delivery": "secrets-store"}), "fluxlit-secrets:delivery"),

@@ -120,11 +120,21 @@ def serve_provider(provider: Any, args: list[str], decode: InputDecoder) -> None
 
 
 def struct_to_json(struct: Any) -> dict[str, Any]:
-    """A protobuf Struct as plain JSON, the wire's signature maps kept as they are."""
-    from google.protobuf import json_format  # type: ignore[import-untyped]  # SDK gap: protobuf has no stubs
+    """A protobuf Struct as plain values (numbers as floats), the wire's signature maps kept as they
+    are; NaN and infinities kept too (protobuf's JSON mapping raises on them; the caller names the
+    property instead)."""
+    return {key: _value(v) for key, v in struct.fields.items()}
 
-    value: dict[str, Any] = json_format.MessageToDict(struct)
-    return value
+
+def _value(value: Any) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        return struct_to_json(value.struct_value)
+    if kind == "list_value":
+        return [_value(v) for v in value.list_value.values]
+    if kind in (None, "null_value"):
+        return None
+    return getattr(value, kind)
 
 
 def numbers_as_sent(properties: dict[str, Any]) -> dict[str, Any]:

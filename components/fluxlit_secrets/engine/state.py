@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxlit_secrets.engine import sdk
-from fluxlit_secrets.engine.check import policy_props
+from fluxlit_secrets.engine.check import Violation, evaluate, policy_props
 from fluxlit_secrets.engine.yamlfile import FileError, read_text
 from fluxlit_secrets.model.resources import RECORDING_COMPONENTS, Res
 
@@ -49,15 +49,21 @@ def _name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def resources_of_state(path: Path) -> list[Res]:
     """The custom resources of an exported deployment (version 3), outputs merged under inputs."""
     text = read_text(path, MAX_STATE_BYTES)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise FileError(f"{path}: holds NaN or Infinity, which no `pulumi stack export` writes") from None
+        raise FileError(f"{path}: line {exc.lineno}: not JSON ({exc.msg}); give `pulumi stack export` output") from None
     except RecursionError:
         raise FileError(f"{path}: nested too deep to be a `pulumi stack export` file") from None
-    except json.JSONDecodeError as exc:
-        raise FileError(f"{path}: line {exc.lineno}: not JSON ({exc.msg}); give `pulumi stack export` output") from None
     if _depth(doc) > MAX_DEPTH:
         raise FileError(f"{path}: nested deeper than {MAX_DEPTH} levels; give `pulumi stack export` output")
     deployment = doc.get("deployment") if isinstance(doc, dict) else None
@@ -65,11 +71,22 @@ def resources_of_state(path: Path) -> list[Res]:
     if not isinstance(listed, list):
         raise FileError(f"{path}: has no deployment.resources; give the output of `pulumi stack export`")
     out = []
-    for r in listed:
-        if not isinstance(r, dict) or str(r.get("type", "")).startswith("pulumi:providers:"):
+    for n, r in enumerate(listed):
+        if not isinstance(r, dict):
+            raise FileError(
+                f"{path}: deployment.resources[{n}] is not an object; give unedited `pulumi stack export` output"
+            )
+        if str(r.get("type", "")).startswith("pulumi:providers:"):
             continue
         if not r.get("custom") and r.get("type") not in RECORDING_COMPONENTS:
             continue
+        if not all(isinstance(r.get(k), str) for k in ("urn", "type")) or not all(
+            isinstance(r.get(k) or {}, dict) for k in ("inputs", "outputs")
+        ):
+            raise FileError(
+                f"{path}: deployment.resources[{n}]: urn and type must be text, inputs and outputs objects; "
+                "give unedited `pulumi stack export` output"
+            )
         props = policy_props(_unwrap(r.get("inputs") or {}), _unwrap(r.get("outputs") or {}))
         out.append(
             Res(
@@ -82,3 +99,16 @@ def resources_of_state(path: Path) -> list[Res]:
             )
         )
     return out
+
+
+def evaluate_state(path: Path) -> list[Violation]:
+    """The rules over an exported deployment. Properties no provider writes (a `metadata` that is
+    text, a policy statement that is a list) are refused in one line, not met with a traceback."""
+    resources = resources_of_state(path)
+    try:
+        return evaluate(resources)
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+        raise FileError(
+            f"{path}: a resource's properties are not shaped as its provider writes them ({type(exc).__name__}); "
+            "give unedited `pulumi stack export` output"
+        ) from None

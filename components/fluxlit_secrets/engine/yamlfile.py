@@ -1,17 +1,31 @@
 """The one YAML loader every command uses for project and stack files, hardened against hostile
 input: a size limit, no aliases (the Pulumi CLI never writes one; an alias bomb expands without
-bound), a nesting limit, and numbers or dates out of range, each refused in one line, fast."""
+bound), a nesting limit, and numbers or dates out of range, each refused in one line, fast.
+
+It reads what the Pulumi CLI reads (go-yaml v3, mostly YAML 1.2) or refuses: where go-yaml and a
+YAML 1.2 reader disagree (`017` is octal 15 to go-yaml, 17 to YAML 1.2; `08` a float; explicit
+tags such as `!!omap`, `!!binary`, `!`; mapping keys that are collections) the file is refused in
+one line, so a plan computed here is the plan `pulumi up` runs."""
 
 import errno
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
 
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
+from fluxlit_secrets.model.secretish import shown
 
 #: Largest project or stack file read (a stack file is a few KiB).
 MAX_BYTES = 256 * 1024
@@ -54,19 +68,51 @@ def os_problem(path: Path, exc: OSError, verb: str) -> str:
     return f"{path}: {reasons.get(exc.errno or 0, one_line(exc.strerror or str(exc)))}"
 
 
+#: Explicit tags go-yaml v3 reads as a YAML 1.2 reader does; any other is refused.
+SAME_TAGS = {None, "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+#: A plain number with a leading zero: octal (or, with an 8 or 9, a float) to go-yaml, decimal to YAML 1.2.
+LEADING_ZERO = re.compile(r"[-+]?0[0-9_]*[0-9][0-9_]*")
+
+
+def _unlike_pulumi(event: NodeEvent) -> str | None:
+    """Why go-yaml v3 (the Pulumi CLI) would read this node otherwise than we do (None: alike)."""
+    tag = getattr(event, "tag", None)
+    if tag not in SAME_TAGS:
+        short = one_line(str(tag)).replace("tag:yaml.org,2002:", "!!")
+        return f"the YAML tag {short} is read otherwise by the Pulumi CLI; remove it"
+    if isinstance(event, ScalarEvent) and event.style is None and tag is None and LEADING_ZERO.fullmatch(event.value):
+        return (
+            f"{shown(event.value)} is octal (or a float) to the Pulumi CLI and decimal to YAML 1.2; "
+            "write the number without leading zeros, or quote it for text"
+        )
+    return None
+
+
 def check_events(path: Path, text: str) -> None:
-    """Refuse aliases and deep nesting before anything is built (the event stream is not recursive)."""
-    depth = 0
+    """Refuse aliases, deep nesting, collection keys and nodes the Pulumi CLI reads otherwise, before
+    anything is built (the event stream is not recursive)."""
+    #: Per open collection: [is a mapping, its next node is a key].
+    open_: list[list[bool]] = []
     try:
         for event in YAML(typ="safe", pure=True).parse(text):
             if isinstance(event, AliasEvent):
                 raise FileError(f"{path}: line {_line(event)}: YAML aliases (*name) are not accepted in stack files")
+            if isinstance(event, NodeEvent) and (why := _unlike_pulumi(event)):
+                raise FileError(f"{path}: line {_line(event)}: {why}")
             if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
+                if open_ and open_[-1] == [True, True]:
+                    raise FileError(
+                        f"{path}: line {_line(event)}: a mapping key is itself a mapping or a list; "
+                        "keys of stack files are plain names"
+                    )
+                open_.append([isinstance(event, MappingStartEvent), True])
+                if len(open_) > MAX_DEPTH:
                     raise FileError(f"{path}: line {_line(event)}: nested deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
+                continue
+            if isinstance(event, CollectionEndEvent):
+                open_.pop()
+            if isinstance(event, (ScalarEvent, CollectionEndEvent)) and open_ and open_[-1][0]:
+                open_[-1][1] = not open_[-1][1]
     except YAMLError as exc:
         raise FileError(_syntax(path, exc)) from None
 
