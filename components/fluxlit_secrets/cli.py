@@ -11,12 +11,13 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from fluxlit_secrets.engine import files
 from fluxlit_secrets.engine.yamlfile import os_problem
 from fluxlit_secrets.errors import FluxlitSecretsError, one_line
 from fluxlit_secrets.model.labels import PACKAGE
+from fluxlit_secrets.model.masking import mask
 from fluxlit_secrets.model.secretish import redact_key, redact_text
 from fluxlit_secrets.version import VERSION
 
@@ -215,9 +216,33 @@ def _leave(what: str) -> None:
     os._exit(INTERRUPTED)
 
 
+class _Masked:
+    """A text stream whose every write is masked by value (`model.masking`): each secret value the
+    run has seen, and its base64 forms, shows as `[secret]`."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        return self.inner.write(mask(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI: exit 0 on success, 1 on a mandatory finding (or an internal error), 2 with one
-    line on stderr for every mistake a user can fix, 130 when interrupted; never a traceback."""
+    line on stderr for every mistake a user can fix, 130 when interrupted; never a traceback.
+    Every line it prints is masked by value."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Masked(sys.stdout), _Masked(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     # A short-lived process that allocates many small objects: cyclic GC passes only cost time.
     gc_was_enabled = gc.isenabled()

@@ -24,6 +24,7 @@ from fluxlit_secrets import COMPONENTS
 from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError, one_line
 from fluxlit_secrets.model.labels import PACKAGE
+from fluxlit_secrets.model.masking import mask, remember
 from fluxlit_secrets.model.shape import camel
 from fluxlit_secrets.schema import enrich_schema
 from fluxlit_secrets.version import VERSION
@@ -50,6 +51,8 @@ def decode_value(value: Any, deps: set[str], *, secret: bool = False) -> Any:
     if isinstance(value, list):
         return [decode_value(v, deps, secret=secret) for v in value]
     unknown = isinstance(value, str) and value == sdk.UNKNOWN
+    if secret and not unknown:
+        remember([value])  # masked in every property error this host returns
     if unknown or secret:
         return _output(None if unknown else value, known=not unknown, secret=secret, deps=deps)
     return value
@@ -106,14 +109,14 @@ class FluxlitProvider(ComponentProvider):
         except Exception as exc:
             inner = getattr(exc, "inner", exc)
             if isinstance(inner, ConfigError):
-                path, reason = wire_path(inner.key), one_line(f"{inner.problem}; {inner.fix}")
+                path, reason = wire_path(inner.key), mask(one_line(f"{inner.problem}; {inner.fix}"))
                 # The status text says it in one line too, for callers that show only that.
-                where = f"{inner.where}: " if inner.where else ""
+                where = mask(f"{inner.where}: ") if inner.where else ""
                 raise InputPropertiesError(
                     f"{where}{path}: {reason}", [{"property_path": path, "reason": reason}]
                 ) from None
             if isinstance(inner, FluxlitSecretsError):
-                raise InputPropertiesError(one_line(str(inner))) from None
+                raise InputPropertiesError(mask(one_line(str(inner)))) from None
             raise
 
 

@@ -281,3 +281,18 @@ def test_the_served_schema_carries_the_packages_version(host: Harness) -> None:
 
     # One version: pyproject.toml reads it from the package, the host serves it even from a source tree.
     assert host.schema()["version"] == VERSION == version("fluxlit-secrets")
+
+
+@pytest.mark.parametrize("value", ["correct horse battery staple", "9f86d081884c7d659a2feaa0c55ad015", "swordfish"])
+def test_a_property_error_masks_every_secret_value_sent(host: Harness, value: str) -> None:
+    """The value sent secret in one arg and, by mistake, plain in another: the error names the arg
+    and shows `[secret]`, whatever the value's shape."""
+    inputs = {
+        **WIRE,
+        "deployments": {"image": f"{value} :x"},
+        "secrets": {**WIRE["secrets"], "oidc": {"kind": "oidc-client", "value": secret(value)}},
+    }
+    built = host.construct("SecretLifecycle", "shop", inputs, preview=True)
+    assert built.error is not None
+    text = str(built.error.details()) + repr(_property_errors(built.error))
+    assert "deployments.image" in text and value not in text

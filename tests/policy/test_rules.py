@@ -72,8 +72,9 @@ def deployment(
     automount: Any = False,
     annotations: dict | None = None,
     namespace: str | None = "shop",
+    image: str = "i:1",
 ) -> tuple[str, dict[str, Any]]:
-    container: dict[str, Any] = {"name": "c", "image": "i:1", "env": env or [], "volumeMounts": mounts or []}
+    container: dict[str, Any] = {"name": "c", "image": image, "env": env or [], "volumeMounts": mounts or []}
     if env_from:
         container["envFrom"] = env_from
     return DEPLOYMENT, {
@@ -298,6 +299,34 @@ CASES = [
         "no-secret-literal-in-env",
         [deployment(env=[{"name": "REGION", "value": "us-east-1"}])],
         [deployment(env=[{"name": "AWS_ID", "value": "AKIAABCDEFGHIJKLMNOP"}])],
+    ),
+    (
+        "no-secret-literal-in-env",
+        [deployment(env=[{"name": "DB_HOST", "value": "db.internal:5432"}, {"name": "PASSES", "value": "3"}])],
+        [deployment(env=[{"name": "DB_PASS", "value": "Summer2024!"}])],
+    ),
+    (
+        "no-secret-literal-in-env",
+        [deployment(env=[{"name": "SENTRY_ENV", "value": "production"}])],
+        [deployment(env=[{"name": "STRIPE_KEY", "value": "rk_live_plainish"}])],
+    ),
+    (
+        "no-secret-literal-in-env",
+        [deployment(image="ghcr.io/acme/shop@sha256:" + "ab" * 32)],
+        [deployment(image="ghcr.io/acme/shop:ghp_" + "A1b2C3d4" * 5)],
+    ),
+    (
+        "no-secret-literal-in-env",
+        [deployment(image="registry.example.com:5000/acme/shop:1.4.2")],
+        [deployment(image="AKIAABCDEFGHIJKLMNOP.dkr.example.com/shop:1")],
+    ),
+    (
+        "no-copy-of-a-secret-value",
+        [secret("mine", {"A": "a-long-secret-value"}), ("kubernetes:core/v1:ConfigMap", {"data": {"A": "other"}})],
+        [
+            secret("mine", {"A": "a-long-secret-value"}),
+            ("kubernetes:core/v1:ConfigMap", {"data": {"A": "a-long-secret-value"}}),
+        ],
     ),
     (
         "no-envfrom-undeclared-secret",

@@ -147,6 +147,8 @@ class CloudPolicy:
     grants: Callable[[Res], Iterator[str]] = _no_finding
     #: Each federation of a managed identity (two for one identity: a second cluster or account).
     federations: Callable[[list[Res]], Iterator[Federation]] = _no_federation
+    #: Per type token, the inputs that hold a secret value (dotted paths): a secret version's payload.
+    secret_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Its CSI provider (None: no CSI delivery from this cloud).
     csi: CsiPolicy | None = None
     #: Per type token, the inputs that together name a resource in the cloud: two resources of one

@@ -12,6 +12,7 @@ from fluxlit_secrets.engine.placement import placements
 from fluxlit_secrets.engine.run import Recording
 from fluxlit_secrets.engine.stackmodel import model_of
 from fluxlit_secrets.model.age import AgeFinding, Rotation, ages_of
+from fluxlit_secrets.model.masking import marked_values
 from fluxlit_secrets.model.parse import config_keys_of
 from fluxlit_secrets.model.resources import (
     CONFIG_GROUPS,
@@ -68,6 +69,7 @@ def resources_of(rec: Recording) -> list[Res]:
             retain_on_delete=bool(r.options.get("retainOnDelete")),
             app=where[r.urn].app,
             cluster=where[r.urn].cluster,
+            secret_values=_marked_text(r),
         )
         for r in rec.registrations
         if r.custom or r.type in RECORDING_COMPONENTS or r.type in CONFIG_GROUPS
@@ -75,6 +77,14 @@ def resources_of(rec: Recording) -> list[Res]:
     # A ConfigGroup is a component whose objects the provider registers at `up`; offline, read them
     # from its inputs.
     return [x for r in listed for x in (config_group_objects(r) if r.type in CONFIG_GROUPS else [r])]
+
+
+def _marked_text(r: Registration) -> tuple[str, ...]:
+    """The text values a resource's inputs and outputs mark secret (a provider's credentials aside)."""
+    if r.type.startswith("pulumi:providers:"):
+        return ()
+    found = [*marked_values(r.inputs), *marked_values(r.outputs)]
+    return tuple(sorted({v for v in found if isinstance(v, str)}))
 
 
 def _violation(rule: Rule, res: Res, message: str) -> Violation:

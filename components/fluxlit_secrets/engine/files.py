@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from fluxlit_secrets.engine.yamlfile import FileError, os_problem
+from fluxlit_secrets.model.masking import mask
 
 #: How long a rotation waits for another one on the same stack file.
 LOCK_WAIT_SECONDS = 30.0
@@ -130,7 +131,8 @@ def prepare_out(out: Path) -> None:
 
 
 def write_outputs(out: Path, files: Mapping[str, str]) -> None:
-    """Write every file into a fresh folder beside `out`, then move them in: never a partial set."""
+    """Write every file into a fresh folder beside `out`, then move them in: never a partial set;
+    every secret value the run has seen is masked in them."""
     with uninterruptible():
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -139,7 +141,7 @@ def write_outputs(out: Path, files: Mapping[str, str]) -> None:
             raise FileError(os_problem(out.parent, exc, "written")) from None
         try:
             for name, text in files.items():
-                (staging / name).write_text(text, encoding="utf-8")
+                (staging / name).write_text(mask(text), encoding="utf-8")
             if out.is_symlink():
                 raise FileError(f"{out}: became a symbolic link during the run; nothing was written")
             out.mkdir(exist_ok=True)

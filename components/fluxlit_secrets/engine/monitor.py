@@ -7,6 +7,7 @@ from typing import Any
 from pulumi.runtime.mocks import MockMonitor
 
 from fluxlit_secrets.engine import sdk
+from fluxlit_secrets.model.masking import marked_values, remember
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -60,11 +61,13 @@ class RecordingMonitor(MockMonitor):
         if request.urn.split("::")[2] == STACK_TYPE:
             sdk.ensure_event_loop()
             self.stack_outputs = sdk.deserialize(request.outputs, keep_unknowns=True)
+            remember(marked_values(self.stack_outputs))
         else:
             # Kept as sent; read (deserialized) only when a command needs them (`check` reads ages).
             copy = type(request.outputs)()
             copy.CopyFrom(request.outputs)
             self.component_outputs[request.urn] = copy
+            remember(marked_values(sdk.deserialize(copy, keep_unknowns=True)))
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]  # SDK gap: untyped
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
@@ -78,19 +81,21 @@ class RecordingMonitor(MockMonitor):
             return response
         sdk.ensure_event_loop()
         registered = self.resources.get(urn)
-        self.registrations.append(
-            Registration(
-                urn=urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent,
-                custom=bool(request.custom),
-                inputs=sdk.deserialize(request.object, keep_unknowns=True),
-                options=_options(request),
-                id=registered.id if registered else "",
-                outputs=dict(registered.state) if registered else {},
-            )
+        registration = Registration(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=bool(request.custom),
+            inputs=sdk.deserialize(request.object, keep_unknowns=True),
+            options=_options(request),
+            id=registered.id if registered else "",
+            outputs=dict(registered.state) if registered else {},
         )
+        # Every value marked secret is masked in what the CLI prints and writes from now on.
+        remember(marked_values(registration.inputs))
+        remember(marked_values(registration.outputs))
+        self.registrations.append(registration)
         return response
 
 

@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from fluxlit_secrets.errors import FluxlitSecretsError
+from fluxlit_secrets.model.masking import remember
 
 ROUNDS = 1_000_000
 #: The CLI's message when a passphrase stack must be decrypted and no passphrase is set.
@@ -93,12 +94,14 @@ class Decrypter:
     def decrypt(self, key: str, ciphertext: str) -> str:
         """The plaintext of config `key`'s ciphertext, or a one-line error that names only the key."""
         try:
-            return _open(self._key, ciphertext)
+            plaintext = _open(self._key, ciphertext)
         except ValueError:
             raise PassphraseError(
                 f"{self._where}: {key}: the `secure:` value does not decrypt with this stack's passphrase; "
                 f"set it again with `pulumi config set --secret {key}`"
             ) from None
+        remember([plaintext])
+        return plaintext
 
 
 def decrypter_for(doc: Mapping[str, object], where: str, env: Mapping[str, str] | None = None) -> Decrypter | None:

@@ -8,6 +8,7 @@ from typing import Any
 from fluxlit_secrets.engine import sdk
 from fluxlit_secrets.engine.check import Violation, evaluate, policy_props
 from fluxlit_secrets.engine.yamlfile import FileError, read_text
+from fluxlit_secrets.model.masking import marked_values, remember
 from fluxlit_secrets.model.resources import RECORDING_COMPONENTS, Res
 
 #: `pulumi stack export` of a large stack is a few MiB.
@@ -24,14 +25,21 @@ def _unwrap(value: Any) -> Any:
         if value.get(sdk.SECRET_SIG_KEY) == sdk.SECRET_SIG:
             if "plaintext" in value:
                 try:
-                    return _unwrap(json.loads(value["plaintext"]))
+                    plain = _unwrap(json.loads(value["plaintext"]))
                 except (TypeError, ValueError):
-                    return value["plaintext"]
+                    plain = value["plaintext"]
+                remember(marked_values(value))
+                return plain
             return _unwrap(value["value"]) if "value" in value else SECRET_SHOWN
         return {k: _unwrap(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_unwrap(v) for v in value]
     return value
+
+
+def _plain(value: Any) -> str:
+    """A marked value's text (an export with --show-secrets holds it as JSON text, `plaintext`)."""
+    return value if isinstance(value, str) else ""
 
 
 def _depth(doc: Any) -> int:
@@ -88,6 +96,7 @@ def resources_of_state(path: Path) -> list[Res]:
                 "give unedited `pulumi stack export` output"
             )
         props = policy_props(_unwrap(r.get("inputs") or {}), _unwrap(r.get("outputs") or {}))
+        marked = [*marked_values(r.get("inputs") or {}), *marked_values(r.get("outputs") or {})]
         out.append(
             Res(
                 type=str(r.get("type")),
@@ -96,6 +105,7 @@ def resources_of_state(path: Path) -> list[Res]:
                 props=props,
                 protect=bool(r.get("protect")),
                 retain_on_delete=bool(r.get("retainOnDelete")),
+                secret_values=tuple(sorted({_plain(v) for v in marked} - {"", SECRET_SHOWN})),
             )
         )
     return out

@@ -34,6 +34,9 @@ class Res:
     #: provider's name); '' where not known (CrossGuard shows neither).
     app: str = ""
     cluster: str = ""
+    #: The text values its props hold under a secret marker, where the reader saw the markers
+    #: (`check`, `check --state` with --show-secrets; CrossGuard unwraps them before a rule runs).
+    secret_values: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:

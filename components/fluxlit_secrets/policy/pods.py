@@ -8,7 +8,7 @@ from typing import Any
 
 from fluxlit_secrets.model.labels import SECRETS_DIR, SECRETS_DIR_ANNOTATION, WORKLOAD_LABEL
 from fluxlit_secrets.model.resources import Res, containers, mapping, mounts_read_only, pod_template, runs_non_root
-from fluxlit_secrets.model.secretish import redact_key, secret_literal
+from fluxlit_secrets.model.secretish import SECRET_VALUE, redact_key, secret_literal
 from fluxlit_secrets.policy.graph import EVERY_KEY, Graph, Pod, Read, is_gateway_material, is_record
 
 TOKEN_OPT_IN = "fluxlit-secrets/api-token"  # annotation value "required": a token is really needed
@@ -37,11 +37,18 @@ def _workload(meta: Any) -> str:
 
 
 def no_secret_literal_in_env(res: Res) -> Iterator[str]:
-    """Containers carry no secret-looking literal in env `value`."""
+    """Containers carry no secret-looking literal in env `value` (a token's shape, or any literal
+    under a secret's name: DB_PASS=Summer2024!), nor a token in their image reference."""
     pod = pod_template(res)
     if pod is None:
         return
     for c in containers(pod[1]):
+        image = str(c.get("image") or "")
+        if SECRET_VALUE.search(image):
+            yield (
+                f"container {c.get('name')!r}: its image reference holds a token (a registry credential?); "
+                "pull with imagePullSecrets, never a token in the reference"
+            )
         for e in c.get("env") or []:
             if "value" in e and secret_literal(str(e.get("name", "")), e.get("value")):
                 yield (

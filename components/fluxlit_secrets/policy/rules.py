@@ -13,6 +13,7 @@ from fluxlit_secrets.policy.admission import (
     admission_policy_present,
     identity_only_its_deployment,
 )
+from fluxlit_secrets.policy.copies import no_copy_of_a_secret_value
 from fluxlit_secrets.policy.csi import (
     csi_volumes_read_only,
     provider_classes_pinned,
@@ -197,6 +198,14 @@ RULES: list[Rule] = [
         description="No secret-looking build args or Dockerfile ENV on image builds.",
         level=MANDATORY,
         resource_check=no_secret_build_args,
+    ),
+    Rule(
+        name="no-copy-of-a-secret-value",
+        description="No secret value (a Secret's data, a generated value, a secret version, anything marked secret) "
+        "anywhere but a secret field of a resource allowed to hold it: plain, base64, hex, as a substring, or "
+        "hashed with any hashlib algorithm (whole or an 8+ hex-digit prefix).",
+        level=MANDATORY,
+        stack_check=no_copy_of_a_secret_value,
     ),
     Rule(
         name="restart-annotation-not-a-hash",

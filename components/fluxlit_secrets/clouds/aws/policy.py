@@ -168,6 +168,7 @@ def _reader(annotations: Mapping[str, Any], params: Mapping[str, Any], resources
 
 
 POLICY = CloudPolicy(
+    secret_fields={"aws:secretsmanager/secretVersion:SecretVersion": ("secretString", "secretBinary")},
     names={
         SECRET: ("name",),
         "aws:iam/role:Role": ("name",),

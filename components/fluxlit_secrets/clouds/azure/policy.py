@@ -137,6 +137,7 @@ def _reader(annotations: Mapping[str, Any], params: Mapping[str, Any], resources
 
 
 POLICY = CloudPolicy(
+    secret_fields={SECRET: ("properties.value",)},
     names={
         VAULT: ("vaultName",),  # vault names are global (their DNS name)
         SECRET: ("vaultName", "secretName"),

@@ -138,6 +138,7 @@ def _reader(annotations: Mapping[str, Any], params: Mapping[str, Any], resources
 
 
 POLICY = CloudPolicy(
+    secret_fields={"gcp:secretmanager/secretVersion:SecretVersion": ("secretData",)},
     names={SECRET: ("project", "secretId"), "gcp:serviceaccount/account:Account": ("project", "accountId")},
     containers=(SECRET,),
     reads=reads,

@@ -1,0 +1,92 @@
+"""Masking by value: every secret value the run has seen (decrypted config, generated values,
+values marked secret, secret inputs sent to the host), and its base64 forms, is replaced with
+`[secret]` in every line printed and every file written, as CI systems mask their secrets. This
+is on top of the shape-based filter (`secretish.redact_text`), which catches values the run has
+not seen (a token pasted into a key name); masking catches the ones that do not look secret
+(a hex or UUID key, a passphrase with spaces, a short word)."""
+
+import base64
+import json
+import re
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+MASKED = "[secret]"
+#: Shorter values are not masked: a two-letter secret would blank every word that holds it.
+MIN_LENGTH = 3
+#: The wire's secret marker (pulumi.runtime.rpc); kept here so the model needs no SDK.
+SECRET_SIG_KEY, SECRET_SIG = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
+
+
+def forms(value: str) -> set[str]:
+    """The value and what a consumer could print of it: base64 (standard and URL-safe, with and
+    without padding)."""
+    raw = value.encode("utf-8")
+    out = {value}
+    for encoded in (base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
+        out |= {encoded, encoded.rstrip("=")}
+    return {f for f in out if len(f) >= MIN_LENGTH}
+
+
+class Masker:
+    """The set of values to mask, shared by every thread of one process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def remember(self, values: Iterable[Any]) -> None:
+        """Add secret values (non-text ones are rendered as JSON would print them)."""
+        added = {f for v in values if (text := _text(v)) for f in forms(text)} - self._values
+        if added:
+            with self._lock:
+                self._values |= added
+                # Longest first: a value that holds another is masked whole.
+                ordered = sorted(self._values, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+
+    def mask(self, text: str) -> str:
+        """`text` with every remembered value replaced with `[secret]`."""
+        pattern = self._pattern
+        return pattern.sub(MASKED, text) if pattern is not None and text else text
+
+    def forget(self) -> None:
+        """Drop every value (between runs in one process: tests, the host between calls)."""
+        with self._lock:
+            self._values, self._pattern = set(), None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return str(value) if len(str(value)) >= 6 else ""  # a short number would mask every count
+    return value if isinstance(value, str) and len(value) >= MIN_LENGTH else ""
+
+
+def marked_values(value: Any, *, inside: bool = False) -> Iterable[Any]:
+    """Every leaf under a secret marker, however deeply nested."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG_KEY) == SECRET_SIG:
+            if "plaintext" in value:  # `pulumi stack export --show-secrets`: the value as JSON text
+                try:
+                    yield from marked_values(json.loads(value["plaintext"]), inside=True)
+                except (TypeError, ValueError):
+                    yield value["plaintext"]
+                return
+            yield from marked_values(value.get("value"), inside=True)
+            return
+        for inner in value.values():
+            yield from marked_values(inner, inside=inside)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from marked_values(inner, inside=inside)
+    elif inside:
+        yield value
+
+
+#: The process's masker: the engine remembers, the CLI and the host mask.
+MASK = Masker()
+remember, mask = MASK.remember, MASK.mask
