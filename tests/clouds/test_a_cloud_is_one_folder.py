@@ -123,7 +123,11 @@ FILES = {
                     )
 
 
-        POLICY = CloudPolicy(containers=("acme:vault/secret:Secret",), reads=reads)
+        POLICY = CloudPolicy(
+            containers=("acme:vault/secret:Secret",),
+            reads=reads,
+            secret_fields={"acme:vault/version:Version": ("value",)},
+        )
     """,
 }
 

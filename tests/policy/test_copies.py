@@ -105,20 +105,9 @@ CASES: list[tuple[str, list[tuple], bool]] = [
 ]
 
 
-def _evaluated(resources: list[tuple]) -> list[str]:
-    """`check`'s path: the same resources as Res, every rule evaluated, this rule's messages."""
-    urns = [r[2] if len(r) > 2 else f"urn:pulumi:s::p::{r[0]}::r{i}" for i, r in enumerate(resources)]
-    listed = [
-        Res(type=r[0], name=urn.rsplit("::", 1)[-1], urn=urn, props=r[1])
-        for r, urn in zip(resources, urns, strict=True)
-    ]
-    return [v.message for v in evaluate(listed, [r for r in RULES if r.name == RULE])]
-
-
 @pytest.mark.parametrize(("resources", "copied"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_a_copy_is_found_by_value_by_the_pack_and_by_check(resources: list[tuple], copied: bool) -> None:
-    pack, check = run(RULE, *resources), _evaluated(resources)
-    assert pack == check
+    pack = run(RULE, *resources)  # asserts check's verdicts are the same
     assert bool(pack) is copied, pack
     for message in pack:
         assert VALUE not in message and HEX_VALUE not in message and b64(VALUE) not in message

@@ -18,6 +18,8 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
+from fluxlit_secrets.engine.check import evaluate
+from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy.crossguard import policies
 from fluxlit_secrets.policy.rules import RULES
 
@@ -36,7 +38,23 @@ def opts(protect: bool = False) -> PolicyResourceOptions:
 
 
 def run(rule: str, *resources: tuple[Any, ...], protect: bool = False) -> list[str]:
-    """Violations `rule` reports for these (type, props) or (type, props, urn) resources."""
+    """Violations `rule` reports for these (type, props) or (type, props, urn) resources, through
+    the CrossGuard pack; `check`'s evaluation of the same resources must give the same verdicts."""
+    found = _pack(rule, *resources, protect=protect)
+    assert sorted(found) == sorted(_check(rule, *resources, protect=protect)), "the pack and check disagree"
+    return found
+
+
+def _check(rule: str, *resources: tuple[Any, ...], protect: bool) -> list[str]:
+    """`check`'s code path: the resources as Res, the rule evaluated as `check` evaluates it."""
+    listed = []
+    for i, r in enumerate(resources):
+        urn = r[2] if len(r) > 2 else f"urn:pulumi:s::p::{r[0]}::r{i}"
+        listed.append(Res(type=r[0], name=urn.rsplit("::", 1)[-1], urn=urn, props=r[1], protect=protect))
+    return [v.message for v in evaluate(listed, [r for r in RULES if r.name == rule])]
+
+
+def _pack(rule: str, *resources: tuple[Any, ...], protect: bool) -> list[str]:
     policy = POLICIES[rule]
     found: list[str] = []
 

@@ -88,9 +88,37 @@ def _unlike_pulumi(event: NodeEvent) -> str | None:
     return None
 
 
+def _flow_too_deep(text: str) -> int | None:
+    """The line where flow collections (`[`, `{`) nest deeper than MAX_DEPTH, by one linear scan
+    (quotes and comments skipped), so a hostile file is refused before the parser walks it."""
+    depth, line, quote, comment, previous = 0, 1, "", False, "\n"
+    for ch in text:
+        if ch == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            pass
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"" and previous in " \t\n[{,:":
+            quote = ch
+        elif ch == "#" and previous in " \t\n":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        previous = ch
+    return None
+
+
 def check_events(path: Path, text: str) -> None:
     """Refuse aliases, deep nesting, collection keys and nodes the Pulumi CLI reads otherwise, before
     anything is built (the event stream is not recursive)."""
+    deep = _flow_too_deep(text)
+    if deep is not None:
+        raise FileError(f"{path}: line {deep}: nested deeper than {MAX_DEPTH} levels")
     #: Per open collection: [is a mapping, its next node is a key].
     open_: list[list[bool]] = []
     try:

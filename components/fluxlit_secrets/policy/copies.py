@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fluxlit_secrets.clouds.catalog import policies
+from fluxlit_secrets.model.masking import MASKED
 from fluxlit_secrets.model.resources import Res, dig
 
 #: Where resources that are not a cloud's hold secret values (dotted paths; `*` is every key of a map).
@@ -94,8 +95,8 @@ def known_values(resources: list[Res]) -> dict[str, Known]:
             # marked, content type and all, while only its value is.
             held += [("(marked secret)", v) for v in res.secret_values]
         for path, value in held:
-            if len(value) < MIN_VALUE:
-                continue
+            if len(value) < MIN_VALUE or value == MASKED:
+                continue  # too short to search for, or a secret an export without --show-secrets hides
             ours = made_by_us(res) and path != "(marked secret)"
             if value not in found or (ours and not found[value].ours):
                 found[value] = Known(value=value, holder=res, field=path, ours=ours)
@@ -106,8 +107,12 @@ def _hashes(value: str) -> list[tuple[str, str]]:
     raw = value.encode("utf-8")
     out = []
     for name in sorted(hashlib.algorithms_guaranteed):
-        h = hashlib.new(name, raw)
-        digest = h.hexdigest(64) if name.startswith("shake") else h.hexdigest()  # type: ignore[call-arg]
+        if name == "shake_128":
+            digest = hashlib.shake_128(raw).hexdigest(64)  # any length: a prefix of a longer one
+        elif name == "shake_256":
+            digest = hashlib.shake_256(raw).hexdigest(64)
+        else:
+            digest = hashlib.new(name, raw).hexdigest()
         out.append((name, digest))
     return out
 
@@ -161,7 +166,7 @@ def _leaves(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _leaves(inner, f"{path}[{n}]")
 
 
-def _allowed(res: Res, path: str, k: Known, fields: tuple[str, ...]) -> bool:
+def _allowed(res: Res, path: str, *, k: Known, fields: tuple[str, ...]) -> bool:
     """A secret field of a resource that holds secrets: any value of its own, and a value of the
     package's only where the package made it."""
     in_field = any(
@@ -182,7 +187,7 @@ def no_copy_of_a_secret_value(resources: list[Res]) -> Iterator[tuple[Res, str]]
         reported: set[tuple[str, str]] = set()
         for path, text in _leaves(res.props, ""):
             for how, k in finder.find(text):
-                if _allowed(res, path.removesuffix(" (key)"), k, own) and not path.endswith(" (key)"):
+                if _allowed(res, path.removesuffix(" (key)"), k=k, fields=own) and not path.endswith(" (key)"):
                     continue
                 if k.holder is res and path == k.field:
                     continue

@@ -7,16 +7,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from fluxlit_secrets.clouds.aws.managed import POWERS
 from fluxlit_secrets.model.resources import as_list, policy_document
 
 READ_SECRET = "secretsmanager:getsecretvalue"
-#: AWS managed policies that read every secret of the account (or do anything).
-BROAD_MANAGED = (
-    "secretsmanagerreadwrite",
-    "administratoraccess",
-    "poweruseraccess",
-    "administratoraccess-amplify",
-)
 #: A secret ARN ends in '-' and six random characters; `-??????` names exactly one secret.
 ARN_SUFFIX = re.compile(r"-\?{6}$")
 
@@ -30,13 +24,23 @@ def _matches(patterns: list[Any], value: str) -> bool:
     return any(fnmatch.fnmatchcase(value, str(p).lower()) for p in patterns)
 
 
-def allows_secret_read(statement: Mapping[str, Any]) -> bool:
-    """An Allow statement that grants secretsmanager:GetSecretValue (wildcards, NotAction included)."""
+def allows(statement: Mapping[str, Any], action: str) -> bool:
+    """An Allow statement that grants `action` (lowercased; wildcards and NotAction evaluated)."""
     if str(statement.get("Effect")) != "Allow":
         return False
     if "NotAction" in statement:
-        return not _matches(as_list(statement.get("NotAction")), READ_SECRET)
-    return _matches(as_list(statement.get("Action")), READ_SECRET)
+        return not _matches(as_list(statement.get("NotAction")), action)
+    return _matches(as_list(statement.get("Action")), action)
+
+
+def allows_secret_read(statement: Mapping[str, Any]) -> bool:
+    """An Allow statement that grants secretsmanager:GetSecretValue (wildcards, NotAction included)."""
+    return allows(statement, READ_SECRET)
+
+
+def gains_every_secret(statement: Mapping[str, Any]) -> bool:
+    """An Allow statement that gives the power to read any secret (IAM writes; see managed.POWERS)."""
+    return any(allows(statement, power) for power in POWERS if power.startswith("iam:"))
 
 
 def broad_resources(statement: Mapping[str, Any]) -> list[str]:

@@ -8,13 +8,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from fluxlit_secrets.clouds.aws.iam import (
-    BROAD_MANAGED,
     allows_secret_read,
     broad_resources,
+    gains_every_secret,
     managed_policy_name,
     principal_is_anyone,
     statements,
 )
+from fluxlit_secrets.clouds.aws.managed import managed_statements
 from fluxlit_secrets.clouds.csi import DRIVER
 from fluxlit_secrets.clouds.policy import (
     ONE_SUBJECT,
@@ -37,33 +38,52 @@ ROLE = "aws:iam/role:Role"
 IAM_POLICY = "aws:iam/policy:Policy"
 IRSA_ROLE = "eks.amazonaws.com/role-arn"
 VERSION_ID = re.compile(r"[0-9A-Za-z-]{32,64}")
-EVERYTHING = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+#: Every ServiceAccount of the cluster: what a node's role is to the pods on it.
+EVERY_POD: Ksa = ("*", "*")
+
+
+def _managed(arn: str) -> Any:
+    """An AWS managed policy's kept statements as a document (None: not an AWS managed one)."""
+    kept = managed_statements(managed_policy_name(arn))
+    return {"Statement": kept} if kept is not None else None
 
 
 def _role_documents(resources: list[Res], roles: dict[str, Res]) -> Iterator[tuple[str, Any]]:
-    """(role name, policy document) for inline policies, attached customer policies and managed ones."""
+    """(role name, policy document) for inline policies, attached customer policies and managed ones,
+    in every attachment form: RolePolicy, RolePolicyAttachment, PolicyAttachment(roles=[...]), the
+    role's inlinePolicies and managedPolicyArns."""
     policies = {str(r.props.get("arn") or ""): r for r in resources if r.type == IAM_POLICY}
     policies |= {str(r.props.get("name") or r.name): r for r in resources if r.type == IAM_POLICY}
+
+    def document(arn: str) -> Any:
+        customer = policies.get(arn) or policies.get(arn.rsplit("/", 1)[-1])
+        return customer.props.get("policy") if customer is not None else _managed(arn)
+
     for r in resources:
-        role = str(r.props.get("role", "")).rsplit("/", 1)[-1].split(":")[0]
         if r.type == "aws:iam/rolePolicy:RolePolicy":
-            yield role, r.props.get("policy")
+            yield _role_name(r.props.get("role")), r.props.get("policy")
         elif r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-            arn = str(r.props.get("policyArn", ""))
-            if managed_policy_name(arn) in BROAD_MANAGED:
-                yield role, EVERYTHING
-            elif arn in policies or arn.rsplit("/", 1)[-1] in policies:
-                yield role, (policies.get(arn) or policies[arn.rsplit("/", 1)[-1]]).props.get("policy")
+            yield _role_name(r.props.get("role")), document(str(r.props.get("policyArn", "")))
+        elif r.type == "aws:iam/policyAttachment:PolicyAttachment":
+            for role in as_list(r.props.get("roles")):
+                yield _role_name(role), document(str(r.props.get("policyArn", "")))
     for name, role_res in roles.items():
         for inline in role_res.props.get("inlinePolicies") or []:
             if isinstance(inline, Mapping):
                 yield name, inline.get("policy")
-        if any(managed_policy_name(str(a)) in BROAD_MANAGED for a in as_list(role_res.props.get("managedPolicyArns"))):
-            yield name, EVERYTHING
+        for arn in as_list(role_res.props.get("managedPolicyArns")):
+            yield name, document(str(arn))
+
+
+def _role_name(role: Any) -> str:
+    """A role given by name or ARN (`arn:aws:iam::1:role/path/name`), as its name."""
+    return str(role or "").rsplit("/", 1)[-1].split(":")[-1]
 
 
 def _assumed_by(resources: list[Res], roles: dict[str, Res]) -> dict[str, set[Ksa]]:
-    """role name -> the ServiceAccounts that can assume it (IRSA `:sub` conditions, Pod Identity)."""
+    """role name -> the ServiceAccounts that can assume it (IRSA `:sub` conditions, Pod Identity,
+    and every pod of the cluster for a node group's role, through the instance metadata)."""
     ksas: dict[str, set[Ksa]] = {name: set() for name in roles}
     for name, role_res in roles.items():
         for st in statements(role_res.props.get("assumeRolePolicy")):
@@ -72,26 +92,57 @@ def _assumed_by(resources: list[Res], roles: dict[str, Res]) -> dict[str, set[Ks
                     if str(key).endswith(":sub"):
                         ksas[name] |= {ksa for v in as_list(value) if (ksa := ksa_of(SUBJECT, str(v)))}
     for assoc in (r for r in resources if r.type == "aws:eks/podIdentityAssociation:PodIdentityAssociation"):
-        assumed = str(assoc.props.get("roleArn", "")).rsplit("/", 1)[-1]
+        assumed = _role_name(assoc.props.get("roleArn"))
         ksas.setdefault(assumed, set()).add((str(assoc.props.get("namespace")), str(assoc.props.get("serviceAccount"))))
+    for group in (r for r in resources if r.type == NODE_GROUP):
+        ksas.setdefault(_role_name(group.props.get("nodeRoleArn")), set()).add(EVERY_POD)
     return ksas
 
 
+def _arn_of(secret: Res) -> str:
+    return str(secret.props.get("arn") or f"arn:aws:secretsmanager:*:*:secret:{secret.props.get('name')}-x")
+
+
+def _resource_policy_readers(resources: list[Res], secrets: list[Res]) -> Iterator[tuple[str, Res]]:
+    """(role name, secret) a secret's resource policy lets read it by naming the role."""
+    for r in resources:
+        if r.type == "aws:secretsmanager/secretPolicy:SecretPolicy":
+            target = str(r.props.get("secretArn") or "")
+            owned = [s for s in secrets if target in (s.props.get("arn"), s.props.get("id"), s.props.get("name"))]
+        elif r.type == SECRET and r.props.get("policy"):
+            owned = [r]
+        else:
+            continue
+        for st in statements(r.props.get("policy")):
+            if not allows_secret_read(st) or not isinstance(st.get("Principal"), Mapping):
+                continue
+            for principal in as_list(st["Principal"].get("AWS")):
+                if ":role/" in str(principal):
+                    yield from ((_role_name(principal), s) for s in owned)
+
+
 def reads(resources: list[Res]) -> Iterator[CloudRead]:
-    """Every (ServiceAccount, secret) a role it can assume may read."""
+    """Every (ServiceAccount, secret) a role it can assume may read, or can gain the power to read
+    (IAM writes), by identity policies in any attachment form and by the secret's resource policy."""
     roles = {str(r.props.get("name") or r.name): r for r in resources if r.type == ROLE}
     ksas = _assumed_by(resources, roles)
     secrets = [r for r in resources if r.type == SECRET]
     for role, document in _role_documents(resources, roles):
         for st in statements(document):
-            if not allows_secret_read(st):
+            every = gains_every_secret(st)
+            if not every and not allows_secret_read(st):
                 continue
             patterns = [str(p) for p in as_list(st.get("Resource"))]
             for secret in secrets:
-                arn = str(secret.props.get("arn") or f"arn:aws:secretsmanager:*:*:secret:{secret.props.get('name')}-x")
-                if "NotResource" in st or any(fnmatch.fnmatchcase(arn.lower(), p.lower()) for p in patterns):
+                arn = _arn_of(secret).lower()
+                if every or "NotResource" in st or any(fnmatch.fnmatchcase(arn, p.lower()) for p in patterns):
                     for ksa in ksas.get(role, ()):
                         yield CloudRead(ksa=ksa, secret=secret, identity=f"role {role}", principal=role)
+    for role, secret in _resource_policy_readers(resources, secrets):
+        for ksa in ksas.get(role, ()):
+            yield CloudRead(
+                ksa=ksa, secret=secret, identity=f"role {role} (the secret's resource policy)", principal=role
+            )
 
 
 def trust(res: Res) -> Iterator[str]:
@@ -138,7 +189,8 @@ def grants(res: Res) -> Iterator[str]:
     if res.type in ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"):
         arns.append(str(res.props.get("policyArn", "")))
     for arn in arns:
-        if managed_policy_name(arn) in BROAD_MANAGED:
+        kept = statements(_managed(arn))
+        if any(gains_every_secret(st) or (allows_secret_read(st) and broad_resources(st)) for st in kept):
             yield f"managed policy {arn.rsplit('/', 1)[-1]} reads every secret of the account: grant each secret"
     resource_policy = res.type == "aws:secretsmanager/secretPolicy:SecretPolicy" or (
         res.type == SECRET and res.props.get("policy")

@@ -1,21 +1,9 @@
 """Azure RBAC evaluated the way ARM does (pure): scopes parsed case-insensitively, role
-definitions compared by GUID, the built-in roles that read Key Vault secrets or grant any role."""
+definitions compared by GUID (their permissions: `roles.py`)."""
 
 import re
 from dataclasses import dataclass
 
-#: Built-in roles that read Key Vault secrets (Secrets User, Secrets Officer, Key Vault Administrator).
-READERS = {
-    "4633458b-17de-408a-b874-0445c86b69e6",
-    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-    "00482a5a-887f-4fb3-b363-3b7fe8e74483",
-}
-#: Roles that can grant themselves any data role (Owner, User Access Administrator, RBAC Administrator).
-GRANTERS = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
-    "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
-}
 _SCOPE = re.compile(
     r"/subscriptions/(?P<sub>[^/]+)"
     r"(?:/resourceGroups/(?P<rg>[^/]+)"

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from fluxlit_secrets.clouds.azure.iam import GRANTERS, READERS, role_of, scope_of
+from fluxlit_secrets.clouds.azure.iam import role_of, scope_of
+from fluxlit_secrets.clouds.azure.roles import ASSIGN, GET_SECRET, blocks_of, custom_roles, reads_secrets
 from fluxlit_secrets.clouds.csi import DRIVER
 from fluxlit_secrets.clouds.policy import (
     ONE_SUBJECT,
@@ -30,6 +31,7 @@ VAULT = "azure-native:keyvault:Vault"
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
 ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
 AUDIENCE = "api://AzureADTokenExchange"
 VERSION = re.compile(r"[0-9a-fA-F]{32}")
 CLIENT_ID = "azure.workload.identity/client-id"
@@ -57,19 +59,59 @@ def _in_scope(secret: Res, scope: Any) -> bool:
     return not (scope.resource_group and scope.resource_group.lower() != group.lower())
 
 
+def _access_policy_vaults(resources: list[Res]) -> dict[str, Res]:
+    """Vaults (by lowercased name) that read by access policies, not by roles."""
+    return {
+        str(r.props.get("vaultName") or r.name).lower(): r
+        for r in resources
+        if r.type == VAULT and dig(r.props, "properties", "enableRbacAuthorization") is not True
+    }
+
+
+def _access_policies(resources: list[Res]) -> Iterator[tuple[str, str]]:
+    """(vault name, object id) of every access policy that gets secrets (`get` or `all`)."""
+    for r in resources:
+        if r.type == VAULT:
+            entries = [
+                (r.props.get("vaultName") or r.name, e) for e in as_list(dig(r.props, "properties", "accessPolicies"))
+            ]
+        elif r.type == ACCESS_POLICY:
+            entries = [(r.props.get("vaultName"), r.props.get("policy"))]
+        else:
+            continue
+        for vault, entry in entries:
+            secrets = [str(p).lower() for p in as_list(dig(entry, "permissions", "secrets"))]
+            if {"get", "all"} & set(secrets):
+                yield str(vault).lower(), str(dig(entry, "objectId") or "").lower()
+
+
 def reads(resources: list[Res]) -> Iterator[CloudRead]:
-    """Every (ServiceAccount, secret) a role assignment to a federated identity lets it read."""
+    """Every (ServiceAccount, secret) a federated identity can read: role assignments by the role's
+    permissions (built-in from `roles.py`, custom from the program) at any scope, and access
+    policies of vaults in the access-policy model."""
     principals = _principals(resources)
+    custom = custom_roles(resources)
+    policy_vaults = _access_policy_vaults(resources)
     secrets = [r for r in resources if r.type == SECRET]
     for grant in (r for r in resources if r.type == ASSIGNMENT):
-        role = role_of(str(grant.props.get("roleDefinitionId", "")))
-        if role not in READERS | GRANTERS:
-            continue
+        blocks = blocks_of(role_of(str(grant.props.get("roleDefinitionId", ""))), custom)
         scope = scope_of(str(grant.props.get("scope", "")))
         principal = str(grant.props.get("principalId", "")).lower()
         for secret in (s for s in secrets if _in_scope(s, scope)):
-            for ksa in principals.get(principal, set()):
-                yield CloudRead(ksa=ksa, secret=secret, identity=f"role {role} at {scope.level}", principal=principal)
+            in_policy_vault = str(secret.props.get("vaultName", "")).lower() in policy_vaults
+            if reads_secrets(blocks, access_policies=in_policy_vault):
+                for ksa in principals.get(principal, set()):
+                    yield CloudRead(
+                        ksa=ksa, secret=secret, identity=f"a role at {scope.level} scope", principal=principal
+                    )
+    for vault, object_id in _access_policies(resources):
+        if vault not in policy_vaults:
+            continue
+        for secret in (s for s in secrets if str(s.props.get("vaultName", "")).lower() == vault):
+            for ksa in principals.get(object_id, set()):
+                yield CloudRead(
+                    ksa=ksa, secret=secret, identity=f"an access policy of vault {vault}", principal=object_id
+                )
 
 
 def trust(res: Res) -> Iterator[str]:
@@ -86,11 +128,11 @@ def grants(res: Res) -> Iterator[str]:
     """Key Vault secret roles above one secret, and roles that grant themselves, on a vault or above."""
     if res.type != ASSIGNMENT:
         return
-    role = role_of(str(res.props.get("roleDefinitionId", "")))
+    blocks = blocks_of(role_of(str(res.props.get("roleDefinitionId", ""))), {})
     scope = scope_of(str(res.props.get("scope", "")))
-    if role in READERS and scope.level != "secret":
-        yield f"a Key Vault secrets role is assigned at {scope.level} scope: scope it to one secret"
-    if role in GRANTERS and scope.level in ("vault", "secret", "resourceGroup", "subscription"):
+    if any(b.allows_data(GET_SECRET) for b in blocks) and scope.level != "secret":
+        yield f"a role that gets Key Vault secrets is assigned at {scope.level} scope: scope it to one secret"
+    if any(b.allows(ASSIGN) for b in blocks) and scope.level in ("vault", "secret", "resourceGroup", "subscription"):
         yield f"a role that can grant itself secret access is assigned at {scope.level} scope"
 
 

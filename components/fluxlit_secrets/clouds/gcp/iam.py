@@ -1,5 +1,5 @@
 """Google IAM evaluated the way Google does (pure): member kinds that stand for many identities,
-roles that read Secret Manager payloads, bindings of a policy document."""
+bindings of a policy document (roles and their permissions: `roles.py`)."""
 
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -17,23 +17,11 @@ MANY = (
     "projectEditor:",
     "projectViewer:",
 )
-SECRET_ROLES = (
-    "roles/secretmanager.secretaccessor",
-    "roles/secretmanager.admin",
-    "roles/secretmanager.secretversionmanager",
-    "roles/owner",
-    "roles/editor",
-)
 
 
 def member_is_many(member: str) -> bool:
     """A member that stands for many identities (everyone, a set, a domain, a group)."""
     return any(member.startswith(kind) for kind in MANY)
-
-
-def reads_secrets(role: str) -> bool:
-    """A role that reads Secret Manager payloads (or can do anything)."""
-    return role.lower() in SECRET_ROLES or role.lower().startswith("roles/secretmanager.")
 
 
 def policy_bindings(policy_data: Any) -> Iterator[tuple[str, list[str]]]:

@@ -8,7 +8,8 @@ from typing import Any
 
 from fluxlit_secrets.clouds.csi import DRIVER
 from fluxlit_secrets.clouds.gcp.csi import GKE_DRIVER
-from fluxlit_secrets.clouds.gcp.iam import member_is_many, policy_bindings, reads_secrets
+from fluxlit_secrets.clouds.gcp.iam import member_is_many, policy_bindings
+from fluxlit_secrets.clouds.gcp.roles import acts_as, custom_roles, permissions_of, reads_or_can
 from fluxlit_secrets.clouds.policy import (
     CloudPolicy,
     CloudRead,
@@ -26,48 +27,93 @@ SECRET = "gcp:secretmanager/secret:Secret"
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 PRINCIPAL = re.compile(r"principal://.*/subject/ns/([^/]+)/sa/([^/]+)")
 KSA_MEMBER = re.compile(r"serviceAccount:[^\[]+\[([^/]+)/([^\]]+)\]")
+#: Every ServiceAccount of one namespace (GKE's workload identity federation).
+NAMESPACE_SET = re.compile(r"principalSet://.*/namespace/([^/]+)")
+ACCOUNT = "gcp:serviceaccount/account:Account"
+#: Where a grant may be bound: a secret, a project, a folder, an organization.
+GRANT_SCOPES = ("gcp:secretmanager/secretIam", "gcp:projects/iAM", "gcp:folder/iAM", "gcp:organizations/iAM")
 ONE_KSA_MEMBER = re.compile(r"serviceAccount:[a-z0-9.-]+\.svc\.id\.goog\[[a-z0-9-]+/[a-z0-9.-]+\]", re.ASCII)
 VERSION = re.compile(r"projects/([^/]+)/secrets/([^/]+)/versions/([1-9][0-9]*)")
 GKE_SERVICE_ACCOUNT = "iam.gke.io/gcp-service-account"
 
 
-def _members(resources: list[Res]) -> dict[str, set[Ksa]]:
-    """member string -> the KSAs it stands for (direct principals, impersonated service accounts)."""
-    members: dict[str, set[Ksa]] = {}
-    accounts = {
-        str(r.props.get("name") or ""): str(r.props.get("email") or "")
-        for r in resources
-        if r.type == "gcp:serviceaccount/account:Account"
-    }
-    for r in resources:
-        if r.type == "gcp:serviceaccount/iAMMember:IAMMember" and r.props.get("role") == WORKLOAD_IDENTITY_USER:
-            ksa = ksa_of(KSA_MEMBER, str(r.props.get("member", "")))
-            email = accounts.get(str(r.props.get("serviceAccountId", "")), "")
-            if ksa and email:
-                members.setdefault(f"serviceAccount:{email}", set()).add(ksa)
-    return members
+def _bindings(res: Res) -> list[tuple[str, list[str]]]:
+    """(role, members) of an IAM member, binding or policy resource, whatever its scope."""
+    members = [str(m) for m in as_list(res.props.get("members") or res.props.get("member"))]
+    found = [(str(res.props.get("role", "")), members)] if res.props.get("role") else []
+    return found + list(policy_bindings(res.props.get("policyData")))
+
+
+def _direct(member: str) -> set[Ksa]:
+    """The Kubernetes ServiceAccounts a member names itself: a principal, a GKE member, a set of a
+    namespace's or of every one (`*` for a part it does not pin), anyone at all."""
+    ksa = ksa_of(PRINCIPAL, member) or ksa_of(KSA_MEMBER, member)
+    if ksa:
+        return {ksa}
+    if m := NAMESPACE_SET.fullmatch(member):
+        return {(m.group(1), "*")}
+    if member.startswith("principalSet://") or member in ("allUsers", "allAuthenticatedUsers"):
+        return {("*", "*")}
+    return set()
+
+
+def _account_email(resources: list[Res]) -> dict[str, str]:
+    """Every name a service account is given by (its id, name, email, unique id) -> its email."""
+    emails: dict[str, str] = {}
+    for r in (r for r in resources if r.type == ACCOUNT):
+        email = str(r.props.get("email") or "")
+        for name in (r.props.get("name"), r.props.get("id"), r.props.get("accountId"), email, r.props.get("uniqueId")):
+            if name and email:
+                emails[str(name)] = email
+    return emails
+
+
+def _acting(resources: list[Res], custom: dict[str, frozenset[str]]) -> dict[str, set[str]]:
+    """service account email -> the members that can act as it (a token, a key, a delegation)."""
+    emails = _account_email(resources)
+    acting: dict[str, set[str]] = {}
+    for r in (r for r in resources if r.type.startswith("gcp:serviceaccount/iAM")):
+        target = str(r.props.get("serviceAccountId", ""))
+        email = emails.get(target) or emails.get(target.rsplit("/", 1)[-1]) or target.rsplit("/", 1)[-1]
+        for role, members in _bindings(r):
+            if acts_as(permissions_of(role, custom)):
+                acting.setdefault(email, set()).update(members)
+    return acting
+
+
+def _ksas(member: str, acting: dict[str, set[str]], seen: frozenset[str] = frozenset()) -> set[Ksa]:
+    """The ServiceAccounts a member stands for: itself, or, for a Google service account, everyone
+    who can act as it, through any chain of impersonation."""
+    found = _direct(member)
+    if member.startswith("serviceAccount:") and member not in seen:
+        for actor in acting.get(member.removeprefix("serviceAccount:"), ()):
+            found |= _ksas(actor, acting, seen | {member})
+    return found
+
+
+def _in_scope(grant: Res, secret: Res) -> bool:
+    """A secret a grant reaches: its own (secret IAM), its project's, or any (a folder, an organization)."""
+    if grant.type.startswith("gcp:secretmanager/secretIam"):
+        return str(grant.props.get("secretId", "")).rsplit("/", 1)[-1] == str(secret.props.get("secretId"))
+    if grant.type.startswith("gcp:projects/"):
+        project, own = str(grant.props.get("project") or ""), str(secret.props.get("project") or "")
+        return not project or not own or project.rsplit("/", 1)[-1] == own
+    return grant.type.startswith(("gcp:organizations/", "gcp:folder/"))
 
 
 def reads(resources: list[Res]) -> Iterator[CloudRead]:
-    """Every (ServiceAccount, secret) a Secret Manager grant lets it read, directly or impersonating."""
-    members = _members(resources)
+    """Every (ServiceAccount, secret) a grant lets it read, or gives it the power to read: roles by
+    their permissions (custom ones read from the program), on the secret, its project, a folder or
+    the organization, to a principal, a set of them, or a Google account it can act as."""
+    custom = custom_roles(resources)
+    acting = _acting(resources, custom)
     secrets = [r for r in resources if r.type == SECRET]
-    for grant in (r for r in resources if r.type.startswith("gcp:secretmanager/secretIam")):
-        bound = [
-            (
-                str(grant.props.get("role", "")),
-                [str(m) for m in as_list(grant.props.get("members") or grant.props.get("member"))],
-            )
-        ]
-        bound += list(policy_bindings(grant.props.get("policyData")))
-        target = str(grant.props.get("secretId", "")).rsplit("/", 1)[-1]
-        for secret in (s for s in secrets if str(s.props.get("secretId")) == target):
-            for role, members_ in bound:
-                if not reads_secrets(role):
-                    continue
-                for member in members_:
-                    direct = ksa_of(PRINCIPAL, member)
-                    for ksa in {direct} if direct else members.get(member, set()):
+    for grant in (r for r in resources if r.type.startswith(GRANT_SCOPES)):
+        bound = [(role, members) for role, members in _bindings(grant) if reads_or_can(permissions_of(role, custom))]
+        for secret in (s for s in secrets if bound and _in_scope(grant, s)):
+            for _, members in bound:
+                for member in members:
+                    for ksa in sorted(_ksas(member, acting)):
                         yield CloudRead(ksa=ksa, secret=secret, identity=member, principal=member)
 
 
@@ -96,11 +142,12 @@ def grants(res: Res) -> Iterator[str]:
     """Secret Manager roles on a project, folder or organization instead of each secret."""
     if not res.type.startswith(("gcp:projects/", "gcp:organizations/", "gcp:folder/")):
         return
-    roles = [str(res.props.get("role", ""))]
-    roles += [role for role, _ in policy_bindings(res.props.get("policyData"))]
-    for role in roles:
-        if reads_secrets(role):
-            yield f"{role} granted on a project, folder or organization: grant it on each secret"
+    for role, _ in _bindings(res):
+        if reads_or_can(permissions_of(role, {})):
+            yield (
+                f"{role} granted on a project, folder or organization reads every secret there (or can grant "
+                "itself that): grant secretAccessor on each secret"
+            )
 
 
 def _objects(provider: str, params: Mapping[str, Any]) -> list[CsiObject] | None:
@@ -139,7 +186,7 @@ def _reader(annotations: Mapping[str, Any], params: Mapping[str, Any], resources
 
 POLICY = CloudPolicy(
     secret_fields={"gcp:secretmanager/secretVersion:SecretVersion": ("secretData",)},
-    names={SECRET: ("project", "secretId"), "gcp:serviceaccount/account:Account": ("project", "accountId")},
+    names={SECRET: ("project", "secretId"), ACCOUNT: ("project", "accountId")},
     containers=(SECRET,),
     reads=reads,
     trust=trust,
