@@ -57,6 +57,13 @@ def aggregating(select: str) -> Res:
     return res("ClusterRole", "agg", aggregationRule={"clusterRoleSelectors": [{"matchLabels": {"x": select}}]})
 
 
+def cluster_rule(verbs: list[str], resources: list[str]) -> Res:
+    """A ClusterRole `node-proxy` with one rule of the core group."""
+    return res(
+        "ClusterRole", "node-proxy", meta={}, rules=[{"apiGroups": [""], "resources": resources, "verbs": verbs}]
+    )
+
+
 def paths(*resources: Res) -> set[str]:
     return set(secret_paths(grants(list(resources), NS, SA), NS, SECRET))
 
@@ -178,6 +185,24 @@ CASES = [
         granted(["create"], ["*/exec"]),
         granted(["create"], ["*/log"]),
         "rbac:exec",
+    ),
+    (
+        "ephemeral-debug-container",
+        granted(["patch"], ["pods/ephemeralcontainers"]),
+        granted(["get"], ["pods/ephemeralcontainers"]),
+        "rbac:exec",
+    ),
+    (
+        "workload-template-patch",
+        granted(["patch"], ["deployments"], "apps"),
+        granted(["get"], ["deployments"], "apps"),
+        "rbac:workload",
+    ),
+    (
+        "kubelet-proxy-cluster-wide",
+        [cluster_rule(["create"], ["nodes/proxy"]), binding(SA_SUBJECT, ("ClusterRole", "node-proxy"), cluster=True)],
+        [cluster_rule(["create"], ["nodes/proxy"]), binding(SA_SUBJECT, ("ClusterRole", "node-proxy"))],
+        "rbac:node",
     ),
     (
         "workload-creation",

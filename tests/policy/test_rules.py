@@ -130,6 +130,10 @@ def identity(workload: str) -> tuple[tuple[str, dict[str, Any], str], ...]:
     )
 
 
+def claim(name: str) -> dict[str, Any]:
+    return {"name": name, "persistentVolumeClaim": {"claimName": name}}
+
+
 def secret(name: str, keys: dict[str, str], workload: str | None = None) -> tuple[str, dict[str, Any]]:
     labels = {"fluxlit-secrets/workload": workload} if workload else {}
     return SECRET, {"metadata": {"name": name, "namespace": "shop", "labels": labels}, "stringData": keys}
@@ -337,6 +341,31 @@ CASES = [
         "no-secret-literal-in-env",
         [deployment(image="registry.example.com:5000/acme/shop:1.4.2")],
         [deployment(image="AKIAABCDEFGHIJKLMNOP.dkr.example.com/shop:1")],
+    ),
+    (
+        "no-host-files",
+        [deployment(volumes=[{"name": "scratch", "emptyDir": {}}])],
+        [deployment(volumes=[{"name": "kubelet", "hostPath": {"path": "/var/lib/kubelet"}}])],
+    ),
+    (
+        "no-host-files",
+        [("kubernetes:core/v1:PersistentVolume", {"spec": {"nfs": {"server": "nfs", "path": "/x"}}})],
+        [("kubernetes:core/v1:PersistentVolume", {"spec": {"local": {"path": "/"}}})],
+    ),
+    (
+        "no-claim-shared-with-the-gateway",
+        [
+            deployment(workload="gateway", volumes=[claim("gateway-data")]),
+            deployment(workload="streamlit", volumes=[claim("ui-data")]),
+            *identity("gateway"),
+            *identity("streamlit"),
+        ],
+        [
+            deployment(workload="gateway", volumes=[claim("shared")]),
+            deployment(workload="streamlit", volumes=[claim("shared")]),
+            *identity("gateway"),
+            *identity("streamlit"),
+        ],
     ),
     (
         "no-copy-of-a-secret-value",

@@ -263,7 +263,7 @@ def rbac_reads(graph: Graph, namespace: str, service_account: str) -> Iterator[R
         for how in sorted(set(secret_paths(held, ns, secret))):
             if how in ("rbac:workload", "rbac:token", "rbac:exec") and graph.admitted_only(ns, secret):
                 continue
-            if how == "rbac:exec" and (ns, secret) not in graph.mounted:
+            if how in ("rbac:exec", "rbac:node") and (ns, secret) not in graph.mounted:
                 continue
             for key in graph.keys_of(ns, secret):
                 yield Read(namespace=ns, secret=secret, key=key, how=how)

@@ -6,7 +6,8 @@ A path is `how` a Read is reachable: `rbac` (get, list, watch, patch, delete, de
 secrets: each response holds the data), `rbac:impersonate` (act as any user or ServiceAccount),
 `rbac:escalate` (bind or escalate roles: grant oneself anything), `rbac:token` (mint any
 ServiceAccount's token), `rbac:exec` (exec or attach into the pods that mount it), `rbac:workload`
-(create a pod or workload that mounts it; none where an app's admission policy refuses that).
+(create a pod or workload, or change one's template, that mounts it; none where an app's admission
+policy refuses that), `rbac:node` (the kubelet's API through `nodes/proxy`: exec past admission).
 """
 
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,6 +32,9 @@ POWERS = (
     ("rbac:token", "", "serviceaccounts/token", "create"),
     ("rbac:exec", "", "pods/exec", "create"),
     ("rbac:exec", "", "pods/attach", "create"),
+    # A debug container added to a running pod shares its volumes' node and process namespace.
+    ("rbac:exec", "", "pods/ephemeralcontainers", "patch"),
+    ("rbac:exec", "", "pods/ephemeralcontainers", "update"),
     ("rbac:workload", "", "pods", "create"),
     ("rbac:workload", "", "replicationcontrollers", "create"),
     ("rbac:workload", "apps", "deployments", "create"),
@@ -39,6 +43,26 @@ POWERS = (
     ("rbac:workload", "apps", "replicasets", "create"),
     ("rbac:workload", "batch", "jobs", "create"),
     ("rbac:workload", "batch", "cronjobs", "create"),
+    # Changing the pod template of an existing workload mounts anything, as creating one does.
+    *(
+        ("rbac:workload", group, resource, verb)
+        for group, resource in (
+            ("", "replicationcontrollers"),
+            ("apps", "deployments"),
+            ("apps", "statefulsets"),
+            ("apps", "daemonsets"),
+            ("apps", "replicasets"),
+            ("batch", "jobs"),
+            ("batch", "cronjobs"),
+        )
+        for verb in ("patch", "update")
+    ),
+)
+#: Powers over cluster-scoped resources: held only through a ClusterRoleBinding. The kubelet's API
+#: (`nodes/proxy`) runs exec in any pod of the node, past admission.
+CLUSTER_POWERS = (
+    ("rbac:node", "", "nodes/proxy", "get"),
+    ("rbac:node", "", "nodes/proxy", "create"),
 )
 
 
@@ -161,6 +185,6 @@ def secret_paths(held: list[Grant], namespace: str, secret: str) -> Iterator[str
             continue
         if any(allows(grant.rule, verb=v, group="", resource="secrets", name=secret) for v in READ_VERBS):
             yield "rbac"
-        for how, group, resource, verb in POWERS:
+        for how, group, resource, verb in POWERS + (CLUSTER_POWERS if grant.scope == "" else ()):
             if allows(grant.rule, verb=verb, group=group, resource=resource):
                 yield how

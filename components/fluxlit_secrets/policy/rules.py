@@ -41,6 +41,7 @@ from fluxlit_secrets.policy.pods import (
     streamlit_no_gateway_secrets,
     unified_streamlit_sees_gateway_secrets,
 )
+from fluxlit_secrets.policy.volumes import no_claim_shared_with_the_gateway, no_host_files
 
 MANDATORY, ADVISORY = "mandatory", "advisory"
 
@@ -198,6 +199,20 @@ RULES: list[Rule] = [
         description="No secret-looking build args or Dockerfile ENV on image builds.",
         level=MANDATORY,
         resource_check=no_secret_build_args,
+    ),
+    Rule(
+        name="no-host-files",
+        description="No hostPath volume in any pod and no hostPath or local PersistentVolume: they reach the node's "
+        "files, where kubelet keeps every Secret mounted on it.",
+        level=MANDATORY,
+        stack_check=no_host_files,
+    ),
+    Rule(
+        name="no-claim-shared-with-the-gateway",
+        description="A PersistentVolumeClaim the gateway's pods mount is mounted by no other pod (a copy of "
+        "gateway-only material would pass through it).",
+        level=MANDATORY,
+        stack_check=no_claim_shared_with_the_gateway,
     ),
     Rule(
         name="no-copy-of-a-secret-value",
