@@ -412,6 +412,11 @@ def authorizer_paths(api: client.ApiClient, user: str, groups: list[str], secret
         attributes = {"namespace": ns, "verb": verb, "group": group, "resource": plural, "subresource": sub}
         if allowed(api, user, groups, attributes):
             paths.add(how)
+    for how, group, resource, verb in rbac.CLUSTER_POWERS:
+        plural, _, sub = resource.partition("/")
+        attributes = {"verb": verb, "group": group, "resource": plural, "subresource": sub}
+        if allowed(api, user, groups, attributes):
+            paths.add(how)
     return paths
 
 
@@ -472,6 +477,15 @@ def rbac_attacks() -> list[tuple[str, dict[str, Any]]]:
         role("minter", [rule(["create"], ["serviceaccounts/token"])]),
         bind("mint", sa, ref("Role", "minter")),
         bind("edit", {"kind": "ServiceAccount", "name": "default", "namespace": NS}, ref("ClusterRole", "edit")),
+        ("ClusterRole", {"metadata": {"name": "vault-node-proxy"}, "rules": [rule(["get"], ["nodes/proxy"])]}),
+        (
+            "ClusterRoleBinding",
+            {
+                "metadata": {"name": "vault-node-proxy"},
+                "subjects": [sa],
+                "roleRef": ref("ClusterRole", "vault-node-proxy"),
+            },
+        ),
     ]
 
 
@@ -481,6 +495,7 @@ def apply_rbac(api: client.ApiClient, manifests: list[tuple[str, dict[str, Any]]
         "ClusterRole": r.create_cluster_role,
         "Role": lambda b: r.create_namespaced_role(NS, b),
         "RoleBinding": lambda b: r.create_namespaced_role_binding(NS, b),
+        "ClusterRoleBinding": r.create_cluster_role_binding,
     }
     for kind, body in manifests:
         create[kind](copy.deepcopy(body))
@@ -529,7 +544,15 @@ def test_the_authorizer_and_check_agree_on_who_reads_the_apps_secrets(
             for s in component_secrets(api_client)
             for how in model_paths(with_attacks, u, g, s)
         }
-        assert reached == {"rbac", "rbac:impersonate", "rbac:escalate", "rbac:exec", "rbac:workload", "rbac:token"}
+        assert reached == {
+            "rbac",
+            "rbac:impersonate",
+            "rbac:escalate",
+            "rbac:exec",
+            "rbac:workload",
+            "rbac:token",
+            "rbac:node",
+        }
     finally:
         remove_rbac(api_client, manifests)
 
@@ -540,6 +563,8 @@ def remove_rbac(api: client.ApiClient, manifests: list[tuple[str, dict[str, Any]
         name = body["metadata"]["name"]
         if kind == "ClusterRole":
             r.delete_cluster_role(name)
+        elif kind == "ClusterRoleBinding":
+            r.delete_cluster_role_binding(name)
         elif kind == "Role":
             r.delete_namespaced_role(name, NS)
         else:

@@ -48,7 +48,31 @@ def container(**extra):
 
 """
 
+OIDC_CONFIG = 'pulumi.Config("fluxlit-secrets").require_secret("oidcClientSecret")'
 ATTACKS: dict[str, tuple[str, str, str]] = {
+    # copies of a value, found by value (issue 25): the OIDC client secret from the stack's config
+    "value-copied-into-a-config-map": (
+        "kubernetes",
+        f'k8s.core.v1.ConfigMap("leak", metadata={{"namespace": NS}}, data={{"OIDC": {OIDC_CONFIG}}})',
+        "no-copy-of-a-secret-value",
+    ),
+    "value-copied-into-a-secret-of-its-own": (
+        "kubernetes",
+        f'k8s.core.v1.Secret("copy", metadata={{"namespace": NS}}, string_data={{"x": {OIDC_CONFIG}}})',
+        "no-copy-of-a-secret-value",
+    ),
+    "sha3-prefix-of-the-value-in-an-annotation": (
+        "kubernetes",
+        "import hashlib\n"
+        f'pod("hashed", {{"containers": [container()]}}, annotations={{"v": {OIDC_CONFIG}.apply('
+        "lambda v: hashlib.sha3_256(v.encode()).hexdigest()[:12])})",
+        "no-copy-of-a-secret-value",
+    ),
+    "host-path-volume": (
+        "kubernetes",
+        'pod("host", {"containers": [container()], "volumes": [{"name": "h", "hostPath": {"path": "/var/lib/kubelet"}}]})',
+        "no-host-files",
+    ),
     # name: (store, program addition, rule expected to fire)
     "projected-gateway-secret-in-streamlit": (
         "kubernetes",

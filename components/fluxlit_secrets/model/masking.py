@@ -43,14 +43,19 @@ class Masker:
         if added:
             with self._lock:
                 self._values |= added
-                # Longest first: a value that holds another is masked whole.
-                ordered = sorted(self._values, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+                self._pattern = None  # compiled again when next needed, not once per value
 
     def mask(self, text: str) -> str:
         """`text` with every remembered value replaced with `[secret]`."""
+        if not text or not self._values:
+            return text
         pattern = self._pattern
-        return pattern.sub(MASKED, text) if pattern is not None and text else text
+        if pattern is None:
+            with self._lock:
+                # Longest first: a value that holds another is masked whole.
+                ordered = sorted(self._values, key=len, reverse=True)
+                pattern = self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+        return pattern.sub(MASKED, text)
 
     def forget(self) -> None:
         """Drop every value (between runs in one process: tests, the host between calls)."""
