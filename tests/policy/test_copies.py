@@ -124,3 +124,13 @@ def test_a_value_marked_secret_in_a_plain_place_is_a_copy() -> None:
     )
     (found,) = evaluate([deployment], [r for r in RULES if r.name == RULE])
     assert "env[0].value" in found.message and "tok-12345678" not in found.message
+
+
+@pytest.mark.parametrize(
+    ("data", "copied"),
+    [({"K": "value-0042-of-many"}, True), ({"K": "value-of-none"}, False), ({"K": b64("value-0077-of-many")}, True)],
+)
+def test_among_many_values_a_copy_is_found_as_among_few(data: dict[str, str], copied: bool) -> None:
+    """Past a few dozen values the search indexes their heads instead of trying each: same verdicts."""
+    many = [(SECRET, {"stringData": {"v": f"value-{i:04d}-of-many"}}) for i in range(100)]
+    assert bool(run(RULE, *many, config_map(data))) is copied

@@ -30,6 +30,8 @@ SECRET_FIELDS: Mapping[str, tuple[str, ...]] = {
 MIN_SUBSTRING = 8
 #: Shorter still, and it is not a secret worth the name (and would match every flag).
 MIN_VALUE = 3
+#: Up to this many encoded values, each is searched for in each text; above, an index of their heads.
+FEW = 32
 #: The least number of hex digits that count as a hash prefix.
 MIN_HASH_PREFIX = 8
 _HEX = re.compile(r"[0-9a-fA-F]{8,}")
@@ -124,6 +126,7 @@ class Finder:
         self.plain: list[tuple[str, str, Known]] = []
         self.whole: dict[str, tuple[str, Known]] = {}
         self.by_prefix: dict[str, list[tuple[str, str, Known]]] = {}
+        self.by_head: dict[str, list[tuple[str, str, Known]]] = {}
         for value, k in known.items():
             raw = value.encode("utf-8")
             encoded = {
@@ -140,12 +143,20 @@ class Finder:
                 self.by_prefix.setdefault(digest[:MIN_HASH_PREFIX], []).append((digest, name, k))
 
     def find(self, text: str) -> Iterator[tuple[str, Known]]:
-        """(how it is encoded, the known value) of every known value in `text`."""
+        """(how it is encoded, the known value) of every known value in `text`: with few values
+        each is searched for; with many, each position's first characters are looked up once."""
         if text in self.whole:
             yield self.whole[text]
-        for needle, how, k in self.plain:
-            if needle in text:
-                yield how, k
+        if len(self.plain) <= FEW:
+            yield from ((how, k) for needle, how, k in self.plain if needle in text)
+        elif len(text) >= MIN_SUBSTRING:
+            if not self.by_head:
+                for entry in self.plain:
+                    self.by_head.setdefault(entry[0][:MIN_SUBSTRING], []).append(entry)
+            for i in range(len(text) - MIN_SUBSTRING + 1):
+                for needle, how, k in self.by_head.get(text[i : i + MIN_SUBSTRING], ()):
+                    if text.startswith(needle, i):
+                        yield how, k
         for run in (found.lower() for found in _HEX.findall(text)):
             for digest, name, k in self.by_prefix.get(run[:MIN_HASH_PREFIX], ()):
                 if digest.startswith(run) or run.startswith(digest):
