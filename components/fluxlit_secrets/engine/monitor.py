@@ -7,7 +7,10 @@ from typing import Any
 from pulumi.runtime.mocks import MockMonitor
 
 from fluxlit_secrets.engine import sdk
+from fluxlit_secrets.engine.mocks import unwrap
 from fluxlit_secrets.model.masking import marked_values, remember
+from fluxlit_secrets.model.resources import Res
+from fluxlit_secrets.policy.copies import held
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -92,9 +95,12 @@ class RecordingMonitor(MockMonitor):
             id=registered.id if registered else "",
             outputs=dict(registered.state) if registered else {},
         )
-        # Every value marked secret is masked in what the CLI prints and writes from now on.
+        # Every secret value is masked in what the CLI prints and writes from now on: the values a
+        # marker wraps, and the secret fields of the resources that hold values (a Secret's data).
         remember(marked_values(registration.inputs))
         remember(marked_values(registration.outputs))
+        props = {**unwrap(registration.outputs), **unwrap(registration.inputs)}
+        remember(v for _, v in held(Res(type=request.type, name=request.name, urn=urn, props=props)))
         self.registrations.append(registration)
         return response
 

@@ -10,6 +10,7 @@ from fluxlit_secrets.engine.check import Violation, evaluate, policy_props
 from fluxlit_secrets.engine.yamlfile import FileError, read_text
 from fluxlit_secrets.model.masking import marked_values, remember
 from fluxlit_secrets.model.resources import RECORDING_COMPONENTS, Res
+from fluxlit_secrets.policy.copies import held
 
 #: `pulumi stack export` of a large stack is a few MiB.
 MAX_STATE_BYTES = 64 * 1024 * 1024
@@ -108,6 +109,8 @@ def resources_of_state(path: Path) -> list[Res]:
                 secret_values=tuple(sorted({_plain(v) for v in marked} - {"", SECRET_SHOWN})),
             )
         )
+    for res in out:
+        remember(v for _, v in held(res) if v != SECRET_SHOWN)
     return out
 
 

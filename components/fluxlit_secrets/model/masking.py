@@ -71,25 +71,27 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) and len(value) >= MIN_LENGTH else ""
 
 
-def marked_values(value: Any, *, inside: bool = False) -> Iterable[Any]:
-    """Every leaf under a secret marker, however deeply nested."""
+def marked_values(value: Any) -> Iterable[Any]:
+    """Every value a secret marker wraps directly (a string, a number), however deeply nested. A
+    marker around a whole map or list is not followed: a program that puts one secret Output into a
+    pod spec taints the whole spec, names and commands included, and those are not secrets (the
+    secret fields of the resources that hold values are read by type: `policy.copies`)."""
     if isinstance(value, dict):
         if value.get(SECRET_SIG_KEY) == SECRET_SIG:
+            inner = value.get("value")
             if "plaintext" in value:  # `pulumi stack export --show-secrets`: the value as JSON text
                 try:
-                    yield from marked_values(json.loads(value["plaintext"]), inside=True)
+                    inner = json.loads(value["plaintext"])
                 except (TypeError, ValueError):
-                    yield value["plaintext"]
-                return
-            yield from marked_values(value.get("value"), inside=True)
+                    inner = value["plaintext"]
+            if not isinstance(inner, (dict, list)):
+                yield inner
             return
         for inner in value.values():
-            yield from marked_values(inner, inside=inside)
+            yield from marked_values(inner)
     elif isinstance(value, list):
         for inner in value:
-            yield from marked_values(inner, inside=inside)
-    elif inside:
-        yield value
+            yield from marked_values(inner)
 
 
 #: The process's masker: the engine remembers, the CLI and the host mask.

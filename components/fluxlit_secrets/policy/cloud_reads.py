@@ -1,19 +1,20 @@
 """Which cloud secrets each Kubernetes ServiceAccount can read through its workload identity, as
 every cloud of the catalog answers it (pure), and what the package's own tags and labels say."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from fluxlit_secrets.clouds.catalog import policies
 from fluxlit_secrets.clouds.policy import CloudRead, Ksa
 from fluxlit_secrets.model.labels import READERS_TAG
 from fluxlit_secrets.model.resources import Res
 from fluxlit_secrets.policy.identities import Identity, identity_of
+from fluxlit_secrets.policy.shared import per_stack
 
 
-def cloud_reads(resources: list[Res]) -> Iterator[CloudRead]:
-    """Every (ServiceAccount, cloud secret) read a workload identity allows, in any cloud."""
-    for policy in policies():
-        yield from policy.reads(resources)
+@per_stack
+def cloud_reads(resources: list[Res]) -> list[CloudRead]:
+    """Every (ServiceAccount, cloud secret) read a workload identity allows, in any cloud (once per stack)."""
+    return [read for policy in policies() for read in policy.reads(resources)]
 
 
 def workload_of(found: dict[tuple[str, str], list[Identity]], ksa: Ksa) -> str:

@@ -86,17 +86,23 @@ class Known:
     ours: bool
 
 
+def held(res: Res, fields: Mapping[str, tuple[str, ...]] | None = None) -> list[tuple[str, str]]:
+    """(field, value) of every secret field of a resource that holds values (a Secret's data decoded)."""
+    fields = secret_fields() if fields is None else fields
+    return [(p, _decoded(res, p, v)) for path in fields.get(res.type, ()) for p, v in _at(res.props, path)]
+
+
 def known_values(resources: list[Res]) -> dict[str, Known]:
     """value -> where it is held (one of its holders; the package's own where it has one)."""
     fields = secret_fields()
     found: dict[str, Known] = {}
     for res in resources:
-        held = [(p, _decoded(res, p, v)) for path in fields.get(res.type, ()) for p, v in _at(res.props, path)]
+        held_ = held(res, fields)
         if res.type not in fields:
             # Markers count where no field says what is secret: a holder's whole `properties` may be
             # marked, content type and all, while only its value is.
-            held += [("(marked secret)", v) for v in res.secret_values]
-        for path, value in held:
+            held_ += [("(marked secret)", v) for v in res.secret_values]
+        for path, value in held_:
             if len(value) < MIN_VALUE or value == MASKED:
                 continue  # too short to search for, or a secret an export without --show-secrets hides
             ours = made_by_us(res) and path != "(marked secret)"

@@ -16,6 +16,7 @@ from fluxlit_secrets.model.resources import LIFECYCLE_TYPE, Res, containers, dig
 from fluxlit_secrets.policy.identities import Identity, identities, identity_of
 from fluxlit_secrets.policy.provider_class import provider_objects
 from fluxlit_secrets.policy.rbac import grants, secret_paths
+from fluxlit_secrets.policy.shared import per_stack
 
 EVERY_KEY = "*"
 _GATEWAY = {n.casefold() for n in GATEWAY_ONLY_NAMES}
@@ -62,7 +63,13 @@ class Graph:
 
     @classmethod
     def of(cls, resources: list[Res]) -> "Graph":
-        """Index Secrets, ServiceAccounts and SecretProviderClasses by (namespace, name)."""
+        """Index Secrets, ServiceAccounts and SecretProviderClasses by (namespace, name); built once
+        for one list of resources, shared by every rule that asks."""
+        return _graph_of(resources)
+
+    @classmethod
+    def build(cls, resources: list[Res]) -> "Graph":
+        """A new index of these resources (`of` shares one per stack)."""
         graph = cls(resources=resources, identities=identities(resources), admission_on=admission_on(resources))
         for r in resources:
             key = (str(r.meta.get("namespace") or ""), str(r.meta.get("name") or ""))
@@ -106,10 +113,16 @@ class Graph:
 
     def pods(self) -> Iterator["Pod"]:
         """Every pod template in the stack (any workload kind, bare Pods, CronJobs)."""
+        return iter(self._pods)
+
+    @functools.cached_property
+    def _pods(self) -> list["Pod"]:
+        found = []
         for r in self.resources:
             tpl = pod_template(r)
             if tpl is not None:
-                yield Pod(graph=self, res=r, meta=tpl[0], spec=tpl[1])
+                found.append(Pod(graph=self, res=r, meta=tpl[0], spec=tpl[1]))
+        return found
 
 
 @dataclass(kw_only=True)
@@ -290,3 +303,6 @@ def is_record(graph: Graph, read: Read) -> bool:
     """True for a key of a Secret of record (the kubernetes store's; no pod may mount one)."""
     secret = graph.secrets.get((read.namespace, read.secret))
     return secret is not None and STORE_LABEL in (secret.meta.get("labels") or {})
+
+
+_graph_of = per_stack(Graph.build)

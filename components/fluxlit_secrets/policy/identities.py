@@ -7,10 +7,10 @@ Labels, names a program chooses and commands play no part: an app-made ServiceAc
 ours, or a component's record naming a ServiceAccount it did not create, is no identity.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fluxlit_secrets.model.resources import IDENTITY_TYPE, Res, mapping
+from fluxlit_secrets.policy.shared import per_stack
 
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 
@@ -41,8 +41,9 @@ def _child_urn(component: Res) -> tuple[str, str]:
     return f"{_qualified_type(component.urn)}${SERVICE_ACCOUNT}", f"{_logical_name(component.urn)}-sa"
 
 
-def identities(resources: Iterable[Res]) -> dict[tuple[str, str], list[Identity]]:
-    """Every workload identity of the stack, by (namespace, ServiceAccount name)."""
+@per_stack
+def identities(resources: list[Res]) -> dict[tuple[str, str], list[Identity]]:
+    """Every workload identity of the stack, by (namespace, ServiceAccount name) (once per stack)."""
     listed = list(resources)
     accounts = {
         (_qualified_type(r.urn), _logical_name(r.urn)): r for r in listed if r.type == SERVICE_ACCOUNT and r.urn
