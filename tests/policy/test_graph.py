@@ -20,7 +20,7 @@ def test_pod_readers_take_proxies_as_crossguard_gives_them_and_skip_what_a_previ
     assert pod_template(unknown) == ({}, {})
 
 
-def test_one_evaluation_builds_the_graph_and_the_cloud_reads_once(monkeypatch) -> None:
+def test_one_evaluation_builds_the_graph_once(monkeypatch) -> None:
     """`check` hands every rule one list: the index is built once per run, not once per rule."""
     from fluxlit_secrets.engine.check import evaluate
     from fluxlit_secrets.model.resources import Res

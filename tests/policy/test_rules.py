@@ -343,6 +343,22 @@ CASES = [
         [deployment(image="AKIAABCDEFGHIJKLMNOP.dkr.example.com/shop:1")],
     ),
     (
+        "secret-grants-name-secrets",
+        [
+            (
+                "aws:kms/grant:Grant",
+                {
+                    "operations": ["Decrypt"],
+                    "granteePrincipal": "arn:aws:iam::1:role/r",
+                    "constraints": [
+                        {"encryptionContextEquals": {"SecretARN": "arn:aws:secretsmanager:us-east-1:1:secret:a-AbCdEf"}}
+                    ],
+                },
+            )
+        ],
+        [("aws:kms/grant:Grant", {"operations": ["Decrypt"], "granteePrincipal": "arn:aws:iam::1:role/r"})],
+    ),
+    (
         "no-host-files",
         [deployment(volumes=[{"name": "scratch", "emptyDir": {}}])],
         [deployment(volumes=[{"name": "kubelet", "hostPath": {"path": "/var/lib/kubelet"}}])],

@@ -39,6 +39,7 @@ IAM_POLICY = "aws:iam/policy:Policy"
 IRSA_ROLE = "eks.amazonaws.com/role-arn"
 VERSION_ID = re.compile(r"[0-9A-Za-z-]{32,64}")
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+KMS_GRANT = "aws:kms/grant:Grant"
 #: Every ServiceAccount of the cluster: what a node's role is to the pods on it.
 EVERY_POD: Ksa = ("*", "*")
 
@@ -192,6 +193,17 @@ def grants(res: Res) -> Iterator[str]:
         kept = statements(_managed(arn))
         if any(gains_every_secret(st) or (allows_secret_read(st) and broad_resources(st)) for st in kept):
             yield f"managed policy {arn.rsplit('/', 1)[-1]} reads every secret of the account: grant each secret"
+    if res.type == KMS_GRANT and {"decrypt", "*"} & {str(o).lower() for o in as_list(res.props.get("operations"))}:
+        constraints = [c for c in as_list(res.props.get("constraints")) if isinstance(c, Mapping)]
+        contexts = [
+            {**(c.get("encryptionContextEquals") or {}), **(c.get("encryptionContextSubset") or {})}
+            for c in constraints
+        ]
+        if not any("SecretARN" in context for context in contexts):
+            yield (
+                "a KMS grant of Decrypt without an encryption-context constraint on SecretARN decrypts every secret "
+                "under the key: constrain it to one secret"
+            )
     resource_policy = res.type == "aws:secretsmanager/secretPolicy:SecretPolicy" or (
         res.type == SECRET and res.props.get("policy")
     )
