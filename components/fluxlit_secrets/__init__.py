@@ -1,33 +1,40 @@
-"""fluxlit-secrets: Pulumi components for the whole lifecycle of a FluxLit app's secrets."""
+"""fluxlit-secrets: Pulumi components for the whole lifecycle of a FluxLit app's secrets.
 
-from fluxlit_secrets.components import (
-    COMPONENTS,
-    AuthArgs,
-    AwsArgs,
-    AzureArgs,
-    ConsumerArgs,
-    DeliveredSecretArgs,
-    DeploymentsArgs,
-    FluxLitWorkloads,
-    FluxLitWorkloadsArgs,
-    GcpArgs,
-    ManagedSecret,
-    ManagedSecretArgs,
-    NetworkPolicyArgs,
-    RetiringVersion,
-    RetiringVersionArgs,
-    SecretArgs,
-    SecretLifecycle,
-    SecretLifecycleArgs,
-    WorkloadDelivery,
-    WorkloadDeliveryArgs,
-    WorkloadIdentity,
-    WorkloadIdentityArgs,
-    WorkloadPodArgs,
-    stack_args,
-)
-from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError
-from fluxlit_secrets.workloads.merge import merge_pod_template
+The names below are imported when first used (PEP 562), so the command line starts without
+importing Pulumi, and a signal that arrives while it starts is answered like any other."""
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fluxlit_secrets.components import (
+        COMPONENTS,
+        AuthArgs,
+        AwsArgs,
+        AzureArgs,
+        ConsumerArgs,
+        DeliveredSecretArgs,
+        DeploymentsArgs,
+        FluxLitWorkloads,
+        FluxLitWorkloadsArgs,
+        GcpArgs,
+        ManagedSecret,
+        ManagedSecretArgs,
+        NetworkPolicyArgs,
+        RetiringVersion,
+        RetiringVersionArgs,
+        SecretArgs,
+        SecretLifecycle,
+        SecretLifecycleArgs,
+        WorkloadDelivery,
+        WorkloadDeliveryArgs,
+        WorkloadIdentity,
+        WorkloadIdentityArgs,
+        WorkloadPodArgs,
+        stack_args,
+    )
+    from fluxlit_secrets.errors import ConfigError, FluxlitSecretsError
+    from fluxlit_secrets.workloads.merge import merge_pod_template
 
 __all__ = [
     "COMPONENTS",
@@ -58,3 +65,21 @@ __all__ = [
     "merge_pod_template",
     "stack_args",
 ]
+
+#: Where each public name is defined.
+_HOMES = {
+    **{name: "fluxlit_secrets.components" for name in __all__},
+    "ConfigError": "fluxlit_secrets.errors",
+    "FluxlitSecretsError": "fluxlit_secrets.errors",
+    "merge_pod_template": "fluxlit_secrets.workloads.merge",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'fluxlit_secrets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

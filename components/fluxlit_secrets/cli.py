@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as _dt
+import errno
 import gc
 import os
 import signal
@@ -24,8 +25,11 @@ from fluxlit_secrets.version import VERSION
 if TYPE_CHECKING:
     from fluxlit_secrets.engine.check import Violation
 
-#: Exit codes: success, a finding or internal failure, a usage or config mistake, interrupted.
-OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
+#: Exit codes: success, a finding or internal failure, a usage or config mistake, interrupted
+#: (SIGINT, SIGTERM or SIGHUP), and the reader of stdout went away (as a Unix tool: 128 + SIGPIPE).
+OK, FAILED, USAGE, INTERRUPTED, PIPE_CLOSED = 0, 1, 2, 130, 141
+#: The signals that end a run with one line and INTERRUPTED.
+STOPS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 def _common(p: argparse.ArgumentParser, *, stack_required: bool = True) -> None:
@@ -201,10 +205,11 @@ COMMANDS = {"synth": _synth, "rotate": _rotate, "diff": _diff, "check": _check}
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    """SIGTERM (and, from the console script, SIGINT): leave at once, or when the write in
+    """SIGTERM, SIGHUP (and, from the console script, SIGINT): leave at once, or when the write in
     progress is complete. Leaving is an exit without the interpreter's teardown: an exception
     raised into the program's event loop would end in pages of asyncio traceback instead."""
-    files.when_uninterrupted(lambda: _leave("terminated" if signum == signal.SIGTERM else "interrupted"))
+    what = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signal.Signals(signum), "interrupted")
+    files.when_uninterrupted(lambda: _leave(what))
 
 
 def _leave(what: str) -> None:
@@ -247,18 +252,15 @@ def _main(argv: Sequence[str] | None) -> int:
     # A short-lived process that allocates many small objects: cyclic GC passes only cost time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
-    previous = signal.signal(signal.SIGTERM, _on_signal) if _main_thread() else None
+    previous = {sig: signal.signal(sig, _on_signal) for sig in STOPS if sig != signal.SIGINT} if _main_thread() else {}
     try:
         return COMMANDS[args.command](args)
     except FluxlitSecretsError as exc:
         print(f"error: {redact_text(one_line(str(exc)))}", file=sys.stderr)
         return USAGE
-    except BrokenPipeError:
-        # The reader stopped reading (`| head -1`): nothing is wrong and nothing more is said.
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return OK
     except OSError as exc:
+        if exc.errno == errno.EPIPE:  # BrokenPipeError, or EPIPE from a lower layer
+            return _pipe_closed()
         where = Path(exc.filename) if exc.filename else Path(".")
         print(f"error: {redact_text(os_problem(where, exc, 'used'))}", file=sys.stderr)
         return USAGE
@@ -275,10 +277,18 @@ def _main(argv: Sequence[str] | None) -> int:
         )
         return FAILED
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if gc_was_enabled:
             gc.enable()
+
+
+def _pipe_closed() -> int:
+    """The reader stopped reading (`| head -1`): nothing more is said, and the status is a Unix
+    tool's (the console script ends by SIGPIPE, as `yes | head -1` ends `yes`)."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return PIPE_CLOSED
 
 
 def _main_thread() -> bool:
@@ -288,14 +298,19 @@ def _main_thread() -> bool:
 
 
 def entry() -> None:
-    """Console-script entry: run, flush, and leave without the interpreter's slow teardown."""
-    signal.signal(signal.SIGINT, _on_signal)
+    """Console-script entry: run, flush, and leave without the interpreter's slow teardown; a
+    closed stdout ends it by SIGPIPE, as it ends a Unix tool."""
+    for sig in STOPS:
+        signal.signal(sig, _on_signal)
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except BrokenPipeError:
-            code = code if stream is sys.stderr else OK
+        except (BrokenPipeError, ValueError):
+            code = code if stream is sys.stderr else _pipe_closed()
+    if code == PIPE_CLOSED:
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
     os._exit(code)
 
 
