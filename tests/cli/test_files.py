@@ -255,3 +255,34 @@ def test_a_reader_that_stops_early_ends_it_quietly_as_a_unix_tool(project: Path,
     finally:
         os.close(write)
     assert done.returncode == -signal.SIGPIPE and done.stderr == b""
+
+
+def _tree(root: Path) -> dict[str, int]:
+    """Every file under `root`, with its modification time (ns)."""
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("argv", "asked_for"),
+    [
+        (["synth", "--stack", "dev", "--out", "{out}"], set()),
+        (["check", "--stack", "dev"], set()),
+        (["rotate", "--stack", "dev", "jwt", "--dry-run"], set()),
+        (["rotate", "--stack", "dev", "jwt"], {"stacks/Pulumi.dev.yaml"}),
+        (["diff", "--stack", "dev", "--base", "{out}"], set()),
+    ],
+    ids=["synth", "check", "rotate-dry-run", "rotate", "diff"],
+)
+def test_no_command_leaves_a_file_the_user_did_not_ask_for(
+    project: Path, tmp_path: Path, argv: list[str], asked_for: set[str]
+) -> None:
+    """The project's tree after each subcommand: the same files, but the one a rotation edits (no
+    lock file, no bytecode cache, no temporary file); synth writes only where --out says."""
+    out = tmp_path / "synth-out"
+    assert main(["synth", "--stack", "dev", "--out", str(out), "--project-dir", str(project)]) == 0
+    before = _tree(project)
+    code = main([a.replace("{out}", str(out)) for a in argv] + ["--project-dir", str(project)])
+    assert code in (0, 1)
+    after = _tree(project)
+    assert set(after) == set(before), set(after) ^ set(before)
+    assert {name for name in after if after[name] != before[name]} == asked_for
