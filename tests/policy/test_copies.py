@@ -55,6 +55,11 @@ def pod(*, env: list | None = None, annotations: dict | None = None, labels: dic
 CASES: list[tuple[str, list[tuple], bool]] = [
     ("a ConfigMap holds the value", [ours(), config_map({"KEY": VALUE})], True),
     ("a ConfigMap holds other text", [ours(), config_map({"KEY": "correct horse"})], False),
+    (
+        "the package's ManagedSecret component shows its value as an output (CrossGuard sees components)",
+        [ours(), ("fluxlit-secrets:index:ManagedSecret", {"value": VALUE})],
+        False,
+    ),
     ("a ConfigMap holds it in a URL", [ours(), config_map({"DSN": f"postgres://u:{VALUE}@db/x"})], True),
     ("a ConfigMap holds its base64", [ours(), config_map({"KEY": b64(VALUE)})], True),
     ("a ConfigMap holds its hex", [ours(), config_map({"KEY": VALUE.encode().hex()})], True),
