@@ -50,13 +50,22 @@ def secret_literal(name: str, value: object) -> bool:
     return bool(SECRET_NAME.search(name)) and len(value) >= 8 and not NOT_SECRET_VALUE.search(value)
 
 
+#: Shapes a secret takes that entropy alone does not catch: a UUID, a run of hex digits, a
+#: passphrase (three or more words).
+SECRET_SHAPE = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[0-9a-fA-F]{16,}"
+    r"|\S+\s+\S+\s+\S+.*"
+)
+
+
 def shown(value: object, limit: int = 40) -> str:
     """A short, printable rendering of a received value for an error message.
 
-    A value that looks like a secret (pasted into the wrong key) is not shown: error lines end up
-    in CI logs.
+    A value that looks like a secret (pasted into the wrong key: a token, a UUID, hex digits, a
+    passphrase) is not shown: error lines end up in CI logs.
     """
-    if isinstance(value, str) and secret_literal("", value):
+    if isinstance(value, str) and (secret_literal("", value) or SECRET_SHAPE.search(value)):
         return "(a secret-looking value, not shown)"
     if type(value).__name__ == "Output":
         # From another language: a secret or unknown value where the model needs a plain one.
