@@ -3,8 +3,9 @@
 The names below are imported when first used (PEP 562), so the command line starts without
 importing Pulumi, and a signal that arrives while it starts is answered like any other."""
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fluxlit_secrets.lazy import lazy_names
 
 if TYPE_CHECKING:
     from fluxlit_secrets.components import (
@@ -75,11 +76,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A public name, imported from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'fluxlit_secrets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)

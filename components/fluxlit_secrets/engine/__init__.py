@@ -3,8 +3,9 @@
 Its names are imported when first used (PEP 562): `engine.files` and the command line need no
 Pulumi import to start."""
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fluxlit_secrets.lazy import lazy_names
 
 if TYPE_CHECKING:
     from fluxlit_secrets.engine.mocks import ProviderMocks
@@ -22,9 +23,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A name of the engine, imported from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'fluxlit_secrets.engine' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_names(__name__, _HOMES)
